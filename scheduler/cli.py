@@ -1,0 +1,164 @@
+"""The `spacewatch` command: the one place where errors become a line on stderr and an exit code."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from scheduler import jobs, listings
+from scheduler.config import Config, ConfigError, load_config
+from scheduler.errors import UserError
+from storage.db import DatabaseError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spacewatch",
+        description="Monitor news outlets for one story: crawl, deduplicate, track details, mail digests.")
+    parser.add_argument("--config", metavar="PATH",
+                        help="config file (default: $SPACEWATCH_CONFIG, else ./spacewatch.toml, else built-in defaults)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    crawl = commands.add_parser("crawl", help="crawl all sources, or the named ones, now")
+    crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all)")
+    crawl.add_argument("--quiet", action="store_true", help="no progress display")
+    crawl.add_argument("--trigger", default="manual", choices=["manual", "schedule"], help=argparse.SUPPRESS)
+    crawl.add_argument("--wait", action="store_true", help="wait for a source that another crawl holds")
+    crawl.set_defaults(handler=cmd_crawl)
+
+    imp = commands.add_parser("import", help="store a plain-text article as a reference item")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--url", required=True)
+    imp.add_argument("--title")
+    imp.add_argument("--published", metavar="YYYY-MM-DD")
+    imp.set_defaults(handler=cmd_import)
+
+    for name, help_text in (("articles", "list stored articles"), ("stories", "list stories"),
+                            ("facts", "current launch and casting details"),
+                            ("changes", "detected changes of those details")):
+        listing = commands.add_parser(name, help=help_text)
+        listing.add_argument("--json", action="store_true", help="a JSON array on stdout")
+        if name == "articles":
+            listing.add_argument("--text", action="store_true", help="include each article's main text")
+            listing.add_argument("--relevant", action="store_true", help="only relevant articles")
+        listing.set_defaults(handler=cmd_listing, listing=name)
+
+    digest = commands.add_parser("digest", help="build and send (or preview) the digest email")
+    digest_commands = digest.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    send = digest_commands.add_parser("send", help="send the digest of everything new since the last one")
+    send.set_defaults(handler=cmd_digest_send)
+    preview = digest_commands.add_parser("preview", help="print the digest that `send` would send")
+    preview.add_argument("--html", metavar="FILE", type=Path, help="also write the HTML part to FILE")
+    preview.set_defaults(handler=cmd_digest_preview)
+
+    run = commands.add_parser("run", help="run the background service")
+    run.add_argument("--log-format", choices=["text", "json"], default="text")
+    run.set_defaults(handler=cmd_run)
+
+    status = commands.add_parser("status", help="sources, last and next polls, digests")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+
+    init = commands.add_parser("init", help="write a starter spacewatch.toml")
+    init.add_argument("path", nargs="?", type=Path, default=Path("spacewatch.toml"))
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=cmd_init)
+
+    demo = commands.add_parser("demo", help="crawl a bundled sample news world served on loopback")
+    demo.add_argument("--dir", type=Path, default=Path("spacewatch-demo"), help="where to put its files")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
+    summary = jobs.crawl(config, args.sources, progress=not args.quiet and sys.stderr.isatty(),
+                         trigger=args.trigger, wait=args.wait)
+    print(summary.describe())
+    return 0 if summary.succeeded else 1
+
+
+def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    print(jobs.import_reference(config, args.file, args.url, args.title, args.published))
+    return 0
+
+
+def cmd_listing(config: Config, args: argparse.Namespace) -> int:
+    rows = listings.listing(config, args.listing, text=getattr(args, "text", False),
+                            relevant_only=getattr(args, "relevant", False))
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(listings.human(args.listing, rows))
+    return 0
+
+
+def cmd_digest_send(config: Config, args: argparse.Namespace) -> int:
+    print(jobs.send_digest(config))
+    return 0
+
+
+def cmd_digest_preview(config: Config, args: argparse.Namespace) -> int:
+    print(jobs.preview_digest(config, args.html))
+    return 0
+
+
+def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.service import run_service
+
+    return run_service(config, log_format=args.log_format)
+
+
+def cmd_status(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.status import collect_status, describe_status
+
+    report = collect_status(config)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(describe_status(report))
+    return 0
+
+
+def cmd_db_upgrade(config: Config, args: argparse.Namespace) -> int:
+    jobs.open_db(config)
+    print(f"database at head: {jobs.safe_url(config)}")
+    return 0
+
+
+def cmd_init(config: Config, args: argparse.Namespace) -> int:
+    print(jobs.write_default_config(args.path, force=args.force))
+    return 0
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.demo import run_demo
+
+    return run_demo(args.dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[Config, argparse.Namespace], int] = args.handler
+    try:
+        config = load_config(args.config) if args.command not in ("init", "demo") else Config()
+        return handler(config, args)
+    except (ConfigError, DatabaseError, UserError) as exc:
+        print(f"spacewatch: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("spacewatch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

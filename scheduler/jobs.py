@@ -1,0 +1,106 @@
+"""The work the CLI and the service both do: crawl, import, digest. Each opens what it needs."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.analyse import Rules, analyse_text
+from crawler.ingest import Ingestor
+from crawler.run import CrawlSummary, run_crawl
+from crawler.stages.changes import detect_changes
+from notifications import digest_preview, send_alert, send_pending_digest
+from scheduler.config import Config
+from scheduler.errors import UserError
+from storage.db import open_database
+
+
+def open_db(config: Config) -> tuple[Engine, sessionmaker[Session]]:
+    return open_database(config.database.url)
+
+
+def safe_url(config: Config) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(config.database.url).render_as_string(hide_password=True)
+
+
+def rules_of(config: Config) -> Rules:
+    return Rules(topic=config.topic, watches=config.watch, max_age_days=config.crawl.max_age_days)
+
+
+def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
+          trigger: str = "manual", wait: bool = False) -> CrawlSummary:
+    """Crawl the named sources (all when none are named) and store what they carry."""
+    specs = [config.source(name) for name in names] if names else list(config.sources)
+    if not specs:
+        raise UserError(f"{config.path or 'config'}: no sources configured; add [[sources]] entries")
+    engine, factory = open_db(config)
+    try:
+        summary = run_crawl(factory, specs, config.crawl, rules_of(config), progress=progress, trigger=trigger)
+        if summary.changes and config.digest.on_change == "immediate":
+            summary.notes.append(send_alert(factory, config.email, config.digest))
+        return summary
+    finally:
+        engine.dispose()
+
+
+def import_reference(config: Config, file: Path, url: str, title: str | None, published: str | None) -> str:
+    """Store a plain-text file as a reference item, as if crawled."""
+    try:
+        text = file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    when = None
+    if published:
+        try:
+            when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise UserError(f"--published {published!r}: not a date like 2021-12-13") from None
+    try:
+        doc = analyse_text(text, url=url, title=title, published_at=when, rules=rules_of(config))
+    except ValueError as exc:
+        raise UserError(f"{file}: {exc}") from None
+    engine, factory = open_db(config)
+    try:
+        stored = Ingestor(factory).ingest(doc)
+        changes = detect_changes(factory, [stored.article_id] if stored.article_id else [])
+    finally:
+        engine.dispose()
+    return f"imported {url}: {stored.outcome.value}" + (f", {len(changes)} detail change(s)" if changes else "")
+
+
+def send_digest(config: Config) -> str:
+    engine, factory = open_db(config)
+    try:
+        return send_pending_digest(factory, config.email, config.digest)
+    finally:
+        engine.dispose()
+
+
+def preview_digest(config: Config, html_path: Path | None) -> str:
+    engine, factory = open_db(config)
+    try:
+        text, html = digest_preview(factory, config.email, config.digest)
+    finally:
+        engine.dispose()
+    if html_path is not None:
+        try:
+            html_path.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"{html_path}: cannot write: {exc.strerror or exc}") from None
+    return text
+
+
+def write_default_config(path: Path, force: bool = False) -> str:
+    if path.exists() and not force:
+        raise UserError(f"{path}: exists already (use --force to overwrite)")
+    template = resources.files("scheduler").joinpath("default.toml").read_text(encoding="utf-8")
+    try:
+        path.write_text(template, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return f"wrote {path}"

@@ -1,0 +1,62 @@
+"""Queries and small writes, each a function that takes a Session and does one thing."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Article, Change, Fact, Story
+
+
+def iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def article_rows(session: Session, *, with_text: bool = False, relevant_only: bool = False) -> list[dict[str, Any]]:
+    original = aliased(Article)
+    query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
+             .order_by(Article.id))
+    if relevant_only:
+        query = query.where(Article.relevant.is_(True))
+    rows = []
+    for article, duplicate_of in session.execute(query):
+        row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
+               "source": article.source, "published_at": iso(article.published_at),
+               "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
+               "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
+               "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
+               "from_feed_only": article.from_feed_only, "fetched_at": iso(article.fetched_at)}
+        if with_text:
+            row["text"] = article.text
+        rows.append(row)
+    return rows
+
+
+def story_rows(session: Session) -> list[dict[str, Any]]:
+    stories = session.scalars(select(Story).order_by(Story.id)).all()
+    urls: dict[int, list[str]] = {}
+    for story_id, url in session.execute(select(Article.story_id, Article.url)
+                                         .where(Article.story_id.is_not(None)).order_by(Article.id)):
+        urls.setdefault(story_id, []).append(url)
+    return [{"id": s.id, "title": s.title, "urls": urls.get(s.id, []), "first_seen": iso(s.first_seen),
+             "last_seen": iso(s.last_seen)} for s in stories if urls.get(s.id)]
+
+
+def fact_rows(session: Session) -> list[dict[str, Any]]:
+    query = (select(Fact, Article.url).join(Article, Fact.article_id == Article.id)
+             .order_by(Fact.subject, Fact.attribute, Fact.value))
+    return [{"subject": f.subject, "attribute": f.attribute, "value": f.value, "article_url": url,
+             "published_at": iso(f.published_at), "snippet": f.snippet}
+            for f, url in session.execute(query)]
+
+
+def change_rows(session: Session) -> list[dict[str, Any]]:
+    query = select(Change, Article.url).join(Article, Change.article_id == Article.id).order_by(Change.id)
+    rows = []
+    for change, url in session.execute(query):
+        rows.append({"subject": change.subject, "attribute": change.attribute, "old": change.old,
+                     "new": change.new, "article_url": url, "detected_at": iso(change.detected_at),
+                     "snippet": change.snippet, "corroborated": change.corroborated_by_id is not None})
+    return rows

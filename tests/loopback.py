@@ -1,0 +1,156 @@
+"""Real servers on 127.0.0.1 for tests: an HTTP site with scripted responses and an SMTP sink."""
+from __future__ import annotations
+
+import gzip
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[BaseHTTPRequestHandler], Response | None]
+
+
+class LoopbackSite:
+    """An HTTP server on 127.0.0.1:<free port>; routes are exact paths (query ignored) or a folder.
+
+    `add(path, body, ...)` serves fixed bytes, `add_handler(path, fn)` calls `fn(request)` which
+    returns a Response (or None when it wrote the answer itself, e.g. to drop the connection).
+    Every request is logged in `requests` as (method, path, headers).
+    """
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.folder: Path | None = None
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        site = self
+
+        class _Request(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                site._serve(self)
+
+            def do_HEAD(self) -> None:  # noqa: N802
+                site._serve(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Request)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+
+    def start(self) -> "LoopbackSite":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def add(self, path: str, body: bytes | str, status: int = 200, content_type: str = "text/html; charset=utf-8",
+            headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        answer = Response(status, data, {"Content-Type": content_type, **(headers or {})})
+        self.routes[path] = lambda request: answer
+
+    def add_handler(self, path: str, handler: Handler) -> None:
+        self.routes[path] = handler
+
+    def serve_folder(self, folder: Path) -> None:
+        """Serve files under `folder` for paths with no route (index.html for a trailing slash)."""
+        self.folder = folder
+
+    def paths_requested(self) -> list[str]:
+        with self._lock:
+            return [path for _, path, _ in self.requests]
+
+    def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.requests.append((request.command, request.path, dict(request.headers.items())))
+        path = urlsplit(request.path).path
+        handler = self.routes.get(path)
+        answer = handler(request) if handler else self._from_folder(path)
+        if answer is None:
+            return
+        request.send_response(answer.status)
+        headers = {"Content-Length": str(len(answer.body)), **answer.headers}
+        for name, value in headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        if request.command != "HEAD":
+            try:
+                request.wfile.write(answer.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    def _from_folder(self, path: str) -> Response:
+        if self.folder is None:
+            return Response(404, b"not found", {"Content-Type": "text/plain"})
+        target = (self.folder / path.lstrip("/")).resolve()
+        if path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_relative_to(self.folder.resolve()) or not target.is_file():
+            return Response(404, b"not found", {"Content-Type": "text/plain"})
+        kinds = {".xml": "application/xml", ".txt": "text/plain", ".html": "text/html"}
+        return Response(200, target.read_bytes(), {"Content-Type": kinds.get(target.suffix, "application/octet-stream")})
+
+
+def gzipped(data: bytes) -> bytes:
+    return gzip.compress(data)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MailSink:
+    """aiosmtpd handler keeping every message; `fail_next` scripts SMTP errors for the next DATA."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.fail_next: list[str] = []
+        self.refuse_recipients: set[str] = set()
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options) -> str:  # noqa: N802
+        if address in self.refuse_recipients:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        with self._lock:
+            if self.fail_next:
+                return self.fail_next.pop(0)
+            content = envelope.original_content or envelope.content
+            if isinstance(content, str):
+                content = content.encode("utf-8")
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), content))
+        return "250 Message accepted for delivery"
+
+    def parsed(self) -> list[EmailMessage]:
+        with self._lock:
+            return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]
