@@ -65,7 +65,8 @@ def upgrade(engine: Engine) -> None:
     try:
         command.upgrade(alembic_config(engine), "head")
     except Exception as exc:  # alembic and the drivers raise many kinds; all mean the same to a user
-        raise DatabaseError(f"{engine.url.render_as_string(hide_password=True)}: cannot migrate: {exc}") from exc
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DatabaseError(f"{engine.url.render_as_string(hide_password=True)}: cannot migrate: {reason}") from exc
 
 
 def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:

@@ -84,3 +84,38 @@ def smtp() -> Iterator[tuple[MailSink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+REQUIRE_POSTGRES_ENV = "SPACEWATCH_REQUIRE_POSTGRES"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI, PostgreSQL must be reachable: say so at once rather than skipping every test."""
+    if os.environ.get(REQUIRE_POSTGRES_ENV) != "1":
+        return
+    url = postgres_url()
+    if not url:
+        pytest.exit(f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_ENV} is not set", returncode=3)
+    try:
+        engine = create_engine(url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as exc:  # any driver error means the same: the server is not usable
+        pytest.exit(f"{POSTGRES_ENV}: cannot connect: {exc}", returncode=3)
+
+
+_postgres_passed = 0
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    global _postgres_passed
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _postgres_passed += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a run that was required to test PostgreSQL but passed no PostgreSQL test."""
+    if os.environ.get(REQUIRE_POSTGRES_ENV) == "1" and exitstatus == 0 and _postgres_passed == 0:
+        session.exitstatus = 1
+        print(f"\nerror: {REQUIRE_POSTGRES_ENV}=1 but no PostgreSQL test passed", flush=True)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pytest
+
+from scheduler.config import ConfigError, load_config
+
+GOOD = """
+[database]
+url = "sqlite:///x.db"
+
+[crawl]
+user_agent = "spacewatch-test/1.0"
+
+[[sources]]
+name = "orbit-daily"
+type = "feed"
+url = "http://127.0.0.1:8765/feeds/orbit-daily.xml"
+every = "30m"
+
+[[sources]]
+name = "cinema-wire"
+type = "site"
+url = "http://127.0.0.1:8765/cinema-wire/"
+follow = ['^/cinema-wire/\\d{4}/']
+every = "2h"
+
+[[watch]]
+name = "challenge"
+label = "The Challenge"
+aliases = ["Challenge", "Vyzov"]
+
+[topic]
+include = ["film"]
+require = ["space"]
+
+[email]
+to = ["desk@example.org"]
+from = "spacewatch@example.org"
+smtp_host = "127.0.0.1"
+smtp_port = 2525
+
+[digest]
+schedule = "0 8 * * *"
+timezone = "Europe/Berlin"
+on_change = "immediate"
+"""
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "spacewatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_full_config_loads_frozen_with_every_value(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert [s.name for s in config.sources] == ["orbit-daily", "cinema-wire"]
+    assert config.sources[0].every_seconds == 1800
+    assert config.sources[1].follow == ("^/cinema-wire/\\d{4}/",)
+    assert config.watch[0].aliases == ("Challenge", "Vyzov")
+    assert config.email.sender == "spacewatch@example.org"
+    assert config.digest.timezone == "Europe/Berlin"
+    with pytest.raises(Exception):
+        config.sources[0].name = "other"  # frozen
+
+
+def test_defaults_without_any_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SPACEWATCH_CONFIG", raising=False)
+    config = load_config(None)
+    assert config.path is None
+    assert config.database.url == "sqlite:///spacewatch.db"
+    assert config.email.smtp_host is None and config.email.outbox == "outbox"
+
+
+def test_environment_variable_names_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPACEWATCH_CONFIG", write(tmp_path, GOOD))
+    assert load_config(None).sources[0].name == "orbit-daily"
+
+
+@pytest.mark.parametrize("broken, message", [
+    (GOOD.replace('url = "http://127.0.0.1:8765/feeds/orbit-daily.xml"', 'url = "file:///etc/passwd"'),
+     'sources[0] "orbit-daily".url: \'file:///etc/passwd\' is not an http(s) URL'),
+    (GOOD.replace('every = "30m"', 'every = "30 minutes"'), 'sources[0] "orbit-daily".every:'),
+    (GOOD.replace('type = "site"', 'type = "blog"'), 'sources[1] "cinema-wire".type:'),
+    (GOOD.replace("[topic]", "[topic]\ninclude_more = 1"), "topic.include_more: unknown key"),
+    (GOOD.replace('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'), "digest.timezone:"),
+    (GOOD.replace('schedule = "0 8 * * *"', 'schedule = "0 25 * * *"'), "digest.schedule:"),
+    (GOOD.replace('on_change = "immediate"', 'on_change = "sometimes"'), "digest.on_change:"),
+    (GOOD.replace('name = "cinema-wire"', 'name = "orbit-daily"'), "sources: name 'orbit-daily' is used twice"),
+    (GOOD.replace("follow = ['^/cinema-wire/\\d{4}/']", "follow = ['(unclosed']"), 'sources[1] "cinema-wire".follow:'),
+    (GOOD + "\n[extra]\nx = 1\n", "extra: unknown key"),
+    (GOOD.replace('url = "sqlite:///x.db"', 'url = "not a url"'), "database.url:"),
+    ("[crawl\n", "not valid TOML"),
+])
+def test_each_error_names_the_file_and_the_key(tmp_path, broken, message):
+    path = write(tmp_path, broken)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    text = str(error.value)
+    assert text.startswith(path + ": ")
+    assert message in text
+    assert "\n" not in text
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(str(tmp_path / "nope.toml"))
+
+
+def test_shipped_default_config_is_valid():
+    from importlib import resources
+
+    path = resources.files("scheduler").joinpath("default.toml")
+    config = load_config(str(path))
+    assert {w.name for w in config.watch} == {"challenge", "cruise-film"}
+    assert all(s.url.startswith("https://") for s in config.sources)
