@@ -8,14 +8,18 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.analyse import Rules, analyse_text
-from crawler.ingest import Ingestor
-from crawler.run import CrawlSummary, run_crawl
-from crawler.stages.changes import detect_changes
-from notifications import digest_preview, send_alert, send_pending_digest
+from typing import TYPE_CHECKING
+
 from scheduler.config import Config
 from scheduler.errors import UserError
 from storage.db import open_database
+
+if TYPE_CHECKING:
+    from crawler.analyse import Rules
+    from crawler.run import CrawlSummary
+
+# The crawler (Scrapy, trafilatura) and mail modules are imported inside the jobs that use them:
+# they take most of a second to load, and listings, status and --help need none of them.
 
 
 def open_db(config: Config) -> tuple[Engine, sessionmaker[Session]]:
@@ -29,12 +33,17 @@ def safe_url(config: Config) -> str:
 
 
 def rules_of(config: Config) -> Rules:
+    from crawler.analyse import Rules
+
     return Rules(topic=config.topic, watches=config.watch, max_age_days=config.crawl.max_age_days)
 
 
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
           trigger: str = "manual", wait: bool = False) -> CrawlSummary:
     """Crawl the named sources (all when none are named) and store what they carry."""
+    from crawler.run import run_crawl
+    from notifications import send_alert
+
     specs = [config.source(name) for name in names] if names else list(config.sources)
     if not specs:
         raise UserError(f"{config.path or 'config'}: no sources configured; add [[sources]] entries")
@@ -50,6 +59,10 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
 
 def import_reference(config: Config, file: Path, url: str, title: str | None, published: str | None) -> str:
     """Store a plain-text file as a reference item, as if crawled."""
+    from crawler.analyse import analyse_text
+    from crawler.ingest import Ingestor
+    from crawler.stages.changes import detect_changes
+
     try:
         text = file.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
@@ -74,6 +87,8 @@ def import_reference(config: Config, file: Path, url: str, title: str | None, pu
 
 
 def send_digest(config: Config) -> str:
+    from notifications import send_pending_digest
+
     engine, factory = open_db(config)
     try:
         return send_pending_digest(factory, config.email, config.digest)
@@ -82,6 +97,8 @@ def send_digest(config: Config) -> str:
 
 
 def preview_digest(config: Config, html_path: Path | None) -> str:
+    from notifications import digest_preview
+
     engine, factory = open_db(config)
     try:
         text, html = digest_preview(factory, config.email, config.digest)

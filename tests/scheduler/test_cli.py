@@ -1,0 +1,155 @@
+"""The `spacewatch` command end to end, as a user runs it: a real process, a loopback site."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.loopback import LoopbackSite
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | Orbit Test</title>
+<link rel="canonical" href="{canonical}">
+<meta property="article:published_time" content="{published}T09:00:00+00:00">
+</head><body><nav><a href="/">Home</a> <a href="/launches/">Launches</a></nav>
+<article><h1>{title}</h1>{paragraphs}</article>
+<footer>Copyright Orbit Test. All rights reserved.</footer></body></html>"""
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Orbit Test</title><link>{base}/</link><description>test</description>
+{items}</channel></rss>"""
+
+ITEM = "<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate></item>"
+
+ARTICLES = [
+    ("film-in-orbit", "Director and actress fly to the space station to shoot a film", "2022-03-01",
+     ["The Russian actress and her director will shoot a feature film aboard the International Space "
+      "Station, the first movie filmed in orbit.",
+      "The crew launches from the Baikonur Cosmodrome on a Soyuz spacecraft; the film crew spends twelve "
+      "days on the station shooting scenes with two cosmonauts."]),
+    ("cargo-launch", "Cargo ship launches to the space station", "2022-03-02",
+     ["A cargo ship carrying food, fuel and experiments launched to the International Space Station on "
+      "Tuesday.", "It will dock with the station two days later; no crew is aboard."]),
+]
+
+
+def spacewatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scheduler.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=180, stdin=subprocess.DEVNULL)
+
+
+def write_config(tmp_path: Path, db_url: str, site: LoopbackSite) -> Path:
+    path = tmp_path / "spacewatch.toml"
+    path.write_text(f"""
+[database]
+url = "{db_url}"
+[crawl]
+user_agent = "spacewatch-test/1.0"
+[[sources]]
+name = "orbit-test"
+type = "feed"
+url = "{site.url('/feed.xml')}"
+[[sources]]
+name = "broken"
+type = "feed"
+url = "{site.url('/missing.xml')}"
+[[watch]]
+name = "orbital-film"
+label = "The orbital film"
+aliases = ["orbital film"]
+[email]
+to = ["desk@example.org"]
+from = "spacewatch@example.org"
+outbox = "{tmp_path / 'outbox'}"
+""", encoding="utf-8")
+    return path
+
+
+def serve_world(site: LoopbackSite) -> None:
+    items = []
+    for slug, title, date, paragraphs in ARTICLES:
+        url = site.url(f"/news/{slug}.html")
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        site.add(f"/news/{slug}.html", PAGE.format(title=title, canonical=url, published=date, paragraphs=body))
+        items.append(ITEM.format(title=title, link=url + "?utm_source=rss", date=f"{date}T09:00:00Z"))
+    site.add("/feed.xml", FEED.format(base=site.base, items="".join(items)), content_type="application/rss+xml")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+
+
+def test_help_lists_every_command(tmp_path):
+    out = spacewatch("--help", cwd=tmp_path).stdout
+    for command in ("crawl", "import", "articles", "stories", "facts", "changes", "digest", "run", "status",
+                    "db", "init", "demo"):
+        assert command in out
+
+
+def test_broken_config_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "spacewatch.toml").write_text('[[sources]]\nname = "x"\ntype = "feed"\nurl = "ftp://x/"\n')
+    result = spacewatch("crawl", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "spacewatch.toml: sources[0] \"x\".url:" in result.stderr
+    assert not (tmp_path / "spacewatch.db").exists()
+
+
+def test_unknown_source_and_missing_import_file_are_one_line_errors(tmp_path, site):
+    serve_world(site)
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    result = spacewatch("--config", str(config), "crawl", "nope", cwd=tmp_path)
+    assert result.returncode == 2 and "no source named 'nope'" in result.stderr
+    result = spacewatch("--config", str(config), "import", str(tmp_path / "absent.txt"), "--url",
+                        "http://127.0.0.1/ref", cwd=tmp_path)
+    assert result.returncode == 2 and "absent.txt: cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_writes_a_valid_config_and_refuses_to_overwrite(tmp_path):
+    assert spacewatch("init", cwd=tmp_path).returncode == 0
+    assert spacewatch("--config", "spacewatch.toml", "db", "upgrade", cwd=tmp_path).returncode == 0
+    again = spacewatch("init", cwd=tmp_path)
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+@pytest.mark.slow
+def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
+    serve_world(site)
+    config = str(write_config(tmp_path, db_url, site))
+    reference = tmp_path / "reference.txt"
+    reference.write_text("Actress and director to film in space\n\n" + " ".join(ARTICLES[0][3]) + "\n")
+    imported = spacewatch("--config", config, "import", str(reference), "--url", site.url("/ref/original.html"),
+                          "--published", "2022-02-20", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+
+    crawl = spacewatch("--config", config, "crawl", "--quiet", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr  # one source broken, the other fine
+    assert "broken" in crawl.stdout + crawl.stderr
+
+    articles = json.loads(spacewatch("--config", config, "articles", "--json", "--text", cwd=tmp_path).stdout)
+    by_canonical = {a["canonical_url"]: a for a in articles}
+    film = by_canonical[site.url("/news/film-in-orbit.html")]
+    cargo = by_canonical[site.url("/news/cargo-launch.html")]
+    for field in ("url", "canonical_url", "title", "source", "published_at", "relevant", "story_id",
+                  "duplicate_of", "text"):
+        assert field in film
+    assert film["relevant"] is True and cargo["relevant"] is False
+    assert film["duplicate_of"] == site.url("/ref/original.html")  # the same text as the reference item
+    assert film["url"].endswith("?utm_source=rss") or film["url"] == film["canonical_url"]
+    assert film["published_at"].startswith("2022-03-01")
+    assert "Baikonur Cosmodrome" in film["text"] and "All rights reserved" not in film["text"]
+
+    stories = json.loads(spacewatch("--config", config, "stories", "--json", cwd=tmp_path).stdout)
+    assert any(film["url"] in s["urls"] for s in stories)
+    for listing in ("facts", "changes"):
+        out = spacewatch("--config", config, listing, "--json", cwd=tmp_path)
+        assert out.returncode == 0 and isinstance(json.loads(out.stdout), list)
+
+    sent = spacewatch("--config", config, "digest", "send", cwd=tmp_path)
+    assert sent.returncode == 0, sent.stderr
+    mails = list((tmp_path / "outbox" / "new").iterdir())
+    assert len(mails) == 1
+    assert film["canonical_url"] in mails[0].read_text(errors="replace")
+    again = spacewatch("--config", config, "digest", "send", cwd=tmp_path)
+    assert again.returncode == 0 and len(list((tmp_path / "outbox" / "new").iterdir())) == 1
