@@ -1,0 +1,211 @@
+"""Relevance judging: term matching, the evidence it scores, and precision/recall on labelled sets."""
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from w3lib.encoding import html_to_unicode
+
+from crawler.options import TopicRules, WatchSpec
+from crawler.stages.extract import extract_page
+from crawler.stages.relevance import judge
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/space-race"
+CASES = Path(__file__).resolve().parents[1] / "data/relevance_cases.toml"
+TOPIC = TopicRules()
+WATCHES = (WatchSpec("zero-horizon", "Zero Horizon", ("Zero Horizon", "Marta Quell", "Ivo Brandt")),)
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, predicted: bool, truth: bool) -> None:
+        if predicted and truth:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif truth:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+
+def relevant(title: str, text: str, topic: TopicRules = TOPIC, watches=WATCHES) -> bool:
+    return judge(title, text, topic, watches).relevant
+
+
+def evidence(verdict) -> str:
+    """The reason without its closing verdict ("score ... vs threshold ...")."""
+    return verdict.reason.rpartition("score ")[0]
+
+
+# -- term matching ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "Films shot in orbit are coming", "Filming in orbit begins", "Crew films in orbit",
+    "The film was shot in orbit", "Movies shot aboard the space station",
+])
+def test_inflected_terms_count(title):
+    assert relevant(title, "")
+
+
+def test_iss_counts_only_in_capitals():
+    text = "The director will shoot the film aboard the {} next spring, the studio said."
+    assert judge("", text.format("ISS"), TOPIC, ()).score > judge("", text.format("iss"), TOPIC, ()).score
+    assert "ISS" in judge("", text.format("ISS"), TOPIC, ()).reason
+    assert "ISS" not in evidence(judge("Kiss me", "Miss Iss kissed the director on film.", TOPIC, ()))
+
+
+def test_nasa_in_house_style_counts():
+    assert "NASA" in judge("Nasa backs a film", "", TOPIC, ()).reason
+
+
+def test_whole_words_only():
+    verdict = judge("Spacewalk filmmaker", "The cosmonautics museum hosts a spacewalk exhibition of filmstrips.",
+                    TOPIC, ())
+    assert not verdict.relevant
+    assert "space" not in evidence(verdict)
+
+
+def test_launch_director_is_not_a_film_director():
+    title = "Launch director gives the go for the crew flight to the space station"
+    text = "NASA launch director Ann Lee gave the go. The flight director then took over the mission in orbit."
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant
+    assert "director" not in evidence(verdict)
+
+
+def test_a_mask_does_not_hide_a_longer_term():
+    verdict = judge("Actress to fly to a commercial space station", "", TOPIC, ())
+    assert "space station" in verdict.reason
+    assert "space" not in evidence(judge("Actress rents office space", "", TOPIC, ()))
+
+
+def test_reason_says_what_matched_where():
+    title = "Marta Quell to shoot Zero Horizon scenes in orbit"
+    text = ("The actress Marta Quell will fly to the International Space Station in May to film the closing scenes.\n"
+            "Director Ivo Brandt said the shoot aboard the ISS would take ten days.")
+    verdict = judge(title, text, TOPIC, WATCHES)
+    assert verdict.relevant
+    for part in ("title: shoot+orbit", "lead: actress/film+space station", "filming in space (title+lead)",
+                 "watched alias (title): Marta Quell, Zero Horizon, Ivo Brandt"):
+        assert part in verdict.reason, verdict.reason
+
+
+def test_the_config_vocabulary_is_the_base():
+    """Nothing assumes the default topic: other include/require words work the same way."""
+    topic = TopicRules(include=("concert", "band"), require=("orbit", "space station"))
+    title = "Rock band plans the first concert in orbit"
+    text = "The band will play a concert aboard the space station next year, streamed live to Earth."
+    assert judge(title, text, topic, ()).relevant
+    assert not judge(title, text, TOPIC, ()).relevant  # no film word for the default topic
+
+
+def test_exclude_terms_count_against():
+    topic = TopicRules(exclude=("trailer",))
+    title = "Film shot in orbit gets a trailer"
+    text = "The film, shot aboard the ISS, has a trailer. The trailer is long. The trailer is loud. Another trailer."
+    assert judge(title, text, topic, ()).score < judge(title, text, TOPIC, ()).score
+    assert "excluded term: trailer" in judge(title, text, topic, ()).reason
+
+
+def test_alias_is_matched_as_written():
+    text = "It is a challenge to fly a film crew to the space station, the studio said."
+    watches = (WatchSpec("challenge", "", ("Challenge",)),)
+    assert "watched alias" not in judge("", text, TOPIC, watches).reason
+    assert "watched alias" in judge("", text.replace("a challenge", "Challenge"), TOPIC, watches).reason
+
+
+def test_alias_without_space_context_adds_nothing():
+    title = "Marta Quell signs for a period drama"
+    text = "The actress will shoot the film in Lisbon over the summer."
+    with_watch, without = judge(title, text, TOPIC, WATCHES), judge(title, text, TOPIC, ())
+    assert with_watch.score == without.score and not with_watch.relevant
+    assert "without space context" in with_watch.reason
+
+
+@pytest.mark.parametrize("title, text", [("", ""), ("   ", "\n\n"), ("x" * 10, "." * 1000)])
+def test_empty_or_odd_input(title, text):
+    verdict = judge(title, text, TOPIC, WATCHES)
+    assert not verdict.relevant and verdict.reason
+
+
+def test_empty_topic_lists_do_not_block():
+    topic = TopicRules(include=(), require=("orbit",))
+    assert judge("Studio will film in orbit", "The movie will be shot in orbit.", topic, ()).relevant
+
+
+def test_watches_may_be_any_sequence_and_lists_inside_are_accepted():
+    expected = judge("Zero Horizon shoots in orbit", "", TOPIC, WATCHES)
+    assert judge("Zero Horizon shoots in orbit", "", TOPIC, list(WATCHES)) == expected
+    listed = TopicRules(include=list(TOPIC.include), require=list(TOPIC.require))
+    watches = [WatchSpec("zero-horizon", "", list(WATCHES[0].aliases))]
+    assert judge("Zero Horizon shoots in orbit", "", listed, watches) == expected
+
+
+# -- labelled sets --------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> str:
+    return "\n".join(" ".join(p.split()) for p in text.strip().split("\n\n"))
+
+
+def test_hand_labelled_tricky_cases():
+    data = tomllib.loads(CASES.read_text("utf-8"))
+    watches = tuple(WatchSpec(w["name"], w.get("label", ""), tuple(w["aliases"])) for w in data["watch"])
+    assert len(data["case"]) >= 30
+    tally, wrong = Tally(), []
+    for case in data["case"]:
+        verdict = judge(case["title"], _paragraphs(case["text"]), TOPIC, watches)
+        tally.add(verdict.relevant, case["relevant"])
+        if verdict.relevant != case["relevant"]:
+            wrong.append(f"{case['id']}: {verdict.reason}")
+    print(f"\nhand-labelled cases: {len(data['case'])}, precision {tally.precision:.3f}, recall {tally.recall:.3f}")
+    assert tally.precision >= 0.9 and tally.recall >= 0.9, "\n".join(wrong)
+
+
+def _scenario_pages():
+    scenario = json.loads((CORPUS / "scenario.json").read_text("utf-8"))
+    for phase in scenario["phases"]:
+        for article in phase["articles"]:
+            path = urlsplit(article["url"]).path
+            if path.endswith("/"):
+                path += "index.html"
+            yield article, CORPUS / phase["dir"] / path.lstrip("/")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the space-race corpus is not on this machine")
+def test_scenario_precision_and_recall():
+    """extract_page + judge over every article of the scenario, with its own topic and watches."""
+    scenario = json.loads((CORPUS / "scenario.json").read_text("utf-8"))
+    topic = TopicRules(**{key: tuple(value) for key, value in scenario["topic"].items()})
+    watches = tuple(WatchSpec(w["name"], w.get("label", ""), tuple(w["aliases"])) for w in scenario["watch"])
+    tally, wrong = Tally(), []
+    for article, page in _scenario_pages():
+        _, html = html_to_unicode(None, page.read_bytes())
+        extracted = extract_page(html, article["url"])
+        verdict = judge(extracted.title, extracted.text, topic, watches)
+        tally.add(verdict.relevant, article["relevant"])
+        if verdict.relevant != article["relevant"]:
+            wrong.append(f"{article['url']}: {verdict.reason}")
+    print(f"\nscenario: {tally.tp + tally.fp + tally.fn + tally.tn} articles, "
+          f"precision {tally.precision:.3f}, recall {tally.recall:.3f}")
+    assert tally.tp + tally.fn > 0 and tally.fp + tally.tn > 0
+    assert tally.precision >= 0.9 and tally.recall >= 0.9, "\n".join(wrong)
