@@ -54,9 +54,11 @@ def fact_rows(session: Session) -> list[dict[str, Any]]:
 
 def change_rows(session: Session) -> list[dict[str, Any]]:
     query = select(Change, Article.url).join(Article, Change.article_id == Article.id).order_by(Change.id)
+    # A listed change never changes: consumers diff successive listings, so corroboration (set
+    # later) stays out of this row; the digest shows it.
     rows = []
     for change, url in session.execute(query):
         rows.append({"subject": change.subject, "attribute": change.attribute, "old": change.old,
                      "new": change.new, "article_url": url, "detected_at": iso(change.detected_at),
-                     "snippet": change.snippet, "corroborated": change.corroborated_by_id is not None})
+                     "snippet": change.snippet})
     return rows

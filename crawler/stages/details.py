@@ -1,0 +1,461 @@
+"""Launch and casting details of the watched productions, read from an article's text.
+
+Rules over sentences, with every pattern in crawler/data/ (details.toml, launch_sites.csv,
+spacecraft.csv). Each value is attributed to a subject in context: one named in the sentence
+(the nearest mention when several are), else the one its paragraph names, else the one the
+previous paragraph ended on. Dates resolve against the publication date (`crawler.stages.dates`);
+people get roles from cue phrases (`crawler.stages.people`). Runs in worker processes: pure, and
+what it compiles per watch list is cached.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+from crawler.document import Detail
+from crawler.options import WatchSpec
+from crawler.stages import dates as D
+from crawler.stages import people as P
+from crawler.stages.detail_data import launch_sites, load_patterns, spacecraft
+
+SINGLE = ("launch_date", "launch_site", "spacecraft", "director", "title", "release_date")
+PAST_DAYS = 30  # a date this long before publication is reported as history, not news
+SNIPPET_CHARS = 400
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                 "oct", "nov", "dec", "no", "vs", "inc", "ltd", "jr", "sr", "gen", "col", "lt", "capt", "prof",
+                 "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig"}
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
+TITLE_SLOT = (r"(?-i:(?:“(?P<q1>[^”]{1,60})”|\"(?P<q2>[^\"]{1,60})\"|‘(?P<q3>[^’]{1,60})’"
+              r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with) )*[A-Z][\w’'\-]*){0,5})))")
+NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama)s?,? "
+                        r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
+ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
+FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
+TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
+NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+FOREIGN_FILM = re.compile(r"\b(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+)?((?:[A-Z][\w’'\-]*:?\s+){1,5})"
+                          r"(?:film|movie|sequel|instalment|installment|franchise|feature)\b")
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    persons: tuple[tuple[str, str], ...]   # (surface form, full name): "Souza" -> "Ana Souza"
+    titles: tuple[str, ...]                # aliases that are the production's own name
+    words: frozenset[str]                  # alias words, to tell this film from another
+
+
+@dataclass(frozen=True)
+class Compiled:
+    subjects: tuple[Subject, ...]
+    mention: re.Pattern[str]                  # any alias or person surface form
+    owner: dict[str, tuple[int, str | None]]  # surface form -> (subject index, person full name or None)
+    cues: dict[str, re.Pattern[str]]
+    weak_launch: re.Pattern[str]
+    titles_current: tuple[re.Pattern[str], ...]
+    titles_previous: tuple[re.Pattern[str], ...]
+    possessive: re.Pattern[str]               # "Orlov's Winter Road": a watched person's other work
+
+
+@dataclass
+class Sentence:
+    text: str
+    paragraph: int
+    order: int
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # (position, subject index)
+    dates: list[D.DateMention] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    subject: int
+    attribute: str
+    value: str
+    snippet: str
+    order: int
+    is_past: bool = False
+    strength: int = 1
+
+
+def _person_like(alias: str) -> bool:
+    """"Ana Souza" is a person; "Starfall", "The Salt Year", "Moon Station 2" are titles."""
+    tokens = alias.split()
+    not_name = P.cues().not_name
+    return 2 <= len(tokens) <= 4 and all(t[:1].isupper() and t.isalpha() and t.lower() not in not_name
+                                         for t in tokens)
+
+
+@lru_cache(maxsize=32)
+def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
+    """Everything that depends on the watch list, compiled once per list and process."""
+    subjects, owner = [], {}
+    for n, watch in enumerate(watches):
+        aliases = [a.strip() for a in watch.aliases if a.strip()]
+        if not aliases and watch.label.strip():
+            aliases = [re.sub(r"^(?:the|a|an)\s+", "", re.split(r"[(/]", watch.label)[0].strip(), flags=re.I)]
+        persons, titles = [], []
+        for alias in aliases:
+            if _person_like(alias):
+                persons.append((alias, alias))
+                surname = alias.split()[-1]
+                if len(surname) >= 4:
+                    persons.append((surname, alias))
+            else:
+                titles.append(alias)
+        for surface, full in persons:
+            owner.setdefault(surface, (n, full))
+        for alias in titles:
+            owner.setdefault(alias, (n, None))
+        words = frozenset(w.lower() for a in aliases for w in re.findall(r"\w+", a))
+        subjects.append(Subject(watch.name, tuple(persons), tuple(titles), words))
+    surfaces = sorted(owner, key=len, reverse=True)
+    mention = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(s) for s in surfaces) + r")(?![\w])") if surfaces \
+        else re.compile(r"(?!x)x")
+    data = load_patterns()
+    cue_data = data["cues"]
+    cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
+            for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
+                        "production_words", "other_work")}
+    cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
+    slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
+    people = sorted((s for s, (_n, full) in owner.items() if full is not None), key=len, reverse=True)
+    possessive = re.compile(r"(?:" + "|".join(re.escape(p) for p in people) + r")['’]s "
+                            r"((?:[A-Z][\w’'\-]*:?\s+){0,4}[A-Z][\w’'\-]*)") if people else re.compile(r"(?!x)x")
+    return Compiled(tuple(subjects), mention, owner, cues, re.compile(cue_data["weak_launch"], re.I),
+                    tuple(slot(p) for p in data["titles"]["current"]),
+                    tuple(slot(p) for p in data["titles"]["previous"]), possessive)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(paragraph):
+        before = paragraph[start:m.start()].rstrip("\"”’)")
+        last = before.rsplit(None, 1)[-1] if before.split() else ""
+        word = last.rstrip(".").lower()
+        if word in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", last.rstrip(".")) or re.fullmatch(r"(?:[a-z]\.){2,}", last.lower()):
+            continue
+        out.append(paragraph[start:m.start()].strip())
+        start = m.end()
+    out.append(paragraph[start:].strip())
+    return [s for s in out if s]
+
+
+def extract_details(title: str, text: str, published_at: datetime | None,
+                    watches: Sequence[WatchSpec]) -> list[Detail]:
+    """The tracked details this article states for each watched subject (see module docstring)."""
+    if not watches:
+        return []
+    compiled = compile_watches(tuple(watches))
+    published = (published_at or datetime.now(timezone.utc)).date()
+    sentences = _sentences(title, text, compiled)
+    if not any(s.mentions for s in sentences):
+        return []
+    return _Reader(compiled, sentences, published).details()
+
+
+def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
+    paragraphs = [title] if title and title.strip() else []
+    paragraphs += [p for p in re.split(r"\s*\n\s*", text or "") if p.strip()]
+    out: list[Sentence] = []
+    for n, paragraph in enumerate(paragraphs):
+        for sentence in split_sentences(D.strip_dateline(paragraph).strip()):
+            item = Sentence(sentence, n, len(out), dates=D.find_dates(sentence))
+            for m in compiled.mention.finditer(sentence):
+                surname = " " not in m.group(0) and compiled.owner[m.group(0)][1] is not None
+                if surname and _inside_name(sentence, m.start(), m.end()):
+                    continue  # "Harbor Lights" is not a mention of a "Lights" surname
+                item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
+            out.append(item)
+    return out
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Whether a lone surname is glued to other capitalised words."""
+    before = re.search(r"([^\W\d_][\w\-]*) $", text[max(0, start - 30):start])
+    after = re.match(r" ([^\W\d_][\w\-]*)", text[end:end + 30])
+    glued = [m.group(1) for m in (before, after) if m]
+    not_name = P.cues().not_name
+    return any(w[0].isupper() and w.lower() not in not_name for w in glued)
+
+
+class _Reader:
+    """One article's pass: candidates per subject and attribute, then the chosen details."""
+
+    def __init__(self, compiled: Compiled, sentences: list[Sentence], published: date) -> None:
+        self.c = compiled
+        self.sentences = sentences
+        self.published = published
+        self.candidates: list[Candidate] = []
+        self.person_roles: dict[tuple[int, str], dict[str, int]] = {}   # (subject, full name) -> role -> first order
+        self.person_snippet: dict[tuple[int, str, str], str] = {}
+        self.surnames: dict[str, str] = {}
+        self.known_years = self._known_years()
+        self.context_month: tuple[int, int] | None = None
+        self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
+
+    # ---------------------------------------------------------------- context
+
+    def _known_years(self) -> dict[int, int]:
+        years: dict[int, int] = {}
+        for s in self.sentences:
+            for m in s.dates:
+                if m.year is not None and m.month is not None:
+                    years.setdefault(m.month, m.year)
+        return years
+
+    def _context_subject(self, s: Sentence) -> tuple[int | None, bool]:
+        """The subject a sentence naming none is about, and whether its own paragraph names it."""
+        same = [x for x in self.sentences if x.paragraph == s.paragraph]
+        subjects = {subj for x in same for _, subj in x.mentions}
+        if len(subjects) == 1:
+            return next(iter(subjects)), True
+        earlier = [subj for x in same if x.order < s.order for _, subj in x.mentions]
+        if earlier:
+            return earlier[-1], True
+        if subjects:
+            later = [subj for x in same if x.order > s.order for _, subj in x.mentions]
+            return later[0], True
+        for back in (1, 2):
+            previous = [subj for x in self.sentences if x.paragraph == s.paragraph - back for _, subj in x.mentions]
+            if previous:
+                return previous[-1], False
+        return None, False
+
+    def _subject_at(self, s: Sentence, position: int, fallback: int | None) -> int | None:
+        if not s.mentions:
+            return fallback
+        return min(s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
+
+    # ---------------------------------------------------------------- reading
+
+    def details(self) -> list[Detail]:
+        for s in self.sentences:
+            fallback, near = self._context_subject(s) if not s.mentions else (None, True)
+            if not s.mentions and fallback is None:
+                self._note_months(s)
+                continue
+            # A subject inherited from an earlier paragraph holds only for talk of the production.
+            about = fallback if near or self.c.cues["production_words"].search(s.text) else None
+            past_sentence = self._dates(s, about)
+            self._places(s, about, past_sentence)
+            self._titles(s, fallback)
+            self._people(s, fallback)
+        return self._choose()
+
+    def _note_months(self, s: Sentence) -> None:
+        for m in s.dates:
+            value = D.resolve(m, self.published, known_years=self.known_years, context=self.context_month)
+            if value and m.month is not None:
+                self.context_month = (int(value[:4]), int(value[5:7]))
+
+    def _clause(self, text: str, start: int, end: int) -> tuple[str, str]:
+        left = re.split(r"[;:]|\s[-–—]\s", text[:start])[-1]
+        right = re.split(r"[;:]|\s[-–—]\s", text[end:])[0]
+        return left, right
+
+    def _dates(self, s: Sentence, fallback: int | None) -> bool:
+        text, cues = s.text, self.c.cues
+        # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
+        space = bool(cues["space_context"].search(text) or s.mentions)
+        past_sentence = bool(cues["retrospective"].search(text))
+        for m in s.dates:
+            left, right = self._clause(text, m.start, m.end)
+            tense = self._tense(left, right)
+            value = D.resolve(m, self.published, tense=tense, known_years=self.known_years, context=self.context_month)
+            if value is None:
+                continue
+            if len(value) >= 7 and m.month is not None:
+                self.context_month = (int(value[:4]), int(value[5:7]))
+            is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
+            past_sentence = past_sentence or is_past
+            attribute = self._date_attribute(left, right, space)
+            if attribute is None or cues["superseded"].search(left) or (
+                    FROM.search(left) and TO.match(right)):
+                continue  # "originally set for X", "moved from X to Y": X is the old value
+            subject = self._subject_at(s, m.start, fallback)
+            if subject is None or self._other_film_between(s, subject, m.start):
+                continue
+            strength = 2 if m.precision == "day" else 1
+            self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
+        return past_sentence
+
+    def _tense(self, left: str, right: str) -> str:
+        future = list(self.c.cues["future"].finditer(left))
+        past = list(self.c.cues["past"].finditer(left))
+        if future or past:
+            last_future = future[-1].end() if future else -1
+            last_past = past[-1].end() if past else -1
+            return "future" if last_future > last_past else "past"
+        if self.c.cues["future"].search(right[:60]):
+            return "future"
+        if self.c.cues["past"].search(right[:60]):
+            return "past"
+        return ""
+
+    def _date_attribute(self, left: str, right: str, space: bool) -> str | None:
+        found: list[tuple[int, int, str, int]] = []
+        for key in ("launch", "release", "other"):
+            for m in self.c.cues[key].finditer(left):
+                if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
+                        not space or ELSEWHERE.match(left, m.end())):
+                    continue
+                found.append((m.end(), -m.start(), key, m.start()))
+        if found:
+            _end, _start, key, start = max(found)
+            if NEGATED.search(left[:start]):
+                return None  # "will not launch on June 1"
+            return {"launch": "launch_date", "release": "release_date"}.get(key)
+        after: list[tuple[int, str]] = []
+        for key in ("launch", "release", "other"):
+            m = self.c.cues[key].search(right)
+            if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
+                after.append((m.start(), key))
+        if after:
+            return {"launch": "launch_date", "release": "release_date"}.get(min(after)[1])
+        return None
+
+    def _other_film_between(self, s: Sentence, subject: int, position: int) -> bool:
+        """"promoting the seventh X film, due in cinemas in July": that date is the other film's."""
+        words = self.c.subjects[subject].words
+        before = [p for p, subj in s.mentions if subj == subject and p < position]
+        start = before[-1] if before else 0
+        not_name = P.cues().not_name
+        for pattern in (FOREIGN_FILM, NAMED_FILM, self.c.possessive):
+            for m in pattern.finditer(s.text, start, position):
+                tokens = [t.lower() for t in re.findall(r"[\w’'\-]+", m.group(1))]
+                if any(t in words for t in tokens):
+                    continue
+                if any(t not in not_name for t in tokens):
+                    return True
+        return False
+
+    def _places(self, s: Sentence, fallback: int | None, past_sentence: bool) -> None:
+        if not self.c.cues["travel"].search(s.text):
+            return
+        for attribute, gazetteer in (("launch_site", launch_sites()), ("spacecraft", spacecraft())):
+            for start, _end, name in gazetteer.find(s.text):
+                subject = self._subject_at(s, start, fallback)
+                if subject is not None and not self._other_film_between(s, subject, start):
+                    self.candidates.append(Candidate(subject, attribute, name, s.text, s.order, past_sentence,
+                                                     2 if any(ch.isdigit() for ch in name) else 1))
+
+    def _titles(self, s: Sentence, fallback: int | None) -> None:
+        previous = set()
+        for pattern in self.c.titles_previous:
+            for m in pattern.finditer(s.text):
+                previous.add(_title_value(m))
+        for pattern in self.c.titles_current:
+            for m in pattern.finditer(s.text):
+                value = _title_value(m)
+                if not value or value in previous or value in self.c.owner and self.c.owner[value][1] is not None:
+                    continue
+                if value.lower() in P.cues().not_name or value.lower() in ("it", "this"):
+                    continue
+                subject = self._subject_at(s, m.start(), fallback)
+                if subject is not None:
+                    self.candidates.append(Candidate(subject, "title", value, s.text, s.order, strength=2))
+        for position, subject in s.mentions:
+            for rank, alias in enumerate(self.c.subjects[subject].titles):
+                if s.text.startswith(alias, position) and alias not in previous:
+                    # Several names of one film in an article: the watch's first alias is its title.
+                    self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
+
+    def _people(self, s: Sentence, fallback: int | None) -> None:
+        spans = [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        covered = [(a, b) for a, b, _ in spans]
+        for m in self.c.mention.finditer(s.text):
+            if self.c.owner[m.group(0)][1] is not None and not any(a <= m.start() < b for a, b in covered):
+                spans.append((m.start(), m.end(), m.group(0)))
+        if not spans:
+            return
+        spans.sort()
+        masked = s.text
+        for a, b, _ in spans:
+            masked = masked[:a] + P.MASK * (b - a) + masked[b:]
+        other_work = bool(self.c.cues["other_work"].search(s.text)) or any(
+            self._other_film_between(s, subj, len(s.text)) for subj in {subj for _, subj in s.mentions})
+        for a, b, written in spans:
+            full, subject = self._person(written, s, a, fallback)
+            if full is None or subject is None or (other_work and full not in self.alias_people):
+                continue
+            for role in P.roles(masked, a, b):
+                if role == P.WEAK_CAST and full not in self.alias_people:
+                    continue  # "the X film" only names the star when X is a watched person
+                key = (subject, full)
+                self.person_roles.setdefault(key, {}).setdefault(role, s.order)
+                self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:
+        owned = self.c.owner.get(written)
+        if owned is None:
+            for surface, (n, full) in self.c.owner.items():
+                if full is not None and full == written:
+                    owned = (n, full)
+        if owned is not None and owned[1] is not None:
+            return owned[1], owned[0]
+        if " " in written:
+            self.surnames.setdefault(written.split()[-1], written)
+            full = written
+        else:
+            full = self.surnames.get(written)
+        if full is None:
+            return None, None
+        return full, self._subject_at(s, position, fallback)
+
+    # ---------------------------------------------------------------- choosing
+
+    def _choose(self) -> list[Detail]:
+        out: list[Detail] = []
+        by_key: dict[tuple[int, str], list[Candidate]] = {}
+        for cand in self.candidates:
+            by_key.setdefault((cand.subject, cand.attribute), []).append(cand)
+        for (subject, attribute), cands in by_key.items():
+            best = _best(cands)
+            out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),
+                              is_past=best.is_past))
+        directors: dict[int, tuple[int, str]] = {}
+        for (subject, full), found in self.person_roles.items():
+            name = self.c.subjects[subject].name
+            if P.REMOVED in found:
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.REMOVED)]), removed=True))
+                continue
+            cast = P.CAST in found or (P.WEAK_CAST in found and P.DIRECTOR not in found and P.OTHER not in found)
+            if cast:
+                role = P.CAST if P.CAST in found else P.WEAK_CAST
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, role)])))
+            if P.DIRECTOR in found:
+                order = found[P.DIRECTOR]
+                if subject not in directors or order < directors[subject][0]:
+                    directors[subject] = (order, full)
+        for subject, (_order, full) in directors.items():
+            out.append(Detail(self.c.subjects[subject].name, "director", full,
+                              _snippet(self.person_snippet[(subject, full, P.DIRECTOR)])))
+        return out
+
+
+def _best(cands: list[Candidate]) -> Candidate:
+    """The value an article gives: news before history, explicit before incidental, first in
+    reading order, then refined by a later, more precise statement of the same value."""
+    present = [c for c in cands if not c.is_past] or cands
+    top = max(c.strength for c in present)
+    chosen = min((c for c in present if c.strength == top), key=lambda c: c.order)
+    for c in sorted(present, key=lambda c: c.order):
+        if c.value != chosen.value and c.value.startswith(chosen.value):
+            chosen = c
+    return chosen
+
+
+def _title_value(m: re.Match[str]) -> str:
+    for key in ("q1", "q2", "q3", "bare"):
+        value = m.groupdict().get(key)
+        if value:
+            return value.strip(" ,.;:’'\"")
+    return ""
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS - 1].rstrip() + "…"
