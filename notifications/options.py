@@ -2,9 +2,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ON_CHANGE = ("digest", "immediate")
+UNSUBSCRIBE_SCHEMES = ("mailto", "https", "http")
+
+
+def check_address(text: str) -> None:
+    """A bare address or `Name <address>`, on one line, with a domain."""
+    _, address = parseaddr(text)
+    if any(c in text for c in "\r\n") or "@" not in address or address.startswith("@") or address.endswith("@") \
+            or any(c.isspace() for c in address):
+        raise ValueError(f"{text!r} is not an e-mail address")
+
+
+def check_unsubscribe(uri: str) -> None:
+    """A `mailto:` or http(s) URI for the List-Unsubscribe header (RFC 2369)."""
+    bare = uri.strip().removeprefix("<").removesuffix(">")
+    parts = urlsplit(bare)
+    if parts.scheme not in UNSUBSCRIBE_SCHEMES or any(c.isspace() or c in "<>" for c in bare) \
+            or (parts.scheme != "mailto" and not parts.hostname) or (parts.scheme == "mailto" and "@" not in bare):
+        raise ValueError(f"{uri!r} is not a mailto: or http(s) URI")
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,19 @@ class MailOptions:
             raise ValueError(f"smtp_port: {self.smtp_port} is not a TCP port")
         if self.smtp_host and not self.to:
             raise ValueError("to: must list at least one recipient when smtp_host is set")
+        if not 0 < self.timeout <= 3600:
+            raise ValueError(f"timeout: {self.timeout} is not a number of seconds between 0 and 3600")
+        for field_name, values in (("to", self.to), ("sender", (self.sender,))):
+            for value in values:
+                try:
+                    check_address(value)
+                except ValueError as exc:
+                    raise ValueError(f"{field_name}: {exc}") from None
+        if self.list_unsubscribe is not None:
+            try:
+                check_unsubscribe(self.list_unsubscribe)
+            except ValueError as exc:
+                raise ValueError(f"list_unsubscribe: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -49,3 +82,5 @@ class DigestOptions:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"timezone: {self.timezone!r} is not an IANA time zone name") from None
+        if self.max_attempts < 1:
+            raise ValueError(f"max_attempts: {self.max_attempts} must be at least 1")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from notifications import NotificationError
 from scheduler import jobs, listings
 from scheduler.config import Config, ConfigError, load_config
 from scheduler.errors import UserError
@@ -153,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, DatabaseError, UserError) as exc:
         print(f"spacewatch: error: {exc}", file=sys.stderr)
         return 2
+    except NotificationError as exc:  # a mail kept pending (sent by the next call) or refused for good
+        print(f"spacewatch: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("spacewatch: interrupted", file=sys.stderr)
         return 130
