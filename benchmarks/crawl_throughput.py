@@ -1,0 +1,252 @@
+"""End-to-end crawl throughput: a generated news world served on loopback, crawled from scratch.
+
+    python benchmarks/crawl_throughput.py [--articles 2000] [--feeds 20] [--workers 0] [--keep DIR]
+
+1. first crawl of every feed into an empty SQLite database: articles/s end to end (fetch,
+   extract, judge, deduplicate, store), peak memory of the whole crawl process tree;
+2. second crawl of the unchanged feeds: conditional GETs, no article page fetched again;
+3. third crawl with the feeds' validators forgotten: every feed is read again in full, and
+   every entry is skipped because its article is stored.
+Then where the time went, and the cost of each analysis stage measured on a sample of pages.
+Targets: >= 100 articles/s, < 500 MB, second crawl < 5 s with no article fetched.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.newsworld import build  # noqa: E402
+from crawler.analyse import Rules  # noqa: E402
+from crawler.options import CrawlOptions, SourceSpec, TopicRules  # noqa: E402
+from crawler.run import run_crawl  # noqa: E402
+from storage.db import open_database  # noqa: E402
+from storage.models import Article, Source  # noqa: E402
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+
+    def log_message(self, format: str, *args: object) -> None:
+        with self.server.lock:
+            self.server.paths.append(self.path)
+
+
+def serve_on(folder: Path, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(folder)))
+    server.daemon_threads = True
+    server.lock, server.paths = threading.Lock(), []
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MemoryWatch:
+    """Samples the proportional set size (PSS: shared pages split fairly) of this process and all
+    its descendants, and the largest RSS of any one of them."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval, self.peak_pss, self.peak_rss = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "MemoryWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            pss = 0
+            for pid in _tree(os.getpid()):
+                values = _memory(pid)
+                pss += values.get("Pss", 0)
+                self.peak_rss = max(self.peak_rss, values.get("Rss", 0))
+            self.peak_pss = max(self.peak_pss, pss)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _memory(pid: int) -> dict[str, int]:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    values = {}
+    for line in text.splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            values[name.strip()] = int(rest.split()[0]) * 1024
+    return values
+
+
+def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, float]]:
+    """Milliseconds a page for each analysis stage, one process, on a sample of generated pages."""
+    from crawler.analyse import text_hash
+    from crawler.stages.dedup import signature
+    from crawler.stages.details import extract_details
+    from crawler.stages.extract import extract_page
+    from crawler.stages.relevance import judge
+    from crawler.stages.urls import canonical_url
+
+    pages = sorted(folder.glob("outlet*/*/*/*.html"))[:sample]
+    htmls = [p.read_text("utf-8") for p in pages]
+    topic = TopicRules()
+    totals = {"extract (trafilatura + metadata)": 0.0, "canonical URL": 0.0, "relevance": 0.0,
+              "details": 0.0, "text hash + MinHash signature": 0.0}
+    for path, html in zip(pages, htmls):
+        url = "http://127.0.0.1/" + str(path.relative_to(folder))
+        t0 = time.perf_counter()
+        extracted = extract_page(html, url)
+        t1 = time.perf_counter()
+        canonical_url(url, extracted.canonical_url)
+        t2 = time.perf_counter()
+        verdict = judge(extracted.title, extracted.text, topic, ())
+        t3 = time.perf_counter()
+        extract_details(extracted.title, extracted.text, extracted.published_at, ())
+        t4 = time.perf_counter()
+        text_hash(extracted.text)
+        signature(extracted.text)
+        t5 = time.perf_counter()
+        for name, spent in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            totals[name] += spent
+        del verdict
+    return [(name, 1000 * spent / len(pages)) for name, spent in totals.items()]
+
+
+def table(rows: list[tuple[str, str]], title: str) -> str:
+    width = max(len(name) for name, _ in rows)
+    lines = [title, "-" * len(title)]
+    lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--feeds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="analysis processes (0: one per core)")
+    parser.add_argument("--keep", type=Path, help="build the world and database here and keep them")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="crawl-bench-"))
+    world = work / "world"
+    port = free_port()  # the pages carry absolute URLs: the port must be known before they are written
+    base = f"http://127.0.0.1:{port}"
+    if world.exists():
+        shutil.rmtree(world)
+    world.mkdir(parents=True)
+    started = time.perf_counter()
+    feeds = build(world, base, args.articles, args.feeds)
+    print(f"generated {args.articles} pages and {args.feeds} feeds in {time.perf_counter() - started:.1f} s "
+          f"under {world}", flush=True)
+    server = serve_on(world, port)
+    specs = [SourceSpec(name=o, type="feed", url=base + path) for o, path in feeds.items()]
+    options = CrawlOptions(workers=args.workers, concurrency_per_domain=8, max_pages_per_site=10_000,
+                           user_agent="spacewatch-benchmark/1.0")
+    rules = Rules(topic=TopicRules())
+    db = work / "bench.db"
+    if db.exists():
+        db.unlink()
+    engine, factory = open_database(f"sqlite:///{db}")
+    rows: list[tuple[str, str]] = []
+    try:
+        load_before = os.getloadavg()[0]
+        with MemoryWatch() as memory:
+            t0 = time.perf_counter()
+            first = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
+            first_wall = time.perf_counter() - t0
+        with factory() as session:
+            stored = session.query(Article).count()
+        print(first.describe(), flush=True)
+        rate = stored / first_wall
+        rows += [("articles stored", f"{stored}"),
+                 ("first crawl, wall", f"{first_wall:.1f} s"),
+                 ("first crawl, articles/s end to end", f"{rate:.1f}  (target >= 100)"),
+                 ("peak memory, PSS of the process tree", f"{memory.peak_pss / 2**20:.0f} MB  (target < 500)"),
+                 ("peak RSS of one process", f"{memory.peak_rss / 2**20:.0f} MB")]
+        t = first.timings
+        cpu = t.get("crawl_process_cpu", 0) + t.get("analyse_cpu", 0)
+        cores = os.cpu_count() or 1
+        rows += [("CPU an article (crawl process + workers)", f"{1000 * cpu / max(stored, 1):.1f} ms"),
+                 (f"  capacity on {cores} idle cores at that cost", f"{cores * stored / max(cpu, 1e-9):.0f} articles/s"),
+                 ("  load average during the crawl (other work)", f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")]
+        rows += [("  crawl process wall (spawn to report)", f"{t.get('crawl_process_wall', 0):.1f} s"),
+                 ("  crawl process CPU (Scrapy + ingest + startup)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
+                 ("  of which storing (dedup + SQLite)", f"{t.get('ingest', 0):.1f} s"),
+                 ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
+                                                      f"{t.get('workers', 0):.0f} worker(s)"),
+                 ("  change detection", f"{t.get('detect_changes', 0):.2f} s"),
+                 ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
+
+        mark = len(server.paths)
+        t0 = time.perf_counter()
+        second = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
+        second_wall = time.perf_counter() - t0
+        pages_again = [p for p in server.paths[mark:] if not p.startswith(("/feeds/", "/robots.txt"))]
+        rows += [("second crawl (unchanged feeds), wall", f"{second_wall:.2f} s  (target < 5)"),
+                 ("  article pages fetched again", f"{len(pages_again)}  (target 0)"),
+                 ("  sources answering 304", f"{sum(r.status == 'not_modified' for r in second.sources)}"
+                                             f" of {len(second.sources)}")]
+
+        with factory() as session, session.begin():
+            for source in session.query(Source):
+                source.etag = source.last_modified = None
+        mark = len(server.paths)
+        t0 = time.perf_counter()
+        third = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
+        third_wall = time.perf_counter() - t0
+        pages_again = [p for p in server.paths[mark:] if not p.startswith(("/feeds/", "/robots.txt"))]
+        rows += [("third crawl (feeds re-read in full), wall", f"{third_wall:.2f} s"),
+                 ("  article pages fetched again", f"{len(pages_again)}  (target 0)"),
+                 ("  entries skipped as stored", f"{sum(r.skipped_known for r in third.sources)}")]
+    finally:
+        engine.dispose()
+        server.shutdown()
+        server.server_close()
+    print()
+    print(table(rows, "crawl throughput"))
+    print()
+    print(table([(name, f"{ms:.1f} ms a page") for name, ms in stage_costs(world)],
+                "analysis stages, one process (where the workers' time goes)"))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Downloader middleware: Scrapy's retries, made to honour a server's `Retry-After`."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_status_message
+
+BACKOFF_STATUSES = (429, 503)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None when absent or bad."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Retries 5xx/429 like Scrapy's own, but waits as long as `Retry-After` asks first.
+
+    A wait longer than SPACEWATCH_MAX_RETRY_AFTER is not waited for in this crawl: the response
+    goes to the spider, which records when the server wants us back.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("SPACEWATCH_MAX_RETRY_AFTER", 30.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = None
+        if response.status in BACKOFF_STATUSES:
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is not None:
+            if wait > self.max_wait:
+                return response
+            retry = self._retry(request, response_status_message(response.status))
+            if retry is None:
+                return response
+            await asyncio.sleep(wait)
+            return retry
+        return self._retry(request, response_status_message(response.status)) or response

@@ -1,0 +1,62 @@
+"""Scrapy settings built from the crawl options: politeness, limits, retries, the pipeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.options import CrawlOptions
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+MAX_RETRY_AFTER_SECONDS = 30.0   # a longer Retry-After is honoured by skipping the source until then
+REDIRECT_MAX_TIMES = 10
+RESPONSES_IN_FLIGHT_BYTES = 10_000_000
+MIN_ACTIVE_BYTES = 500_000
+
+
+def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
+    """Settings shared by every spider of one crawl of `sources` sources."""
+    per_domain = options.concurrency_per_domain
+    return {
+        "BOT_NAME": "spacewatch",
+        "USER_AGENT": options.user_agent,
+        "ROBOTSTXT_OBEY": options.obey_robots,
+        "ROBOTSTXT_USER_AGENT": options.user_agent,
+        "TWISTED_REACTOR": ASYNCIO_REACTOR,
+        "CONCURRENT_REQUESTS": max(16, per_domain * 4),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
+        "DOWNLOAD_DELAY": options.download_delay,
+        # AutoThrottle widens the delay when a server slows down; it starts low so that a
+        # crawl of a handful of pages is not dominated by the initial delay.
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(options.download_delay, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": 30.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(per_domain),
+        "DOWNLOAD_TIMEOUT": options.download_timeout,
+        "DOWNLOAD_MAXSIZE": options.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
+        "SPACEWATCH_MAX_RETRY_AFTER": MAX_RETRY_AFTER_SECONDS,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.middlewares.RetryAfterMiddleware": 550,
+        },
+        "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "HTTPCACHE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s",
+        "LOG_INSTALL_ROOT_HANDLER": True,
+        "LOG_STDOUT": False,
+        "ITEM_PIPELINES": {"crawler.pipelines.AnalysePipeline": 300},
+        # a page yields one item and a feed a hundred requests: Scrapy starts this many tasks per
+        # response to process them, and its default of 100 costs ~1 ms of CPU a page
+        "CONCURRENT_ITEMS": 8,
+        # Each source has its own Scrapy engine, and each engine stops fetching while this many
+        # bytes of responses wait to be analysed and stored: the crawl as a whole holds about
+        # RESPONSES_IN_FLIGHT_BYTES, however many sources it has.
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": max(MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES // max(sources, 1)),
+        "EXTENSIONS": {"scrapy.extensions.logstats.LogStats": None},
+    }

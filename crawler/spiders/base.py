@@ -1,0 +1,214 @@
+"""What every source spider shares: the source request, article page requests, failures.
+
+A spider crawls one source. It never touches the database: it is given the URLs already
+stored (so it does not fetch them again) and a `SourceReport` to fill in; it yields `PageItem`s.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.fetch_errors import describe_failure, is_robots_refusal
+from crawler.items import FeedEntry, PageItem
+from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
+from crawler.options import CrawlOptions, SourceSpec
+from crawler.report import SourceReport, SourceState
+from crawler.spiders.charset import decode_html
+from crawler.stages.urls import canonical_url
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class KnownUrls:
+    """URLs (as linked and canonical) of every stored article: never fetched again."""
+
+    def __init__(self, urls: Iterable[str] = ()) -> None:
+        self._urls = set(urls)
+
+    def __contains__(self, url: str) -> bool:
+        return url in self._urls
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+    def known(self, url: str) -> bool:
+        """Stored already, as linked or by its canonical form (tracking parameters removed)."""
+        if url in self._urls:
+            return True
+        try:
+            return canonical_url(url, None) in self._urls
+        except Exception:  # a link too broken to canonicalise is simply not known
+            return False
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the feed, site and sitemap spiders; one instance crawls one source."""
+
+    kind = "source"
+
+    def __init__(self, *, source: SourceSpec, state: SourceState, known: KnownUrls, report: SourceReport,
+                 options: CrawlOptions, **kwargs: Any) -> None:
+        super().__init__(name=f"{self.kind}:{source.name}", **kwargs)
+        self.source, self.state, self.known, self.report, self.options = source, state, known, report, options
+        self._requested: set[str] = set()
+        self.cutoff = (utcnow() - timedelta(days=options.max_age_days)) if options.max_age_days else None
+
+    # ---------------------------------------------------------------- the source itself
+
+    async def start(self):
+        yield self.source_request(self.source.url, self.parse_source, conditional=True)
+
+    def source_request(self, url: str, callback, *, conditional: bool = False, **meta: Any) -> Request:
+        """A request whose failure is the source's failure."""
+        headers = {}
+        if conditional and self.state.etag:
+            headers["If-None-Match"] = self.state.etag
+        if conditional and self.state.last_modified:
+            headers["If-Modified-Since"] = self.state.last_modified
+        # dont_filter: duplicates are filtered here, and a filtered redirect loop would end silently
+        return Request(url, callback=callback, errback=self.source_failed, headers=headers, dont_filter=True,
+                       meta={"handle_httpstatus_list": [304], **meta}, priority=10)
+
+    def parse_source(self, response: Response):
+        raise NotImplementedError
+
+    def not_modified(self, response: Response) -> bool:
+        """Handle a 304 (nothing new since the last crawl) and remember the validators of a 200."""
+        self.report.http_status = response.status
+        if response.status == 304:
+            self.report.status = "not_modified"
+            self.report.etag, self.report.last_modified = self.state.etag, self.state.last_modified
+            return True
+        self.report.etag = _header(response, b"ETag")
+        self.report.last_modified = _header(response, b"Last-Modified")
+        if {301, 308} & set(response.meta.get("redirect_reasons", ())):
+            self.report.note(f"moved permanently to {response.url}: update the source's url")
+        return False
+
+    def source_failed(self, failure: Failure) -> None:
+        self._note_backoff(failure)
+        self.report.fail(f"{failure.request.url}: {describe_failure(failure, self.options.download_timeout)}")
+
+    # ---------------------------------------------------------------- article pages
+
+    def page_request(self, url: str, entry: FeedEntry | None = None, callback=None) -> Request | None:
+        """A request for an article page, or None when it is stored, requested or over the limit."""
+        if url in self._requested:
+            return None
+        if urlsplit(url).scheme not in ("http", "https"):
+            self._requested.add(url)
+            self.report.page_failed(url, "not an http(s) link")
+            return None
+        if self.known.known(url):
+            self.report.skipped_known += 1
+            return None
+        if len(self._requested) >= self.options.max_pages_per_site:
+            self.report.note(f"stopped at {self.options.max_pages_per_site} pages (max_pages_per_site)")
+            return None
+        self._requested.add(url)
+        try:
+            return Request(url, callback=callback or self.parse_page, errback=self.page_failed, dont_filter=True,
+                           cb_kwargs={"entry": entry})
+        except ValueError as exc:
+            self.report.page_failed(url, f"not a valid URL: {exc}")
+            return None
+
+    def parse_page(self, response: Response, entry: FeedEntry | None = None):
+        item = self.page_item(response, entry)
+        if item is not None:
+            yield item
+
+    def page_item(self, response: Response, entry: FeedEntry | None) -> PageItem | None:
+        """The fetched page as an item; a page that is not HTML is an error (kept when a feed described it)."""
+        url = response.request.url if response.request else response.url
+        if response.meta.get("redirect_urls"):
+            url = response.meta["redirect_urls"][0]
+        kind = _header(response, b"Content-Type") or ""
+        if not isinstance(response, TextResponse) or (kind and not kind.lower().startswith(HTML_TYPES)
+                                                       and not looks_like_html(response.body)):
+            return self._failed_page(url, f"not an HTML page ({kind.split(';')[0] or 'no Content-Type'})", entry)
+        html, _ = decode_html(response.body, kind or None)
+        self.report.fetched += 1
+        return PageItem(source=self.source.name, url=url, final_url=response.url, html=html, entry=entry,
+                        fetched_at=utcnow())
+
+    def page_failed(self, failure: Failure):
+        request = failure.request
+        entry = request.cb_kwargs.get("entry")
+        if is_robots_refusal(failure):
+            self.report.robots_skipped += 1
+            if entry is None:
+                return
+            yield PageItem(source=self.source.name, url=request.url, final_url=request.url, entry=entry,
+                           error="disallowed by robots.txt", fetched_at=utcnow())
+            return
+        self._note_backoff(failure)
+        item = self._failed_page(request.url, describe_failure(failure, self.options.download_timeout), entry)
+        if item is not None:
+            yield item
+
+    def _failed_page(self, url: str, error: str, entry: FeedEntry | None) -> PageItem | None:
+        self.report.page_failed(url, error)
+        if entry is None:
+            return None
+        return PageItem(source=self.source.name, url=url, final_url=url, entry=entry, error=error,
+                        fetched_at=utcnow())
+
+    # ---------------------------------------------------------------- helpers
+
+    def too_old(self, published: datetime | None) -> bool:
+        return bool(self.cutoff and published and published < self.cutoff)
+
+    def _note_backoff(self, failure: Failure) -> None:
+        """A 429/503 whose Retry-After was too long to wait for: remember until when."""
+        if not isinstance(failure.value, HttpError):
+            return
+        response = failure.value.response
+        if response.status not in BACKOFF_STATUSES:
+            return
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is not None:
+            until = utcnow() + timedelta(seconds=wait)
+            if self.report.retry_after_until is None or until > self.report.retry_after_until:
+                self.report.retry_after_until = until
+
+
+def same_site(url: str, home: str) -> bool:
+    """An http(s) URL on the host of `home` (ignoring a leading www., and http vs https)."""
+    parts, base = urlsplit(url), urlsplit(home)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    if _bare(parts.hostname) != _bare(base.hostname or ""):
+        return False
+    return parts.port == base.port or (_port(parts) in (80, 443) and _port(base) in (80, 443))
+
+
+def _port(parts) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _bare(host: str) -> str:
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() if value else None
+
+
+def looks_like_html(body: bytes) -> bool:
+    """The start of an HTML document (whatever the Content-Type says)."""
+    head = body[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head

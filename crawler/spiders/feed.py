@@ -1,0 +1,125 @@
+"""RSS/Atom sources: a conditional GET of the feed, then each new entry's article page."""
+from __future__ import annotations
+
+import io
+import re
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urljoin
+
+import feedparser
+from scrapy.http import Response
+from w3lib.html import remove_tags, replace_entities
+
+from crawler.items import FeedEntry
+from crawler.spiders.base import SourceSpider, looks_like_html
+
+# An internal DTD subset that declares entities: the way to billion-laughs and external-entity
+# attacks. feedparser strips most of them, but a feed that does this is refused outright.
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
+_PROLOG_BYTES = 65536
+
+
+class FeedError(ValueError):
+    """The body is not a feed that can be read safely."""
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: list[FeedEntry]
+    problem: str | None  # why the feed is not well-formed (feedparser's bozo), its entries kept anyway
+    without_link: int = 0
+
+
+def read_feed(body: bytes, content_type: str | None, url: str) -> ParsedFeed:
+    """Parse a feed from its bytes (never from a URL or path: feedparser would open those)."""
+    prolog = body[:_PROLOG_BYTES]
+    if _ENTITY_DECLARATION.search(prolog):
+        raise FeedError("the feed declares XML entities in its DOCTYPE; refused (entity expansion)")
+    if not body.strip():
+        raise FeedError("empty response, not a feed")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
+    problem = _bozo_reason(parsed) if parsed.get("bozo") else None
+    if not parsed.get("version") and not parsed.entries:
+        if looks_like_html(prolog):
+            raise FeedError("an HTML page was served where an RSS/Atom feed was expected")
+        raise FeedError(f"not an RSS/Atom feed ({problem or 'no feed elements found'})")
+    entries, without_link = [], 0
+    for raw in parsed.entries:
+        link = _entry_link(raw)
+        if not link:
+            without_link += 1
+            continue
+        try:
+            link = urljoin(url, link)
+        except ValueError:  # e.g. a malformed IPv6 host
+            without_link += 1
+            continue
+        entries.append(FeedEntry(link=link, title=_plain(raw.get("title", "")),
+                                 summary=_plain(raw.get("summary", "")), author=raw.get("author") or None,
+                                 published_at=_published(raw)))
+    return ParsedFeed(entries, problem, without_link)
+
+
+class FeedSpider(SourceSpider):
+    """One feed source."""
+
+    kind = "feed"
+
+    def parse_source(self, response: Response):
+        if self.not_modified(response):
+            return
+        kind = response.headers.get(b"Content-Type")
+        try:
+            feed = read_feed(response.body, kind.decode("latin-1") if kind else None, response.url)
+        except FeedError as exc:
+            self.report.fail(f"{response.url}: {exc}")
+            return
+        if feed.problem:
+            self.report.note(f"feed not well-formed ({feed.problem}); its entries were kept")
+        if feed.without_link:
+            self.report.note(f"{feed.without_link} feed entries have no usable link and were skipped")
+        for entry in feed.entries:
+            if self.too_old(entry.published_at):
+                continue
+            request = self.page_request(entry.link, entry)
+            if request is not None:
+                yield request
+
+
+def _entry_link(raw) -> str | None:
+    link = raw.get("link")
+    if link:
+        return link.strip()
+    for candidate in raw.get("links", []):
+        if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+            return candidate["href"].strip()
+    guid = raw.get("id", "")
+    return guid if guid.startswith(("http://", "https://")) else None
+
+
+def _published(raw) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _plain(html: str) -> str:
+    return " ".join(replace_entities(remove_tags(html or "")).split())
+
+
+def _bozo_reason(parsed) -> str:
+    exc = parsed.get("bozo_exception")
+    if exc is None:
+        return "malformed"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
