@@ -1,0 +1,129 @@
+"""An article's text as deduplication measures it: words, word shingles, a MinHash, key terms.
+
+`Signature` is what a worker process computes once per article and the database keeps
+(`Article.signature`), so the dedup index is rebuilt without reading or tokenising any text.
+"""
+from __future__ import annotations
+
+import math
+import re
+import struct
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+MAX_WORDS = 3000        # a 300 KB page of comments costs no more than a long article
+MAX_CHARS = 15 * MAX_WORDS
+MIN_WORDS = 25          # below this a text is a title and a line: too little to compare
+MAX_TERMS = 40          # key terms kept per article for the story layer
+MIN_TERM_LENGTH = 3
+MINHASH_SEED = 1
+FORMAT = b"SWS1"
+HEADER = struct.Struct("<4sHHII")  # format, num_perm, terms, shingles, words
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """MinHash values of the text's word shingles, with the counts needed to read them, and
+    the text's key terms (most frequent content words first) with their frequencies."""
+
+    hashvalues: np.ndarray  # uint32[NUM_PERM]
+    shingles: int
+    words: int
+    terms: tuple[str, ...]
+    counts: tuple[int, ...]
+
+    def to_bytes(self) -> bytes:
+        names = "\n".join(self.terms).encode("utf-8")
+        return b"".join((HEADER.pack(FORMAT, len(self.hashvalues), len(self.terms), self.shingles, self.words),
+                         self.hashvalues.astype("<u4").tobytes(), bytes(min(c, 255) for c in self.counts), names))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Signature":
+        """Raises ValueError naming what is wrong when `data` is no signature of this format."""
+        if len(data) < HEADER.size or data[:4] != FORMAT:
+            raise ValueError(f"not a {FORMAT.decode()} signature ({len(data)} bytes)")
+        _, perms, nterms, shingles, words = HEADER.unpack_from(data)
+        start = HEADER.size
+        end = start + 4 * perms
+        hashvalues = np.frombuffer(data, dtype="<u4", count=perms, offset=start).astype(np.uint32)
+        counts = tuple(data[end:end + nterms])
+        terms = tuple(data[end + nterms:].decode("utf-8").split("\n")) if nterms else ()
+        if len(terms) != nterms or len(counts) != nterms:
+            raise ValueError(f"truncated signature: {nterms} terms announced, {len(terms)} found")
+        return cls(hashvalues, shingles, words, terms, counts)
+
+
+def words(text: str) -> list[str]:
+    """Case-folded words of `text`, at most MAX_WORDS of them, with typographic variants folded."""
+    folded = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
+    found: list[str] = []
+    for match in WORD.finditer(folded):
+        found.append(match.group().replace("’", "'"))
+        if len(found) >= MAX_WORDS:
+            break
+    return found
+
+
+def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    if len(tokens) < size:
+        return {" ".join(tokens).encode("utf-8")} if tokens else set()
+    return {" ".join(tokens[i:i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> np.ndarray:
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+
+
+def minhash(items: set[bytes]) -> MinHash:
+    sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme="affine32")
+    if items:
+        sketch.update_batch(list(items))
+    return sketch
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("crawler").joinpath("data/stopwords.txt").read_text("utf-8")
+    return frozenset(word for line in text.splitlines() if not line.lstrip().startswith("#")
+                     for word in line.split())
+
+
+def content_terms(text: str, limit: int | None = None) -> Counter[str]:
+    """Counts of the words that can tell one story from another: letters only, no stopwords."""
+    stop = stopwords()
+    counts: Counter[str] = Counter()
+    for n, match in enumerate(LETTERS.finditer(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold())):
+        if limit is not None and n >= limit:
+            break
+        word = match.group()
+        if len(word) >= MIN_TERM_LENGTH and word not in stop:
+            counts[word] += 1
+    return counts
+
+
+def term_weight(count: int) -> float:
+    """Sublinear term frequency: the tenth mention of a name says less than the first."""
+    return 1.0 + math.log(count) if count > 0 else 0.0
+
+
+def compute(text: str) -> Signature | None:
+    """The signature of `text`, or None when it is too short to compare with anything."""
+    tokens = words(text)
+    if len(tokens) < MIN_WORDS:
+        return None
+    items = shingles(tokens)
+    top = content_terms(text, limit=MAX_WORDS).most_common(MAX_TERMS)
+    return Signature(minhash(items).hashvalues.astype(np.uint32), len(items), len(tokens),
+                     tuple(t for t, _ in top), tuple(c for _, c in top))

@@ -1,0 +1,151 @@
+"""The story layer: which stored articles share a new article's rare key terms, and how closely.
+
+An inverted index from key term to the rows that have it, so finding candidates costs the
+length of a few short posting lists, not a pass over everything stored. Terms in more than
+`MAX_DF_SHARE` of the index (or more than `MAX_DF` articles) are left out of the candidate
+search; they still count in the cosine. Similarity is the cosine of TF-IDF vectors over the
+articles' key terms, with IDF from the index itself, so it adapts to whatever the outlets
+write about.
+"""
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from crawler.stages.shingles import content_terms, term_weight
+
+TITLE_BOOST = 2          # a title word counts as this many mentions in the body
+MAX_DF_SHARE = 0.01      # terms in more than this share of stored articles do not nominate candidates
+MIN_DF_CAP = 50
+MAX_DF = 400             # and never terms in more than this many: a check costs the same at any size
+CANDIDATES = 12
+IDF_STALENESS = 0.01     # IDF values are cached until the index grows by this share
+
+
+@dataclass(frozen=True)
+class Similar:
+    row: int
+    cosine: float
+    shared: tuple[str, ...]  # the shared terms that weigh most, for the evidence
+
+
+def story_terms(terms: tuple[str, ...], counts: tuple[int, ...], title: str) -> dict[str, int]:
+    """An article's key terms: those of its text (from its signature) plus its title's words."""
+    merged: Counter[str] = Counter(dict(zip(terms, counts)))
+    for term in content_terms(title):
+        merged[term] += TITLE_BOOST
+    return dict(merged)
+
+
+class TermIndex:
+    """Key terms of stored articles by row, and rows by key term, in flat arrays: term ids and
+    counts of all rows one after the other (row r's are [begin[r], end[r])), a posting array
+    of rows per term id."""
+
+    def __init__(self) -> None:
+        self._vocabulary: dict[str, int] = {}
+        self._words: list[str] = []
+        self._postings: list[array] = []
+        self._begin = array("q")
+        self._end = array("q")
+        self._term_ids = array("i")
+        self._counts = array("B")
+        self._rows = 0
+        self._idf: dict[int, float] = {}
+        self._idf_size = 0
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def add(self, row: int, terms: dict[str, int]) -> None:
+        if not terms or (row < len(self._begin) and self._begin[row] >= 0):
+            return
+        while len(self._begin) <= row:
+            self._begin.append(-1)
+            self._end.append(-1)
+        self._begin[row] = len(self._term_ids)
+        for term, count in terms.items():
+            term_id = self._vocabulary.get(term)
+            if term_id is None:
+                term_id = self._vocabulary[term] = len(self._words)
+                self._words.append(term)
+                self._postings.append(array("i"))
+            self._postings[term_id].append(row)
+            self._term_ids.append(term_id)
+            self._counts.append(min(count, 255))
+        self._end[row] = len(self._term_ids)
+        self._rows += 1
+
+    def idf(self, term_id: int | None) -> float:
+        if term_id is None:
+            return math.log(self._rows + 1) + 1.0
+        cached = self._idf.get(term_id)
+        if cached is None:
+            cached = self._idf[term_id] = math.log((self._rows + 1) / (len(self._postings[term_id]) + 1)) + 1.0
+        return cached
+
+    def similar(self, terms: dict[str, int], limit: int = CANDIDATES) -> list[Similar]:
+        """The stored rows most similar to `terms`, best first (at most `limit`)."""
+        if not terms or not self._rows:
+            return []
+        self._expire_idf()
+        query: dict[int, float] = {}
+        norm = 0.0
+        for term, count in terms.items():
+            term_id = self._vocabulary.get(term)
+            weight = term_weight(count) * self.idf(term_id)
+            norm += weight * weight
+            if term_id is not None:
+                query[term_id] = weight
+        norm = math.sqrt(norm)
+        return sorted((s for row in self._candidates(query, limit)
+                       if (s := self._similarity(query, norm, row)) is not None),
+                      key=lambda s: -s.cosine)
+
+    def nbytes(self) -> int:
+        arrays = sum(a.itemsize * len(a) for a in (self._begin, self._end, self._term_ids, self._counts))
+        postings = sum(64 + 4 * len(p) for p in self._postings)
+        words = sum(49 + len(w) + 8 + 100 for w in self._words)  # the string, its list slot, its dict entry
+        return arrays + postings + words
+
+    def _expire_idf(self) -> None:
+        """Cached IDF values stay while the index is within IDF_STALENESS of the size they saw."""
+        size = self._rows
+        if size != self._idf_size and (size < 1000 or abs(size - self._idf_size) >= IDF_STALENESS * size):
+            self._idf.clear()
+            self._idf_size = size
+
+    def _candidates(self, query: dict[int, float], limit: int) -> list[int]:
+        cap = min(MAX_DF, max(MIN_DF_CAP, int(MAX_DF_SHARE * self._rows)))
+        lists, weights = [], []
+        for term_id, weight in query.items():
+            posting = self._postings[term_id]
+            if len(posting) <= cap:
+                lists.append(np.frombuffer(posting, dtype=np.int32))
+                weights.append(np.full(len(posting), weight * self.idf(term_id), dtype=np.float64))
+        if not lists:
+            return []
+        hits, which = np.unique(np.concatenate(lists), return_inverse=True)
+        del lists  # the posting arrays cannot grow while numpy views of them exist
+        scores = np.bincount(which, weights=np.concatenate(weights))
+        if len(hits) > limit:
+            hits = hits[np.argpartition(scores, -limit)[-limit:]]
+        return hits.tolist()
+
+    def _similarity(self, query: dict[int, float], norm: float, row: int) -> Similar | None:
+        begin, end = self._begin[row], self._end[row]
+        products: dict[int, float] = {}
+        other = 0.0
+        for term_id, count in zip(self._term_ids[begin:end], self._counts[begin:end]):
+            weight = term_weight(count) * self.idf(term_id)
+            other += weight * weight
+            if term_id in query:
+                products[term_id] = query[term_id] * weight
+        if not norm or not other:
+            return None
+        shared = tuple(self._words[t] for t in sorted(products, key=lambda t: -products[t])[:8])
+        return Similar(row, sum(products.values()) / (norm * math.sqrt(other)), shared)

@@ -1,0 +1,116 @@
+"""The index is the database's: rebuilt by another instance, refreshed with another process's rows."""
+from __future__ import annotations
+
+import multiprocessing
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from crawler.ingest import Ingestor, Outcome
+from crawler.stages.dedup import DedupIndex
+from storage.db import open_database
+from storage.models import Article
+from tests.crawler.test_dedup import T0, article, make_doc, render, reword
+from tests.crawler.test_stories import ORIGINAL, OTHER_STORY, REWRITE
+
+
+def corpus():
+    rng = random.Random(11)
+    paras = article(rng)
+    stored = [make_doc("https://a.example/original", "Original", render(paras)),
+              make_doc("https://b.example/fjord", "Norwegian film to shoot on Tiangong", ORIGINAL),
+              make_doc("https://c.example/other", "Unrelated", render(article(rng)), relevant=False)]
+    probes = [make_doc("https://copy.example/1", "Copy", render(reword(rng, paras, 0.3)),
+                       published=T0 + timedelta(days=90)),
+              make_doc("https://a.example/original?utm_source=x", "Original", "changed text"),
+              make_doc("https://wire.example/rewrite", "Polar Night will film in orbit", REWRITE,
+                       published=T0 + timedelta(days=2)),
+              make_doc("https://fjord.example/recast", "Polar Night loses its lead actress", OTHER_STORY)]
+    return stored, probes
+
+
+def test_a_second_index_rebuilt_from_the_database_gives_the_same_verdicts(factory):
+    stored, probes = corpus()
+    ingestor = Ingestor(factory)
+    ids = [ingestor.ingest(doc).article_id for doc in stored]
+    with factory() as session:
+        rebuilt = DedupIndex.load(session)
+        story_of = {row.id: row.story_id for row in session.execute(select(Article.id, Article.story_id))}
+    assert len(rebuilt) == len(ingestor.index) == 3
+    verdicts = [rebuilt.check(doc) for doc in probes]
+    assert verdicts == [ingestor.index.check(doc) for doc in probes]
+    assert [(v.duplicate_of_id, v.layer) for v in verdicts] == [(ids[0], "near"), (ids[0], "url"), (None, "story"),
+                                                                  (None, None)]
+    assert verdicts[2].story_id == story_of[ids[1]] is not None
+
+
+def test_ingest_records_layer_score_and_evidence(factory):
+    stored, probes = corpus()
+    ingestor = Ingestor(factory)
+    first = ingestor.ingest(stored[0]).article_id
+    result = ingestor.ingest(probes[0])
+    assert result.outcome == Outcome.DUPLICATE
+    with factory() as session:
+        copy = session.get(Article, result.article_id)
+        original = session.get(Article, first)
+        assert (copy.duplicate_of_id, copy.duplicate_layer, copy.story_id) == (first, "near", original.story_id)
+        assert 0.5 <= copy.duplicate_score <= 1.0 and f"article {first}" in copy.story_evidence
+        assert copy.signature == probes[0].signature
+
+
+def _store_in_other_process(db_url: str, doc) -> None:
+    engine, sessions = open_database(db_url)
+    try:
+        Ingestor(sessions).ingest(doc)
+    finally:
+        engine.dispose()
+
+
+def test_refresh_sees_what_another_process_stored(db_url, factory):
+    stored, probes = corpus()
+    service = Ingestor(factory)  # loaded while the database is empty, like a running service
+    process = multiprocessing.get_context("spawn").Process(target=_store_in_other_process, args=(db_url, stored[0]))
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    assert len(service.index) == 0
+    result = service.ingest(probes[0])  # ingest refreshes before it checks
+    with factory() as session:
+        original = session.scalar(select(Article.id).where(Article.url == stored[0].url))
+        assert session.get(Article, result.article_id).duplicate_of_id == original
+    assert len(service.index) == 2
+
+
+def test_the_same_canonical_url_from_two_sources_is_stored_once_as_original(factory):
+    stored, _ = corpus()
+    first, second = Ingestor(factory), Ingestor(factory)
+    a = first.ingest(stored[0])
+    twin = make_doc("https://aggregator.example/r/991", "Original", stored[0].text,
+                    declared="https://a.example/original")
+    b = second.ingest(twin)
+    assert a.outcome == Outcome.NEW and b.outcome == Outcome.DUPLICATE
+    with factory() as session:
+        assert session.get(Article, b.article_id).duplicate_layer == "url"
+
+
+def _insert(factory, article_id: int, doc) -> None:
+    with factory() as session, session.begin():
+        session.add(Article(id=article_id, url=doc.url, canonical_url=doc.canonical_url, source=doc.source,
+                            title=doc.title, text=doc.text, text_hash=doc.text_hash, signature=doc.signature))
+
+
+def test_refresh_sees_a_row_committed_late_under_a_lower_id(factory):
+    stored, probes = corpus()
+    with factory() as session:
+        index = DedupIndex.load(session)
+    _insert(factory, 10, stored[1])
+    with factory() as session:
+        index.refresh(session)
+    assert len(index) == 1
+    _insert(factory, 5, stored[0])  # a transaction that took its id first and committed last
+    with factory() as session:
+        index.refresh(session)
+        index.refresh(session)
+    assert len(index) == 2
+    assert index.check(probes[1]).duplicate_of_id == 5
