@@ -66,13 +66,8 @@ class Signature:
 
 def words(text: str) -> list[str]:
     """Case-folded words of `text`, at most MAX_WORDS of them, with typographic variants folded."""
-    folded = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
-    found: list[str] = []
-    for match in WORD.finditer(folded):
-        found.append(match.group().replace("’", "'"))
-        if len(found) >= MAX_WORDS:
-            break
-    return found
+    folded = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().replace("’", "'")
+    return WORD.findall(folded)[:MAX_WORDS]
 
 
 def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -103,14 +98,10 @@ def stopwords() -> frozenset[str]:
 def content_terms(text: str, limit: int | None = None) -> Counter[str]:
     """Counts of the words that can tell one story from another: letters only, no stopwords."""
     stop = stopwords()
-    counts: Counter[str] = Counter()
-    for n, match in enumerate(LETTERS.finditer(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold())):
-        if limit is not None and n >= limit:
-            break
-        word = match.group()
-        if len(word) >= MIN_TERM_LENGTH and word not in stop:
-            counts[word] += 1
-    return counts
+    found = LETTERS.findall(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold())
+    if limit is not None:
+        found = found[:limit]
+    return Counter(word for word in found if len(word) >= MIN_TERM_LENGTH and word not in stop)
 
 
 def term_weight(count: int) -> float:
