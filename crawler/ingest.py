@@ -5,12 +5,15 @@ import enum
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.document import Document
 from crawler.stages.dedup import DedupIndex, Verdict
+from storage.locks import transaction_lock
 from storage.models import Article, Observation, Story
+
+INGEST_LOCK = "ingest"
 
 
 class Outcome(enum.StrEnum):
@@ -27,7 +30,7 @@ class Stored:
 
 
 class Ingestor:
-    """Stores documents one at a time against a dedup index it keeps up to date."""
+    """Stores documents against a dedup index it keeps up to date with the database."""
 
     def __init__(self, factory: sessionmaker[Session], index: DedupIndex | None = None) -> None:
         self.factory = factory
@@ -37,24 +40,39 @@ class Ingestor:
         self.index = index
 
     def ingest(self, doc: Document) -> Stored:
-        with self.factory() as session:
-            existing = session.scalar(select(Article.id).where(Article.url == doc.url))
-            if existing is not None:
-                return Stored(Outcome.SEEN, existing)
-            self.index.refresh(session)
-            verdict = self.index.check(doc)
-            article = self._article(doc, verdict)
-            article.story_id = self._story_for(session, doc, verdict)
-            session.add(article)
-            try:
-                session.flush()
-                if doc.relevant:
-                    session.add_all(self._observations(article, doc))
+        return self.ingest_many([doc])[0]
+
+    def ingest_many(self, docs: list[Document]) -> list[Stored]:
+        """Store `docs` in one transaction, each checked against everything stored before it.
+
+        The ingest lock makes check-then-insert atomic across processes: a CLI crawl and the
+        service storing the same story at once cannot both store it as an original. When the
+        transaction fails, the index may hold rows that were never committed: it is reloaded.
+        """
+        try:
+            with self.factory() as session:
+                transaction_lock(session, INGEST_LOCK)
+                self.index.refresh(session)
+                results = [self._store(session, doc) for doc in docs]
                 session.commit()
-            except IntegrityError:  # the same URL stored by another process a moment ago
-                session.rollback()
-                return Stored(Outcome.SEEN, session.scalar(select(Article.id).where(Article.url == doc.url)))
-            self.index.add(article.id, doc, article.story_id, verdict.duplicate_of_id)
+        except SQLAlchemyError:
+            with self.factory() as session:
+                self.index = DedupIndex.load(session)
+            raise
+        return results
+
+    def _store(self, session: Session, doc: Document) -> Stored:
+        existing = session.scalar(select(Article.id).where(Article.url == doc.url))
+        if existing is not None:
+            return Stored(Outcome.SEEN, existing)
+        verdict = self.index.check(doc)
+        article = self._article(doc, verdict)
+        article.story_id = self._story_for(session, doc, verdict)
+        session.add(article)
+        session.flush()
+        if doc.relevant:
+            session.add_all(self._observations(article, doc))
+        self.index.add(article.id, doc, article.story_id, verdict.duplicate_of_id)
         if verdict.duplicate_of_id is not None:
             return Stored(Outcome.DUPLICATE, article.id)
         return Stored(Outcome.NEW if doc.relevant else Outcome.IRRELEVANT, article.id)

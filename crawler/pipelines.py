@@ -22,6 +22,7 @@ from crawler.report import SourceReport
 
 log = logging.getLogger("spacewatch.crawl")
 STORE_SETTING = "SPACEWATCH_STORE"
+MAX_BATCH = 50  # documents stored in one transaction
 
 
 class Store:
@@ -33,9 +34,12 @@ class Store:
         self.stored_ids: list[int] = []
         self.analyse_cpu = 0.0   # seconds of CPU spent in the workers
         self.ingest_seconds = 0.0  # seconds spent storing
-        # One thread stores, one document at a time (the index is not shared): the reactor keeps
-        # fetching while it waits on the database.
+        # One thread stores (the index is not shared), the reactor keeps fetching meanwhile.
+        # Documents that arrive while a batch is being stored wait and go in the next one:
+        # one transaction for many articles costs far less than one each.
         self.storing = ThreadPoolExecutor(1, thread_name_prefix="spacewatch-store")
+        self.waiting: list[tuple[Document, asyncio.Future[Stored]]] = []
+        self.flushing = False
 
     async def store(self, page: PageItem) -> None:
         report = self.reports[page.source]
@@ -50,7 +54,7 @@ class Store:
             self.pending -= 1
         self.analyse_cpu += cpu
         try:
-            stored = await asyncio.wrap_future(self.storing.submit(self._ingest, doc))
+            stored = await self._queue(doc)
         except SQLAlchemyError as exc:
             log.warning("cannot store %s: %s", page.url, exc)
             report.page_failed(page.url, f"cannot store: {type(exc).__name__}")
@@ -59,10 +63,39 @@ class Store:
         if stored.outcome is not Outcome.SEEN and stored.article_id is not None:
             self.stored_ids.append(stored.article_id)
 
-    def _ingest(self, doc: Document) -> Stored:
+    def _queue(self, doc: Document) -> asyncio.Future[Stored]:
+        future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+        self.waiting.append((doc, future))
+        if not self.flushing:
+            self.flushing = True
+            asyncio.ensure_future(self._flush())
+        return future
+
+    async def _flush(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                await self._store_batch(batch)
+        finally:
+            self.flushing = False
+
+    async def _store_batch(self, batch: list[tuple[Document, asyncio.Future[Stored]]]) -> None:
+        try:
+            results = await asyncio.wrap_future(self.storing.submit(self._ingest, [doc for doc, _ in batch]))
+        except SQLAlchemyError as exc:
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            for one in batch:  # one by one, so that a bad row fails alone
+                await self._store_batch([one])
+            return
+        for (_, future), stored in zip(batch, results):
+            future.set_result(stored)
+
+    def _ingest(self, docs: list[Document]) -> list[Stored]:
         started = time.perf_counter()
         try:
-            return self.ingestor.ingest(doc)
+            return self.ingestor.ingest_many(docs)
         finally:
             self.ingest_seconds += time.perf_counter() - started
 
