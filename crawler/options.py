@@ -7,7 +7,7 @@ directly and refuse unknown keys, without this package importing pydantic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 SOURCE_TYPES = ("feed", "site", "sitemap")

@@ -19,18 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.news import chunked
 from storage.db import transaction
+from storage.locks import transaction_lock
 from storage.models import Article, Change, Digest
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 MIN_LEASE = timedelta(minutes=2)
-_PG_LOCK_KEY = 0x73_70_77_64  # "spwd": serialises the building of mails across processes
+OUTBOX_LOCK = "outbox"  # serialises the building of mails across processes
 
 
 class ClaimConflict(Exception):
@@ -58,15 +59,8 @@ def lease_for(timeout: float) -> timedelta:
 
 
 def lock_outbox(session: Session) -> None:
-    """Take the outbox lock for the rest of this transaction: one builder at a time.
-
-    SQLite: a write, even one that matches no row, takes the database write lock (and waits for
-    it under the busy timeout); PostgreSQL: a transaction-scoped advisory lock.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    else:
-        session.execute(update(Digest).where(Digest.id == -1).values(status=Digest.status))
+    """Take the outbox lock for the rest of this transaction: one builder at a time."""
+    transaction_lock(session, OUTBOX_LOCK)
 
 
 def unsent(session: Session, kind: str) -> Digest | None:

@@ -60,8 +60,8 @@ def grammar() -> DateGrammar:
     modifier = data["month_modifiers"]
     ordinal_words = "|".join(WORD_ORDINALS)
     alternatives = [
-        rf"(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b",
-        rf"(?P<num>(?P<na>\d{{1,2}})(?P<sep>[./])(?P<nb>\d{{1,2}})(?P=sep)(?P<ny>\d{{4}}))\b",
+        r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))\b",
+        r"(?P<num>(?P<na>\d{1,2})(?P<sep>[./])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}))\b",
         rf"(?:the )?(?P<dmy>{ORDINAL.replace('(', '(?P<d1>', 1)} (?:of )?{month.format('m1')}(?:,? (?P<y1>\d{{4}}))?(?: (?P<r1>last year|next year|this year))?)\b",
         rf"(?P<mdy>{month.format('m2')} (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,? (?P<y2>\d{{4}}))?(?: (?P<r2>last year|next year|this year))?)\b",
         rf"(?P<mod>(?:{modifier})[- ]{month.format('m3')}(?:,? (?P<y3>\d{{4}}))?)\b",
