@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from scheduler.config import Config
 from scheduler.errors import UserError
 from storage.db import open_database
+from storage.locks import open_locks, source_lock
 
 if TYPE_CHECKING:
     from crawler.analyse import Rules
@@ -41,7 +42,7 @@ def rules_of(config: Config) -> Rules:
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
           trigger: str = "manual", wait: bool = False) -> CrawlSummary:
     """Crawl the named sources (all when none are named) and store what they carry."""
-    from crawler.run import run_crawl
+    from crawler.run import CrawlSummary, run_crawl
     from notifications import send_alert
 
     specs = [config.source(name) for name in names] if names else list(config.sources)
@@ -49,9 +50,18 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
         raise UserError(f"{config.path or 'config'}: no sources configured; add [[sources]] entries")
     engine, factory = open_db(config)
     try:
-        summary = run_crawl(factory, specs, config.crawl, rules_of(config), progress=progress, trigger=trigger)
-        if summary.changes and config.digest.on_change == "immediate":
-            summary.notes.append(send_alert(factory, config.email, config.digest))
+        # one crawl of a source at a time, across processes: busy sources are skipped, or waited for
+        with open_locks(config.database.url) as locks:
+            busy = set(locks.take([source_lock(spec.name) for spec in specs], wait=wait))
+            skipped = [spec.name for spec in specs if source_lock(spec.name) in busy]
+            specs = [spec for spec in specs if spec.name not in skipped]
+            summary = (run_crawl(factory, specs, config.crawl, rules_of(config), progress=progress, trigger=trigger)
+                       if specs else CrawlSummary(0, []))
+            if skipped:
+                summary.notes.append(f"skipped {', '.join(skipped)}: another crawl is running "
+                                     f"{'it' if len(skipped) == 1 else 'them'} now (--wait waits for it)")
+            if summary.changes and config.digest.on_change == "immediate":
+                summary.notes.append(send_alert(factory, config.email, config.digest, labels=watch_labels(config)))
         return summary
     finally:
         engine.dispose()
@@ -86,12 +96,17 @@ def import_reference(config: Config, file: Path, url: str, title: str | None, pu
     return f"imported {url}: {stored.outcome.value}" + (f", {len(changes)} detail change(s)" if changes else "")
 
 
+def watch_labels(config: Config) -> dict[str, str]:
+    """Watch name -> its label, for the mails (a watch without a label shows its name)."""
+    return {watch.name: watch.label for watch in config.watch if watch.label.strip()}
+
+
 def send_digest(config: Config) -> str:
     from notifications import send_pending_digest
 
     engine, factory = open_db(config)
     try:
-        return send_pending_digest(factory, config.email, config.digest)
+        return send_pending_digest(factory, config.email, config.digest, labels=watch_labels(config))
     finally:
         engine.dispose()
 
@@ -101,7 +116,7 @@ def preview_digest(config: Config, html_path: Path | None) -> str:
 
     engine, factory = open_db(config)
     try:
-        text, html = digest_preview(factory, config.email, config.digest)
+        text, html = digest_preview(factory, config.email, config.digest, labels=watch_labels(config))
     finally:
         engine.dispose()
     if html_path is not None:

@@ -1,0 +1,157 @@
+"""The real `spacewatch run` against loopback feeds and a real SMTP server: sources polled on
+their schedule, digests on theirs, SIGTERM, one service per database, reloads."""
+from __future__ import annotations
+
+import json
+import signal
+import time
+from contextlib import closing
+from itertools import pairwise
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.scheduler.service_support import (RunningService, add_feed, cli, feed_requests, wait_for,
+                                             write_config)
+
+pytestmark = pytest.mark.slow
+
+
+def timed(site, path: str) -> list[float]:
+    """Record when `path` is requested."""
+    times: list[float] = []
+    inner = site.routes[path]
+
+    def handler(request):
+        times.append(time.monotonic())
+        return inner(request)
+
+    site.add_handler(path, handler)
+    return times
+
+
+def test_sources_polled_on_schedule_digest_sent_and_sigterm_exits_0(tmp_path, site, smtp):
+    sink, port = smtp
+    add_feed(site, "alpha", 2, seed=1)
+    add_feed(site, "beta", 2, seed=2)
+    alpha_times = timed(site, "/alpha/feed.xml")
+    config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{tmp_path / 'sw.db'}",
+                          [("alpha", site.url("/alpha/feed.xml"), "2s"), ("beta", site.url("/beta/feed.xml"), "3s")],
+                          smtp_port=port)
+    service = RunningService(config)
+    try:
+        service.wait_log("event=service.started")
+        wait_for(lambda: len(alpha_times) >= 4 and feed_requests(site, "beta") >= 3, 90, "repeated polls of both feeds")
+        gaps = [b - a for a, b in pairwise(alpha_times)]
+        # a poll may start up to half an interval early when the one before started late
+        assert sum(gaps) / len(gaps) >= 1.8 and min(gaps) >= 0.7, f"polled faster than every 2 s: {gaps}"
+
+        wait_for(lambda: any(m["To"] for m in sink.parsed()), 60, "a digest over SMTP")
+        digest = sink.parsed()[0]
+        assert "desk@example.org" in digest["To"]
+        assert site.url("/alpha/story-0.html") in digest.get_body(("plain",)).get_content()
+
+        status = json.loads(cli(config, "status", "--json").stdout)
+        assert status["service"]["running"] is True
+        by_name = {s["name"]: s for s in status["sources"]}
+        assert by_name["alpha"]["last_poll_at"] and by_name["alpha"]["result"] in ("ok", "not_modified")
+        assert by_name["alpha"]["next_poll_at"] and by_name["alpha"]["consecutive_failures"] == 0
+        assert status["digest"]["last_sent_at"] and status["digest"]["pending"] == 0
+
+        code, seconds = service.stop()
+        assert code == 0 and seconds < 30
+        log = service.log()
+        assert "event=service.stopped" in log and "event=crawl.finished" in log and "event=digest.finished" in log
+        assert all(line.startswith("ts=") for line in log.splitlines()), log
+        after = json.loads(cli(config, "status", "--json").stdout)
+        assert after["service"]["running"] is False
+    finally:
+        service.close()
+
+
+def test_a_second_service_on_the_same_database_is_refused(tmp_path, db_url):
+    config = write_config(tmp_path / "spacewatch.toml", db_url, [], schedule="0 0 1 1 *")
+    first = RunningService(config)
+    try:
+        first.wait_log("event=service.started")
+        second = cli(config, "run", timeout=60)
+        assert second.returncode != 0
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1 and "another spacewatch service is running" in lines[0], second.stderr
+        assert f"pid {first.process.pid}" in lines[0]
+        assert first.stop()[0] == 0
+        # the lock went with the first service: a new one starts
+        third = RunningService(config, log_name="third.log")
+        try:
+            third.wait_log("event=service.started")
+            assert third.stop()[0] == 0
+        finally:
+            third.close()
+    finally:
+        first.close()
+
+
+def test_sighup_and_file_changes_reload_sources_without_ghosts(tmp_path, site):
+    add_feed(site, "old", 1, seed=3)
+    add_feed(site, "new", 1, seed=4)
+    path = tmp_path / "spacewatch.toml"
+    db = f"sqlite:///{tmp_path / 'sw.db'}"
+    config = write_config(path, db, [("old", site.url("/old/feed.xml"), "2s")], schedule="0 0 1 1 *")
+    service = RunningService(config)
+    try:
+        service.wait_log("event=service.started")
+        wait_for(lambda: feed_requests(site, "old") >= 1, 60, "the first poll of 'old'")
+        write_config(path, db, [("new", site.url("/new/feed.xml"), "2s")], schedule="0 0 1 1 *")
+        service.process.send_signal(signal.SIGHUP)
+        log = service.wait_log("event=config.reloaded")
+        assert "added=new" in log and "removed=old" in log
+        wait_for(lambda: feed_requests(site, "new") >= 1, 60, "the first poll of 'new'")
+        old_polls = feed_requests(site, "old")
+        wait_for(lambda: feed_requests(site, "new") >= 3, 60, "more polls of 'new'")
+        assert feed_requests(site, "old") == old_polls, "the removed source is still polled"
+
+        path.write_text("[[sources]\nbroken", encoding="utf-8")  # noticed by its mtime, no signal
+        log = service.wait_log("event=config.reload_failed")
+        assert "not valid TOML" in log
+        polls = feed_requests(site, "new")
+        wait_for(lambda: feed_requests(site, "new") >= polls + 1, 60, "a poll after the broken edit")
+        assert service.stop()[0] == 0
+    finally:
+        service.close()
+
+
+def test_a_hung_crawl_is_killed_at_its_deadline_and_the_service_goes_on(tmp_path, site):
+    import threading
+
+    gate = threading.Event()
+    add_feed(site, "healthy", 1, seed=5)
+
+    def hang(request):
+        gate.wait(60)
+        return None
+
+    site.add_handler("/stuck/feed.xml", hang)
+    config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{tmp_path / 'sw.db'}",
+                          [("stuck", site.url("/stuck/feed.xml"), "5s"),
+                           ("healthy", site.url("/healthy/feed.xml"), "2s")],
+                          schedule="0 0 1 1 *", extra="")
+    config.write_text(config.read_text().replace("workers = 1\n", "workers = 1\ndownload_timeout = 120\n"))
+    service = RunningService(config, env={"SPACEWATCH_CRAWL_DEADLINE": "8"})
+    try:
+        log = service.wait_log("event=crawl.killed", timeout=90)
+        assert "deadline" in log
+        polls = feed_requests(site, "healthy")
+        wait_for(lambda: feed_requests(site, "healthy") >= polls + 1, 60, "a poll after the kill")
+        status = json.loads(cli(config, "status", "--json").stdout)
+        stuck = {s["name"]: s for s in status["sources"]}["stuck"]
+        assert stuck["result"] == "killed" and "deadline" in stuck["last_error"]
+        assert stuck["consecutive_failures"] >= 1
+        assert stuck["last_run"]["status"] in ("killed", "running")  # or its next try, hanging again
+        with closing(create_engine(f"sqlite:///{tmp_path / 'sw.db'}").connect()) as conn:
+            runs = conn.execute(text("SELECT sources, status, error FROM crawl_runs")).all()
+        assert any("stuck" in r.sources.split(",") and r.status == "killed" and "deadline" in r.error for r in runs), runs
+        gate.set()
+        assert service.stop()[0] == 0
+    finally:
+        gate.set()
+        service.close()
