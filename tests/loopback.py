@@ -23,6 +23,10 @@ class Response:
 Handler = Callable[[BaseHTTPRequestHandler], Response | None]
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # a crawl opens many connections at once; the default 5 drops some
+
+
 class LoopbackSite:
     """An HTTP server on 127.0.0.1:<free port>; routes are exact paths (query ignored) or a folder.
 
@@ -50,7 +54,7 @@ class LoopbackSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Request)
+        self.server = _Server(("127.0.0.1", 0), _Request)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"

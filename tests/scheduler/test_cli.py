@@ -30,6 +30,8 @@ ARTICLES = [
       "Station, the first movie filmed in orbit.",
       "The crew launches from the Baikonur Cosmodrome on a Soyuz spacecraft; the film crew spends twelve "
       "days on the station shooting scenes with two cosmonauts."]),
+    ("film-in-orbit-syndicated", "Director and actress fly to the space station to shoot a film", "2022-03-01",
+     None),
     ("cargo-launch", "Cargo ship launches to the space station", "2022-03-02",
      ["A cargo ship carrying food, fuel and experiments launched to the International Space Station on "
       "Tuesday.", "It will dock with the station two days later; no crew is aboard."]),
@@ -72,7 +74,7 @@ def serve_world(site: LoopbackSite) -> None:
     items = []
     for slug, title, date, paragraphs in ARTICLES:
         url = site.url(f"/news/{slug}.html")
-        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        body = "".join(f"<p>{p}</p>" for p in paragraphs or ARTICLES[0][3])  # None: a copy of the first
         site.add(f"/news/{slug}.html", PAGE.format(title=title, canonical=url, published=date, paragraphs=body))
         items.append(ITEM.format(title=title, link=url + "?utm_source=rss", date=f"{date}T09:00:00Z"))
     site.add("/feed.xml", FEED.format(base=site.base, items="".join(items)), content_type="application/rss+xml")
@@ -118,7 +120,9 @@ def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
     serve_world(site)
     config = str(write_config(tmp_path, db_url, site))
     reference = tmp_path / "reference.txt"
-    reference.write_text("Actress and director to film in space\n\n" + " ".join(ARTICLES[0][3]) + "\n")
+    reference.write_text("Studio module planned for the space station\n\nA start-up plans a film studio module for "
+                         "the International Space Station where actors and directors could shoot movies in orbit; "
+                         "it would launch in 2027 on a commercial rocket and dock with the station for ten years.\n")
     imported = spacewatch("--config", config, "import", str(reference), "--url", site.url("/ref/original.html"),
                           "--published", "2022-02-20", cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
@@ -130,12 +134,16 @@ def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
     articles = json.loads(spacewatch("--config", config, "articles", "--json", "--text", cwd=tmp_path).stdout)
     by_canonical = {a["canonical_url"]: a for a in articles}
     film = by_canonical[site.url("/news/film-in-orbit.html")]
+    copy = by_canonical[site.url("/news/film-in-orbit-syndicated.html")]
     cargo = by_canonical[site.url("/news/cargo-launch.html")]
     for field in ("url", "canonical_url", "title", "source", "published_at", "relevant", "story_id",
                   "duplicate_of", "text"):
         assert field in film
     assert film["relevant"] is True and cargo["relevant"] is False
-    assert film["duplicate_of"] == site.url("/ref/original.html")  # the same text as the reference item
+    # the same text twice: whichever was stored first is the original, the other its duplicate
+    original, duplicate = (film, copy) if copy["duplicate_of"] else (copy, film)
+    assert original["duplicate_of"] is None and duplicate["duplicate_of"] == original["url"]
+    assert duplicate["story_id"] == original["story_id"]
     assert film["url"].endswith("?utm_source=rss") or film["url"] == film["canonical_url"]
     assert film["published_at"].startswith("2022-03-01")
     assert "Baikonur Cosmodrome" in film["text"] and "All rights reserved" not in film["text"]
@@ -150,6 +158,7 @@ def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
     assert sent.returncode == 0, sent.stderr
     mails = list((tmp_path / "outbox" / "new").iterdir())
     assert len(mails) == 1
-    assert film["canonical_url"] in mails[0].read_text(errors="replace")
+    mail = mails[0].read_text(errors="replace")
+    assert original["canonical_url"] in mail and duplicate["canonical_url"] not in mail
     again = spacewatch("--config", config, "digest", "send", cwd=tmp_path)
     assert again.returncode == 0 and len(list((tmp_path / "outbox" / "new").iterdir())) == 1
