@@ -10,11 +10,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from crawler.options import CrawlOptions, SourceSpec, TopicRules, WatchSpec
 from notifications.options import DigestOptions, MailOptions
+from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
 
@@ -59,7 +59,7 @@ class Config(BaseModel):
     @classmethod
     def _cron(cls, digest: DigestOptions) -> DigestOptions:
         try:
-            CronTrigger.from_crontab(digest.schedule, timezone=digest.timezone)
+            digest_trigger(digest.schedule, digest.timezone, second="0")
         except ValueError as exc:
             raise ValueError(f"schedule: {digest.schedule!r} is not a cron expression: {exc}") from None
         return digest
