@@ -1,6 +1,6 @@
 """Detail extraction speed: median milliseconds per article on one core (target < 20 ms).
 
-    python benchmarks/details_speed.py [--corpus /work/shared/corpus/space-race] [--rounds 20]
+    python benchmarks/details_speed.py [--corpus ../shared/corpus/space-race] [--rounds 20]
 
 Articles are the scenario corpus's pages as the crawler extracts them (every page of every
 phase, relevant or not), with its watch list; the first call, which compiles the patterns, is
@@ -43,7 +43,7 @@ def pages(corpus: Path) -> tuple[tuple[WatchSpec, ...], list[tuple[str, str, obj
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/space-race"))
+    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus" / "space-race")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     watches, articles = pages(args.corpus)

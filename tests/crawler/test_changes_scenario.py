@@ -7,7 +7,6 @@ import hashlib
 import importlib.util
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -19,8 +18,9 @@ from crawler.stages.dedup import signature
 from crawler.stages.details import extract_details
 from storage.models import Article, Change, Fact
 from tests.crawler.test_details_scenario import SCENARIO, items, scenario, watches
+from tests.shared_data import SCENARIO_CHECK
 
-CHECKER = Path("/work/shared/tools/scenario_check.py")
+CHECKER = SCENARIO_CHECK
 
 
 def _truth():

@@ -16,8 +16,9 @@ from crawler.document import Document
 from crawler.stages.dedup import signature
 from crawler.stages.urls import canonical_url
 from tests.crawler.test_dedup import Store
+from tests.shared_data import SPACE_RACE
 
-SCENARIO = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "space-race"
+SCENARIO = SPACE_RACE
 pytestmark = pytest.mark.skipif(not (SCENARIO / "phases").is_dir(), reason=f"no rendered scenario at {SCENARIO}")
 
 

@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -16,8 +15,9 @@ import pytest
 from crawler.options import WatchSpec
 from crawler.stages.details import extract_details
 from crawler.stages.extract import extract_page
+from tests.shared_data import SPACE_RACE
 
-SCENARIO = Path("/work/shared/corpus/space-race")
+SCENARIO = SPACE_RACE
 ATTRIBUTES = ("launch_date", "launch_site", "spacecraft", "cast", "director", "title", "release_date")
 
 

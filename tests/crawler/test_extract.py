@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from w3lib.encoding import html_to_unicode
 
 from crawler.stages.extract import Extracted, extract_page, parse_datetime
+from tests.shared_data import SPACE_RACE
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/space-race"
+CORPUS = SPACE_RACE
 URL = "http://news.example.org/2024/05/story.html"
 
 PARAGRAPHS = [

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 
 from benchmarks.extraction_quality import DEFAULT_DATA, load_pages, run
 from benchmarks.f1 import Score, corpus_score, page_score, shingle_counts, token_f1
+from tests.shared_data import EXTRACTION_F1
 
-SHARED_TOOL = Path(__file__).resolve().parents[3] / "shared/tools/extraction_f1.py"
+SHARED_TOOL = EXTRACTION_F1
 
 
 def test_identical_and_disjoint_texts():

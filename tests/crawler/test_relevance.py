@@ -13,8 +13,9 @@ from w3lib.encoding import html_to_unicode
 from crawler.options import TopicRules, WatchSpec
 from crawler.stages.extract import extract_page
 from crawler.stages.relevance import judge
+from tests.shared_data import SPACE_RACE
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/space-race"
+CORPUS = SPACE_RACE
 CASES = Path(__file__).resolve().parents[1] / "data/relevance_cases.toml"
 TOPIC = TopicRules()
 WATCHES = (WatchSpec("zero-horizon", "Zero Horizon", ("Zero Horizon", "Marta Quell", "Ivo Brandt")),)
