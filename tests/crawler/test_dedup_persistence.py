@@ -114,3 +114,37 @@ def test_refresh_sees_a_row_committed_late_under_a_lower_id(factory):
         index.refresh(session)
     assert len(index) == 2
     assert index.check(probes[1]).duplicate_of_id == 5
+
+
+def _ingest_at_the_barrier(url: str, db_url: str, doc_url: str, barrier, results) -> None:
+    engine, sessions = open_database(db_url)
+    stored, _ = corpus()
+    doc = stored[0]
+    doc.url = doc_url  # the same article (same canonical URL and text) linked under another URL
+    ingestor = Ingestor(sessions)
+    barrier.wait(timeout=30)
+    results.put(ingestor.ingest(doc).outcome.value)
+    engine.dispose()
+
+
+def test_the_same_article_stored_by_two_processes_at_once_is_stored_once(db_url):
+    """Two crawls (say the service and a manual one) store the same article at the same moment:
+    the ingest lock makes one the original and the other its duplicate, never two originals."""
+    engine, sessions = open_database(db_url)
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_ingest_at_the_barrier,
+                               args=(db_url, db_url, f"https://feed{n}.example/item?utm_source=rss", barrier, results))
+               for n in (1, 2)]
+    for worker in workers:
+        worker.start()
+    outcomes = sorted(results.get(timeout=60) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=30)
+    with sessions() as session:
+        rows = session.execute(select(Article.id, Article.duplicate_of_id)).all()
+    engine.dispose()
+    assert outcomes == ["duplicate", "new"]
+    originals = [row for row in rows if row.duplicate_of_id is None]
+    assert len(rows) == 2 and len(originals) == 1
+    assert [row.duplicate_of_id for row in rows if row.duplicate_of_id] == [originals[0].id]
