@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -26,12 +27,9 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'spacewatch.db'}"
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A URL whose connections use a fresh schema of the test PostgreSQL database (dropped after)."""
-    base = postgres_url()
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+@contextmanager
+def fresh_postgres_schema(base: str) -> Iterator[str]:
+    """A URL whose connections use a new schema of the PostgreSQL database `base` (dropped after)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as conn:
@@ -43,6 +41,19 @@ def postgres_schema_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def require_postgres_url() -> str:
+    base = postgres_url()
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    return base
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    with fresh_postgres_schema(require_postgres_url()) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

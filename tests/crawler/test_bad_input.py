@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import gzip
 import threading
-import uuid
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from crawler.analyse import text_hash
-from storage.models import Article, Source
-from tests.crawler.crawl_helpers import article, crawl, feed, rss
 from storage.db import open_database
-from tests.conftest import POSTGRES_ENV, postgres_url
+from storage.models import Article, Source
+from tests.conftest import fresh_postgres_schema, require_postgres_url
+from tests.crawler.crawl_helpers import article, crawl, feed, rss
 from tests.loopback import LoopbackSite, Response
 
 CAP = 64 * 1024
@@ -43,22 +41,12 @@ def module_factory(request, tmp_path_factory):
         yield factory
         engine.dispose()
         return
-    base = postgres_url()
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    engine, factory = open_database(url)
-    try:
-        yield factory
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema(require_postgres_url()) as url:
+        engine, factory = open_database(url)
+        try:
+            yield factory
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -102,14 +102,18 @@ class RunningService:
     def descendants(self) -> list[int]:
         return descendants(self.process.pid)
 
+    def kill_9(self) -> None:
+        """SIGKILL the service and every process it started, as a power cut would."""
+        for pid in [self.process.pid, *self.descendants()]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(10)
+
     def close(self) -> None:
         if self.process.poll() is None:
-            for pid in [self.process.pid, *self.descendants()]:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            self.process.wait(10)
+            self.kill_9()
         self._log.close()
 
 

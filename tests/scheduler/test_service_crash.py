@@ -3,8 +3,6 @@ lost or stored twice, no digest lost or sent twice, and the interrupted run is c
 from __future__ import annotations
 
 import json
-import os
-import signal
 import threading
 import time
 from contextlib import closing
@@ -56,12 +54,7 @@ def test_kill_9_mid_crawl_then_restart_loses_and_repeats_nothing(tmp_path, site,
             return 2.0 <= phase <= 4.0 and not busy
 
         wait_for(quiet_moment, 30, "a moment without a digest in flight")
-        for pid in [first.process.pid, *first.descendants()]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        first.process.wait(10)
+        first.kill_9()
         stored_before = count_articles(db)
         assert 2 <= stored_before < 6
         gate.set()
