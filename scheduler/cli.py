@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from notifications import NotificationError
-from scheduler import jobs, listings
+from scheduler import jobs, listings, logs
 from scheduler.config import Config, ConfigError, load_config
 from scheduler.errors import UserError
 from storage.db import DatabaseError
@@ -147,6 +147,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logs.setup("text")  # one line per event on stderr; `run --log-format json` switches to JSON
     handler: Callable[[Config, argparse.Namespace], int] = args.handler
     try:
         config = load_config(args.config) if args.command not in ("init", "demo") else Config()
