@@ -34,6 +34,7 @@ class Store:
         self.stored_ids: list[int] = []
         self.analyse_cpu = 0.0   # seconds of CPU spent in the workers
         self.ingest_seconds = 0.0  # seconds spent storing
+        self.ingest_cpu = 0.0  # of which CPU (the storing thread's own, not its waits for the GIL)
         # One thread stores (the index is not shared), the reactor keeps fetching meanwhile.
         # Documents that arrive while a batch is being stored wait and go in the next one:
         # one transaction for many articles costs far less than one each.
@@ -93,11 +94,12 @@ class Store:
             future.set_result(stored)
 
     def _ingest(self, docs: list[Document]) -> list[Stored]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return self.ingestor.ingest_many(docs)
         finally:
             self.ingest_seconds += time.perf_counter() - started
+            self.ingest_cpu += time.thread_time() - cpu
 
     def close(self) -> None:
         self.storing.shutdown(wait=True)

@@ -67,7 +67,7 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
                  report.name, report.status, report.fetched, report.new, report.duplicates, report.irrelevant,
                  report.skipped_known, report.errors, f" error={report.problem()!r}" if report.problem() else "")
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
-               "ingest": store.ingest_seconds, "workers": float(workers)}
+               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,
                        timings=timings)
 
@@ -125,7 +125,8 @@ def _configure_logging(progress: bool) -> None:
     ours.setLevel(logging.WARNING if progress else logging.INFO)
     if not ours.handlers:  # a caller that set up its own (the service's format) keeps it
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter("ts=%(asctime)s level=%(levelname)s event=%(name)s %(message)s",
+                                               "%Y-%m-%dT%H:%M:%S"))
         ours.addHandler(handler)
         ours.propagate = False
     # a robots.txt that cannot be fetched is logged with a traceback; the source's own request

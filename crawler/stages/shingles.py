@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import struct
@@ -64,10 +65,15 @@ class Signature:
         return cls(hashvalues, shingles, words, terms, counts)
 
 
-def words(text: str) -> list[str]:
+def fold(text: str) -> str:
+    """The start of `text` as words are read from it: NFKC, case-folded, typographic apostrophes
+    made plain (which changes no run of letters, so `content_terms` reads the same from it)."""
+    return unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().replace("’", "'")
+
+
+def words(text: str, folded: str | None = None) -> list[str]:
     """Case-folded words of `text`, at most MAX_WORDS of them, with typographic variants folded."""
-    folded = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().replace("’", "'")
-    return WORD.findall(folded)[:MAX_WORDS]
+    return WORD.findall(fold(text) if folded is None else folded)[:MAX_WORDS]
 
 
 def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -81,10 +87,24 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
 
 
+def sha1_32(items: set[bytes]) -> list[int]:
+    """datasketch's default hash (`sha1_hash32`: the first 4 bytes of SHA-1, little-endian) of
+    each item, read from the joined digests in one go rather than unpacked one by one."""
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(item).digest() for item in items])
+    return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # a SHA-1 digest is 5 words
+
+
+def _identity(value: int) -> int:
+    return value
+
+
 def minhash(items: set[bytes]) -> MinHash:
-    sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme="affine32")
+    """The MinHash of `items`, the same values as hashing them with datasketch's default."""
+    sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme="affine32",
+                     hashfunc=_identity)
     if items:
-        sketch.update_batch(list(items))
+        sketch.update_batch(sha1_32(items))
     return sketch
 
 
@@ -95,10 +115,10 @@ def stopwords() -> frozenset[str]:
                      for word in line.split())
 
 
-def content_terms(text: str, limit: int | None = None) -> Counter[str]:
+def content_terms(text: str, limit: int | None = None, folded: str | None = None) -> Counter[str]:
     """Counts of the words that can tell one story from another: letters only, no stopwords."""
     stop = stopwords()
-    found = LETTERS.findall(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold())
+    found = LETTERS.findall(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold() if folded is None else folded)
     if limit is not None:
         found = found[:limit]
     return Counter(word for word in found if len(word) >= MIN_TERM_LENGTH and word not in stop)
@@ -111,10 +131,11 @@ def term_weight(count: int) -> float:
 
 def compute(text: str) -> Signature | None:
     """The signature of `text`, or None when it is too short to compare with anything."""
-    tokens = words(text)
+    folded = fold(text)
+    tokens = words(text, folded)
     if len(tokens) < MIN_WORDS:
         return None
     items = shingles(tokens)
-    top = content_terms(text, limit=MAX_WORDS).most_common(MAX_TERMS)
+    top = content_terms(text, limit=MAX_WORDS, folded=folded).most_common(MAX_TERMS)
     return Signature(minhash(items).hashvalues.astype(np.uint32), len(items), len(tokens),
                      tuple(t for t, _ in top), tuple(c for _, c in top))

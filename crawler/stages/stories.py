@@ -24,6 +24,7 @@ MIN_DF_CAP = 50
 MAX_DF = 400             # and never terms in more than this many: a check costs the same at any size
 CANDIDATES = 12
 IDF_STALENESS = 0.01     # IDF values are cached until the index grows by this share
+TERM_WEIGHTS = tuple(term_weight(count) for count in range(256))  # counts are kept as bytes
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class TermIndex:
         self._counts = array("B")
         self._rows = 0
         self._idf: dict[int, float] = {}
+        self._norms: dict[int, float] = {}  # row: squared norm of its vector, under the cached IDF
         self._idf_size = 0
 
     def __len__(self) -> int:
@@ -117,6 +119,7 @@ class TermIndex:
         size = self._rows
         if size != self._idf_size and (size < 1000 or abs(size - self._idf_size) >= IDF_STALENESS * size):
             self._idf.clear()
+            self._norms.clear()
             self._idf_size = size
 
     def _candidates(self, query: dict[int, float], limit: int) -> list[int]:
@@ -139,12 +142,23 @@ class TermIndex:
     def _similarity(self, query: dict[int, float], norm: float, row: int) -> Similar | None:
         begin, end = self._begin[row], self._end[row]
         products: dict[int, float] = {}
-        other = 0.0
-        for term_id, count in zip(self._term_ids[begin:end], self._counts[begin:end]):
-            weight = term_weight(count) * self.idf(term_id)
-            other += weight * weight
-            if term_id in query:
-                products[term_id] = query[term_id] * weight
+        # The story layer's hot spot. A row's norm depends on IDF values only, which stay cached
+        # (once computed) until the index has grown enough: so does the norm.
+        cached, idf = self._idf, self.idf
+        other = self._norms.get(row)
+        if other is None:
+            other = 0.0
+            for term_id, count in zip(self._term_ids[begin:end], self._counts[begin:end]):
+                weight = TERM_WEIGHTS[count] * (cached.get(term_id) or idf(term_id))
+                other += weight * weight
+                if term_id in query:
+                    products[term_id] = query[term_id] * weight
+            self._norms[row] = other
+        else:
+            for term_id, count in zip(self._term_ids[begin:end], self._counts[begin:end]):
+                if term_id in query:
+                    weight = TERM_WEIGHTS[count] * (cached.get(term_id) or idf(term_id))
+                    products[term_id] = query[term_id] * weight
         if not norm or not other:
             return None
         shared = tuple(self._words[t] for t in sorted(products, key=lambda t: -products[t])[:8])
