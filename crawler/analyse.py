@@ -24,7 +24,6 @@ class Rules:
 
     topic: TopicRules
     watches: tuple[WatchSpec, ...] = ()
-    max_age_days: int = 0
 
 
 def text_hash(text: str) -> str:

@@ -36,7 +36,7 @@ def safe_url(config: Config) -> str:
 def rules_of(config: Config) -> Rules:
     from crawler.analyse import Rules
 
-    return Rules(topic=config.topic, watches=config.watch, max_age_days=config.crawl.max_age_days)
+    return Rules(topic=config.topic, watches=config.watch)
 
 
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
