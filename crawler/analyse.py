@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crawler.document import Document
-from crawler.items import PageItem
+from crawler.items import FeedEntry, PageItem
 from crawler.options import TopicRules, WatchSpec
 from crawler.stages.dedup import signature
 from crawler.stages.details import extract_details
-from crawler.stages.extract import extract_page
+from crawler.stages.extract import Extracted, extract_page
 from crawler.stages.relevance import judge
 from crawler.stages.urls import canonical_url
 
@@ -33,20 +33,13 @@ def text_hash(text: str) -> str:
 
 def analyse(page: PageItem, rules: Rules) -> Document:
     """Extract, canonicalise and judge one fetched page (or the feed entry of a failed one)."""
-    entry = page.entry
-    if page.html is not None:
-        extracted = extract_page(page.html, page.final_url)
-        title = extracted.title or (entry.title if entry else "")
-        text = extracted.text or (entry.summary if entry else "")
-        published = extracted.published_at or (entry.published_at if entry else None)
-        author = extracted.author or (entry.author if entry else None)
-        declared, lang = extracted.canonical_url, extracted.lang
-    else:
-        title, text = (entry.title, entry.summary) if entry else ("", "")
-        published, author = (entry.published_at, entry.author) if entry else (None, None)
-        declared, lang = None, None
-    return _document(url=page.url, canonical=canonical_url(page.final_url, declared), source=page.source,
-                     title=title, text=text, published_at=published, author=author, lang=lang,
+    page_says = extract_page(page.html, page.final_url) if page.html is not None else Extracted()
+    feed_says = page.entry or FeedEntry(link=page.url)
+    return _document(url=page.url, canonical=canonical_url(page.final_url, page_says.canonical_url),
+                     source=page.source, title=page_says.title or feed_says.title,
+                     text=page_says.text or feed_says.summary,
+                     published_at=page_says.published_at or feed_says.published_at,
+                     author=page_says.author or feed_says.author, lang=page_says.lang,
                      rules=rules, from_feed_only=page.html is None, fetch_error=page.error)
 
 

@@ -1,7 +1,7 @@
 """The one item every spider yields: a fetched page (or a feed entry whose page failed)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -30,5 +30,3 @@ class PageItem:
     html: str | None = None
     entry: FeedEntry | None = None
     error: str | None = None
-    fetched_at: datetime | None = None
-    meta: dict[str, str] = field(default_factory=dict)

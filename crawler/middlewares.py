@@ -10,6 +10,8 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from crawler.settings import MAX_RETRY_AFTER_SECONDS
+
 BACKOFF_STATUSES = (429, 503)
 
 
@@ -39,7 +41,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.max_wait = settings.getfloat("SPACEWATCH_MAX_RETRY_AFTER", 30.0)
+        self.max_wait = settings.getfloat("SPACEWATCH_MAX_RETRY_AFTER", MAX_RETRY_AFTER_SECONDS)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
@@ -47,12 +49,11 @@ class RetryAfterMiddleware(RetryMiddleware):
         wait = None
         if response.status in BACKOFF_STATUSES:
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if wait is not None and wait > self.max_wait:
+                return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
         if wait is not None:
-            if wait > self.max_wait:
-                return response
-            retry = self._retry(request, response_status_message(response.status))
-            if retry is None:
-                return response
             await asyncio.sleep(wait)
-            return retry
-        return self._retry(request, response_status_message(response.status)) or response
+        return retry

@@ -63,9 +63,10 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     for report in reports.values():
+        problem = report.problem()
         log.info("source=%s status=%s fetched=%d new=%d duplicates=%d irrelevant=%d skipped_known=%d errors=%d%s",
                  report.name, report.status, report.fetched, report.new, report.duplicates, report.irrelevant,
-                 report.skipped_known, report.errors, f" error={report.problem()!r}" if report.problem() else "")
+                 report.skipped_known, report.errors, f" error={problem!r}" if problem else "")
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
                "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,

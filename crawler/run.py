@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +25,7 @@ from crawler.analyse import Rules
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import CrawlReport, SourceReport, SourceState
 from storage.db import transaction
-from storage.models import Article, CrawlRun, Source
+from storage.models import Article, CrawlRun, Source, utcnow
 
 log = logging.getLogger("spacewatch.crawl")
 # The crawl process is forked directly from a caller with a single thread (the CLI): it starts
@@ -33,10 +33,6 @@ log = logging.getLogger("spacewatch.crawl")
 # multiprocessing's fork server instead: a clean process started once, with the crawler's
 # modules already imported, so later crawls skip the ~2 s of imports too.
 CHILD_PRELOAD = ["crawler.process"]
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -146,12 +142,17 @@ def _database_url(factory: sessionmaker[Session]) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def _source_rows(session: Session, specs: list[SourceSpec]) -> dict[str, Source]:
+    names = [spec.name for spec in specs]
+    return {row.name: row for row in session.scalars(select(Source).where(Source.name.in_(names)))}
+
+
 def _prepare_sources(factory: sessionmaker[Session], specs: list[SourceSpec],
                      now: datetime) -> tuple[dict[str, SourceState], dict[str, datetime]]:
     """Create missing Source rows; return their validators and the sources still backing off."""
     states, deferred = {}, {}
     with transaction(factory) as session:
-        rows = {row.name: row for row in session.scalars(select(Source).where(Source.name.in_([s.name for s in specs])))}
+        rows = _source_rows(session, specs)
         for spec in specs:
             row = rows.get(spec.name)
             if row is None:
@@ -170,7 +171,7 @@ def _record_sources(factory: sessionmaker[Session], specs: list[SourceSpec], rep
                     polled: datetime) -> None:
     now = utcnow()
     with transaction(factory) as session:
-        rows = {row.name: row for row in session.scalars(select(Source).where(Source.name.in_([s.name for s in specs])))}
+        rows = _source_rows(session, specs)
         for spec in specs:
             row, result = rows[spec.name], report.sources[spec.name]
             if result.status == "deferred":

@@ -36,12 +36,6 @@ class KnownUrls:
     def __init__(self, urls: Iterable[str] = ()) -> None:
         self._urls = set(urls)
 
-    def __contains__(self, url: str) -> bool:
-        return url in self._urls
-
-    def __len__(self) -> int:
-        return len(self._urls)
-
     def known(self, url: str) -> bool:
         """Stored already, as linked or by its canonical form (tracking parameters removed)."""
         if url in self._urls:
@@ -98,7 +92,11 @@ class SourceSpider(scrapy.Spider):
 
     def source_failed(self, failure: Failure) -> None:
         self._note_backoff(failure)
-        self.report.fail(f"{failure.request.url}: {describe_failure(failure, self.options.download_timeout)}")
+        self.report.fail(f"{failure.request.url}: {self.describe(failure)}")
+
+    def part_failed(self, failure: Failure) -> None:
+        """Errback of a request for part of the source (a listing page, a child sitemap)."""
+        self.report.page_failed(failure.request.url, self.describe(failure))
 
     # ---------------------------------------------------------------- article pages
 
@@ -140,8 +138,7 @@ class SourceSpider(scrapy.Spider):
             return self._failed_page(url, f"not an HTML page ({kind.split(';')[0] or 'no Content-Type'})", entry)
         html, _ = decode_html(response.body, kind or None)
         self.report.fetched += 1
-        return PageItem(source=self.source.name, url=url, final_url=response.url, html=html, entry=entry,
-                        fetched_at=utcnow())
+        return PageItem(source=self.source.name, url=url, final_url=response.url, html=html, entry=entry)
 
     def page_failed(self, failure: Failure):
         request = failure.request
@@ -151,10 +148,10 @@ class SourceSpider(scrapy.Spider):
             if entry is None:
                 return
             yield PageItem(source=self.source.name, url=request.url, final_url=request.url, entry=entry,
-                           error="disallowed by robots.txt", fetched_at=utcnow())
+                           error="disallowed by robots.txt")
             return
         self._note_backoff(failure)
-        item = self._failed_page(request.url, describe_failure(failure, self.options.download_timeout), entry)
+        item = self._failed_page(request.url, self.describe(failure), entry)
         if item is not None:
             yield item
 
@@ -162,10 +159,12 @@ class SourceSpider(scrapy.Spider):
         self.report.page_failed(url, error)
         if entry is None:
             return None
-        return PageItem(source=self.source.name, url=url, final_url=url, entry=entry, error=error,
-                        fetched_at=utcnow())
+        return PageItem(source=self.source.name, url=url, final_url=url, entry=entry, error=error)
 
     # ---------------------------------------------------------------- helpers
+
+    def describe(self, failure: Failure) -> str:
+        return describe_failure(failure, self.options.download_timeout)
 
     def too_old(self, published: datetime | None) -> bool:
         return bool(self.cutoff and published and published < self.cutoff)

@@ -7,18 +7,15 @@ for links. No link off the source's host is followed, and stored articles are no
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from twisted.python.failure import Failure
 
-from crawler.fetch_errors import describe_failure
+from crawler.datafiles import read_data_toml
 from crawler.items import FeedEntry
 from crawler.spiders.base import SourceSpider, same_site
 
@@ -39,7 +36,7 @@ class Pagination:
 
 @lru_cache(maxsize=1)
 def pagination() -> Pagination:
-    raw = tomllib.loads(resources.files("crawler").joinpath("data/pagination.toml").read_text("utf-8"))
+    raw = read_data_toml("pagination.toml")
     return Pagination(tuple(re.compile(p, re.IGNORECASE) for p in raw.get("text", ())),
                       tuple(re.compile(p, re.IGNORECASE) for p in raw.get("url", ())))
 
@@ -77,7 +74,7 @@ class SiteSpider(SourceSpider):
             elif (url in rel_next or pagination().is_next(url, text)) and url not in self._listings \
                     and len(self._listings) < MAX_LISTING_PAGES:
                 self._listings.add(url)
-                yield Request(url, callback=self.parse_listing, errback=self.listing_failed, dont_filter=True)
+                yield Request(url, callback=self.parse_listing, errback=self.part_failed, dont_filter=True)
 
     def parse_article(self, response: Response, entry: FeedEntry | None = None):
         item = self.page_item(response, entry)
@@ -89,9 +86,6 @@ class SiteSpider(SourceSpider):
                     request = self.page_request(url, callback=self.parse_article)
                     if request is not None:
                         yield request
-
-    def listing_failed(self, failure: Failure) -> None:
-        self.report.page_failed(failure.request.url, describe_failure(failure, self.options.download_timeout))
 
     def is_article(self, url: str) -> bool:
         path = urlsplit(url).path or "/"

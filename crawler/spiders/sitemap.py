@@ -7,9 +7,7 @@ from datetime import datetime, timezone
 from lxml import etree
 from scrapy.http import Request, Response
 from scrapy.utils.gz import gunzip
-from twisted.python.failure import Failure
 
-from crawler.fetch_errors import describe_failure
 from crawler.items import FeedEntry
 from crawler.spiders.base import SourceSpider, same_site
 
@@ -85,9 +83,6 @@ class SitemapSpider(SourceSpider):
             return
         yield from self._follow(sitemap, nested=True)
 
-    def child_failed(self, failure: Failure) -> None:
-        self.report.page_failed(failure.request.url, describe_failure(failure, self.options.download_timeout))
-
     def _follow(self, sitemap: Sitemap, nested: bool = False):
         newest_first = sorted(sitemap.entries, key=lambda e: e.modified or _OLDEST, reverse=True)
         if sitemap.is_index:
@@ -96,7 +91,7 @@ class SitemapSpider(SourceSpider):
                 return
             for entry in newest_first[:MAX_CHILD_SITEMAPS]:
                 if not self.too_old(entry.modified):
-                    yield Request(entry.loc, callback=self.parse_child, errback=self.child_failed, dont_filter=True)
+                    yield Request(entry.loc, callback=self.parse_child, errback=self.part_failed, dont_filter=True)
             return
         for entry in newest_first:
             if self.too_old(entry.modified) or not same_site(entry.loc, self.source.url):

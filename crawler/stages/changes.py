@@ -38,8 +38,7 @@ def detect_changes(factory: sessionmaker[Session], article_ids: Sequence[int]) -
 
 
 def _when(article: Article) -> datetime:
-    when = article.published_at or article.fetched_at or utcnow()
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return _aware(article.published_at or article.fetched_at or utcnow())
 
 
 def _aware(when: datetime | None) -> datetime | None:
@@ -52,14 +51,21 @@ def _norm(value: str | None) -> str:
     return " ".join((value or "").split()).casefold()
 
 
-def _root(session: Session, article: Article) -> Article:
-    seen = 0
-    while article.duplicate_of_id is not None and seen < MAX_COPY_DEPTH:
+def _originals(session: Session, article: Article):
+    """The articles `article` copies, nearest first (at most MAX_COPY_DEPTH of them)."""
+    for _ in range(MAX_COPY_DEPTH):
+        if article.duplicate_of_id is None:
+            return
         original = session.get(Article, article.duplicate_of_id)
         if original is None:
-            break
-        article, seen = original, seen + 1
-    return article
+            return
+        yield original
+        article = original
+
+
+def _root(session: Session, article: Article) -> Article:
+    chain = list(_originals(session, article))
+    return chain[-1] if chain else article
 
 
 class _Applier:
@@ -92,14 +98,9 @@ class _Applier:
     def _said_by_originals(self) -> set[tuple[str, str, str, bool]]:
         """What the items this article copies already said (nothing for an original)."""
         said: set[tuple[str, str, str, bool]] = set()
-        article, depth = self.article, 0
-        while article.duplicate_of_id is not None and depth < MAX_COPY_DEPTH:
-            for obs in self.session.scalars(select(Observation).where(Observation.article_id == article.duplicate_of_id)):
+        for original in _originals(self.session, self.article):
+            for obs in self.session.scalars(select(Observation).where(Observation.article_id == original.id)):
                 said.add((obs.subject, obs.attribute, _norm(obs.value), obs.removed))
-            original = self.session.get(Article, article.duplicate_of_id)
-            if original is None:
-                break
-            article, depth = original, depth + 1
         return said
 
     # ---------------------------------------------------------------- single-valued details

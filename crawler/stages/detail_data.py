@@ -7,19 +7,16 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-
-def _read(name: str) -> str:
-    return resources.files("crawler").joinpath("data", name).read_text(encoding="utf-8")
+from crawler.datafiles import read_data, read_data_toml
 
 
 @lru_cache(maxsize=1)
 def load_patterns() -> dict[str, Any]:
     """crawler/data/details.toml, parsed once per process."""
     try:
-        return tomllib.loads(_read("details.toml"))
+        return read_data_toml("details.toml")
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"crawler/data/details.toml: {exc}") from None
 
@@ -47,7 +44,7 @@ class Gazetteer:
 
 
 def _gazetteer(file: str) -> Gazetteer:
-    rows = list(csv.DictReader(io.StringIO(_read(file))))
+    rows = list(csv.DictReader(io.StringIO(read_data(file))))
     parts, names = [], []
     for n, row in enumerate(rows):
         name, pattern = row["name"].strip(), row["pattern"].strip()

@@ -21,7 +21,6 @@ from crawler.stages import dates as D
 from crawler.stages import people as P
 from crawler.stages.detail_data import launch_sites, load_patterns, spacecraft
 
-SINGLE = ("launch_date", "launch_site", "spacecraft", "director", "title", "release_date")
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -389,11 +388,7 @@ class _Reader:
                 self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:
-        owned = self.c.owner.get(written)
-        if owned is None:
-            for surface, (n, full) in self.c.owner.items():
-                if full is not None and full == written:
-                    owned = (n, full)
+        owned = self.c.owner.get(written)  # every full name is a surface form too
         if owned is not None and owned[1] is not None:
             return owned[1], owned[0]
         if " " in written:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 # Separators sites put between a headline and their own name in <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022/]|::|\u00bb)\s+")
+_SEPARATOR_CHARS = " |-\u2013\u2014:\u00b7\u2022/\u00bb"  # stripped where a site name is cut off
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Bylines in the body when the head names no author (trafilatura's own author search deep-copies
@@ -123,7 +124,8 @@ class _HeadMeta:
             for rel in (node.get("rel") or "").lower().split():
                 if href:
                     self.links.setdefault(rel, href)
-        self.json_ld = list(_json_ld_objects(tree))
+        # JSON-LD objects that describe the article itself, most specific first
+        self.article_ld = sorted(_json_ld_objects(tree), key=_ld_rank)
 
 
 def _json_ld_objects(tree: HtmlElement):
@@ -143,13 +145,10 @@ def _json_ld_objects(tree: HtmlElement):
                 yield item
 
 
-def _article_ld(head: _HeadMeta):
-    """JSON-LD objects that describe the article itself, most specific first."""
-    def rank(item: dict) -> int:
-        kinds = item.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        return 0 if any(k in _ARTICLE_TYPES[:-1] for k in kinds if isinstance(k, str)) else 1
-    return sorted(head.json_ld, key=rank)
+def _ld_rank(item: dict) -> int:
+    kinds = item.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return 0 if any(k in _ARTICLE_TYPES[:-1] for k in kinds if isinstance(k, str)) else 1
 
 
 def _clean(value: object) -> str:
@@ -160,7 +159,7 @@ def _title(tree: HtmlElement, head: _HeadMeta) -> str:
     og = _clean(head.meta.get("og:title"))
     if og:
         return og
-    for item in _article_ld(head):
+    for item in head.article_ld:
         headline = _clean(item.get("headline"))
         if headline:
             return headline
@@ -180,13 +179,13 @@ def _strip_site_name(title: str, h1: str, site_name: str) -> str:
         return title
     if site_name:
         if parts[-1].casefold() == site_name.casefold():
-            return title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00b7\u2022/\u00bb")
+            return title[: title.rfind(parts[-1])].rstrip(_SEPARATOR_CHARS)
         if parts[0].casefold() == site_name.casefold():
-            return title[len(parts[0]):].lstrip(" |-\u2013\u2014:\u00b7\u2022/\u00bb")
+            return title[len(parts[0]):].lstrip(_SEPARATOR_CHARS)
     # Without a declared site name, a short last segment is taken for one.
     last = parts[-1]
     if len(last.split()) <= 4 and len(last) < len(title) / 2:
-        return title[: title.rfind(last)].rstrip(" |-\u2013\u2014:\u00b7\u2022/\u00bb")
+        return title[: title.rfind(last)].rstrip(_SEPARATOR_CHARS)
     return title
 
 
@@ -197,7 +196,7 @@ def _published(tree: HtmlElement, head: _HeadMeta) -> datetime | None:
         value = parse_datetime(head.meta.get(key))
         if value:
             return value
-    for item in _article_ld(head):
+    for item in head.article_ld:
         for key in _DATE_KEYS:
             value = parse_datetime(item.get(key))
             if value:
@@ -253,7 +252,7 @@ def parse_datetime(value: object) -> datetime | None:
 
 
 def _author(tree: HtmlElement, head: _HeadMeta) -> str | None:
-    for item in _article_ld(head):
+    for item in head.article_ld:
         name = _person_name(item.get("author"))
         if name:
             return name

@@ -15,8 +15,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from crawler.datafiles import read_data_toml
 from crawler.options import TopicRules, WatchSpec
 
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
@@ -201,13 +201,13 @@ class _Vocabulary:
     on_earth: tuple[str, ...]
 
 
-_DATA_FILE = "data/relevance.toml"
+_DATA_FILE = "relevance.toml"
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     try:
-        data = tomllib.loads(resources.files("crawler").joinpath(_DATA_FILE).read_text("utf-8"))
+        data = read_data_toml(_DATA_FILE)
         vocab = _read_vocabulary(data)
         for patterns in (vocab.masks, vocab.places, vocab.depictions, vocab.on_earth):
             for pattern in patterns:
@@ -217,7 +217,7 @@ def _vocabulary() -> _Vocabulary:
                     raise ValueError(f"pattern {pattern!r}: {exc}") from exc
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as exc:
         detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ValueError(f"crawler/{_DATA_FILE}: {detail}") from exc
+        raise ValueError(f"crawler/data/{_DATA_FILE}: {detail}") from exc
     return vocab
 
 

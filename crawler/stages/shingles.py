@@ -13,10 +13,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from datasketch import MinHash
+
+from crawler.datafiles import read_data
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -110,7 +111,7 @@ def minhash(items: set[bytes]) -> MinHash:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    text = resources.files("crawler").joinpath("data/stopwords.txt").read_text("utf-8")
+    text = read_data("stopwords.txt")
     return frozenset(word for line in text.splitlines() if not line.lstrip().startswith("#")
                      for word in line.split())
 
@@ -118,7 +119,7 @@ def stopwords() -> frozenset[str]:
 def content_terms(text: str, limit: int | None = None, folded: str | None = None) -> Counter[str]:
     """Counts of the words that can tell one story from another: letters only, no stopwords."""
     stop = stopwords()
-    found = LETTERS.findall(unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold() if folded is None else folded)
+    found = LETTERS.findall(fold(text) if folded is None else folded)
     if limit is not None:
         found = found[:limit]
     return Counter(word for word in found if len(word) >= MIN_TERM_LENGTH and word not in stop)

@@ -6,13 +6,13 @@ The tracking parameters and the variant rules are data: `crawler/data/tracking_p
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from crawler.datafiles import read_data, read_data_toml
 
 HTTP_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -37,7 +37,7 @@ class VariantRules:
 
 @lru_cache(maxsize=1)
 def tracking_params() -> TrackingParams:
-    lines = resources.files("crawler").joinpath("data/tracking_params.txt").read_text("utf-8").splitlines()
+    lines = read_data("tracking_params.txt").splitlines()
     entries = [line.strip().casefold() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     return TrackingParams(frozenset(e for e in entries if not e.endswith("*")),
                           tuple(e[:-1] for e in entries if e.endswith("*")))
@@ -45,7 +45,7 @@ def tracking_params() -> TrackingParams:
 
 @lru_cache(maxsize=1)
 def variant_rules() -> VariantRules:
-    raw = tomllib.loads(resources.files("crawler").joinpath("data/url_variants.toml").read_text("utf-8"))
+    raw = read_data_toml("url_variants.toml")
     return VariantRules(
         host_prefixes=tuple(raw.get("host_prefixes", ())),
         path=tuple((re.compile(rule["pattern"]), rule["replacement"]) for rule in raw.get("path", ())),
