@@ -67,7 +67,7 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as exc:
             replies = {r: _reply(code, text) for r, (code, text) in exc.recipients.items()}
             permanent = all(code >= 500 for code, _ in exc.recipients.values())
-            raise DeliveryError("every recipient refused: " + _listing(replies), permanent=permanent) from None
+            raise DeliveryError("every recipient refused: " + describe_replies(replies), permanent=permanent) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             what = "sender refused" if isinstance(exc, smtplib.SMTPSenderRefused) else "message refused"
             raise DeliveryError(f"{what}: {_reply(exc.smtp_code, exc.smtp_error)}",
@@ -125,5 +125,6 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(str(text).split())}".strip()
 
 
-def _listing(replies: Mapping[str, str]) -> str:
+def describe_replies(replies: Mapping[str, str]) -> str:
+    """`who (reply); who (reply)`, for the terminal."""
     return "; ".join(f"{who} ({reply})" for who, reply in replies.items())

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
 
+from notifications.options import bare_uri
 from notifications.render import Rendered
 
 
@@ -62,8 +63,7 @@ def compose(rendered: Rendered, *, msgid: str, sender: str, to: Sequence[str], d
     message["Date"] = format_datetime(date)
     message["Message-ID"] = msgid
     if list_unsubscribe:
-        uri = list_unsubscribe.strip().removeprefix("<").removesuffix(">")
-        message["List-Unsubscribe"] = f"<{uri}>"
+        message["List-Unsubscribe"] = f"<{bare_uri(list_unsubscribe)}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     message["X-Spacewatch-Kind"] = kind
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")

@@ -18,9 +18,14 @@ def check_address(text: str) -> None:
         raise ValueError(f"{text!r} is not an e-mail address")
 
 
+def bare_uri(uri: str) -> str:
+    """A List-Unsubscribe URI without the angle brackets the config may give it."""
+    return uri.strip().removeprefix("<").removesuffix(">")
+
+
 def check_unsubscribe(uri: str) -> None:
     """A `mailto:` or http(s) URI for the List-Unsubscribe header (RFC 2369)."""
-    bare = uri.strip().removeprefix("<").removesuffix(">")
+    bare = bare_uri(uri)
     parts = urlsplit(bare)
     if parts.scheme not in UNSUBSCRIBE_SCHEMES or any(c.isspace() or c in "<>" for c in bare) \
             or (parts.scheme != "mailto" and not parts.hostname) or (parts.scheme == "mailto" and "@" not in bare):

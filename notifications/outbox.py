@@ -28,6 +28,7 @@ from storage.locks import transaction_lock
 from storage.models import Article, Change, Digest
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+UNSENT = (PENDING, SENDING)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 MIN_LEASE = timedelta(minutes=2)
@@ -65,7 +66,7 @@ def lock_outbox(session: Session) -> None:
 
 def unsent(session: Session, kind: str) -> Digest | None:
     """The oldest mail of `kind` that is pending or being sent."""
-    return session.scalars(select(Digest).where(Digest.kind == kind, Digest.status.in_((PENDING, SENDING)))
+    return session.scalars(select(Digest).where(Digest.kind == kind, Digest.status.in_(UNSENT))
                            .order_by(Digest.id).limit(1)).first()
 
 

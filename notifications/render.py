@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from notifications.digest import DigestContent, one_line, shorten, web_url
+from notifications.options import bare_uri
 
 SUBJECT_LIMIT = 150
 TEXT_WIDTH = 72
@@ -66,10 +67,14 @@ def unsubscribe_link(value: str | None) -> str | None:
     """The List-Unsubscribe URI fit for an href (mailto: or http(s)), else None."""
     if not value:
         return None
-    uri = value.strip().removeprefix("<").removesuffix(">")
+    uri = bare_uri(value)
     if uri.lower().startswith("mailto:") and "@" in uri and web_url("http://x/" + uri[7:]):
         return uri
     return web_url(uri)
+
+
+def _line(value: object) -> str:
+    return one_line("" if value is None else str(value))
 
 
 def _text_template(context: Context, name: str) -> None:
@@ -81,14 +86,14 @@ def _text_template(context: Context, name: str) -> None:
 def text(context: Context, value: object) -> Markup:
     """A value for a plain-text template: on one line, no control characters."""
     _text_template(context, "text")
-    return Markup(one_line("" if value is None else str(value)))
+    return Markup(_line(value))
 
 
 @pass_context
 def text_clip(context: Context, value: object, limit: int = 80) -> Markup:
     """`text`, cut at a word to `limit` characters: keeps one hostile title from taking a line."""
     _text_template(context, "text_clip")
-    return Markup(shorten(one_line("" if value is None else str(value)), limit))
+    return Markup(shorten(_line(value), limit))
 
 
 @pass_context
@@ -96,7 +101,7 @@ def text_wrap(context: Context, value: object, indent: str = "", width: int = TE
               first: str | None = None) -> Markup:
     """A paragraph for a plain-text template, wrapped at `width` without breaking words or URLs."""
     _text_template(context, "text_wrap")
-    lines = textwrap.wrap(one_line("" if value is None else str(value)), width=width,
+    lines = textwrap.wrap(_line(value), width=width,
                           initial_indent=indent if first is None else first, subsequent_indent=indent,
                           break_long_words=False, break_on_hyphens=False)
     return Markup("\n".join(lines))
@@ -104,7 +109,7 @@ def text_wrap(context: Context, value: object, indent: str = "", width: int = TE
 
 def clip(value: object, limit: int = 80) -> str:
     """For HTML templates: cut at a word to `limit` characters (autoescape then escapes it)."""
-    return shorten(one_line("" if value is None else str(value)), limit)
+    return shorten(_line(value), limit)
 
 
 def summary(content: DigestContent) -> str:

@@ -12,13 +12,13 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications import outbox
-from notifications.delivery import DeliveryError, Transport, transport_for
+from notifications.delivery import DeliveryError, Transport, describe_replies, transport_for
 from notifications.digest import DigestContent, build_digest
 from notifications.errors import DeliveryFailed
 from notifications.message import compose, message_id
 from notifications.news import read_news
 from notifications.options import DigestOptions, MailOptions
-from notifications.render import render
+from notifications.render import plural, render
 from storage.db import transaction
 from storage.models import Digest
 
@@ -149,7 +149,7 @@ def deliver(factory: sessionmaker[Session], transport: Transport, digest_id: int
                        f"{digest.max_attempts}; next try from {retry_at:%Y-%m-%d %H:%M} UTC)", ok=False)
     note = None
     if accepted.refused:
-        note = "refused: " + "; ".join(f"{who} ({reply})" for who, reply in accepted.refused.items())
+        note = "refused: " + describe_replies(accepted.refused)
     outbox.mark_sent(factory, claimed.id, now, note)
     counts = f": {_counts(content)}" if content is not None else (
         f" (attempt {claimed.attempts}, built {claimed.created_at:%Y-%m-%d %H:%M} UTC)")
@@ -157,9 +157,7 @@ def deliver(factory: sessionmaker[Session], transport: Transport, digest_id: int
 
 
 def _counts(content: DigestContent) -> str:
-    changes = len(content.changes)
-    stories = content.story_count
-    return (f"{changes} change{'s' if changes != 1 else ''}, {stories} stor{'ies' if stories != 1 else 'y'}")
+    return f"{plural(len(content.changes), 'change')}, {plural(content.story_count, 'story', 'stories')}"
 
 
 def _not_claimed(factory: sessionmaker[Session], digest_id: int) -> str:

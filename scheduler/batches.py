@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 GATHER_SECONDS = 1.0  # after the first source comes due, wait this long for others to join
+MAX_BATCH = 1000      # sources in one child at most
 
 
 def gather_seconds(shortest_every: float | None) -> float:
@@ -27,12 +28,11 @@ def gather_seconds(shortest_every: float | None) -> float:
 
 class BatchQueue:
     def __init__(self, crawl: Callable[[list[str]], None], *, slots: int = 2, gather: float = GATHER_SECONDS,
-                 max_batch: int = 1000, still_due: Callable[[str], bool] = lambda name: True) -> None:
+                 still_due: Callable[[str], bool] = lambda name: True) -> None:
         self._crawl = crawl
         self._still_due = still_due
         self._slots = slots
         self._gather = gather
-        self._max_batch = max_batch
         self._pending: list[str] = []
         self._solo: set[str] = set()
         self._again: set[str] = set()
@@ -117,7 +117,7 @@ class BatchQueue:
             self._solo.discard(first)
             batch = [first]
         else:
-            batch = [name for name in self._pending if name not in self._solo][:self._max_batch]
+            batch = [name for name in self._pending if name not in self._solo][:MAX_BATCH]
         taken = set(batch)
         self._pending = [name for name in self._pending if name not in taken]
         return batch

@@ -2,7 +2,7 @@
 poll states, the next poll times it shows in `status`, and crawls that died or were killed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,11 +12,7 @@ from crawler.options import SourceSpec
 from scheduler.polling import PollState
 from storage.db import transaction
 from storage.locks import Locks, source_lock
-from storage.models import CrawlRun, Digest, Source
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from storage.models import CrawlRun, Digest, Source, utcnow
 
 
 def poll_states(factory: sessionmaker[Session], names: list[str]) -> dict[str, PollState]:
@@ -52,13 +48,18 @@ def write_next_polls(factory: sessionmaker[Session], specs: list[SourceSpec], wh
                 raise
 
 
+def _child_runs(session: Session, names: set[str], spawned_at: datetime) -> list[CrawlRun]:
+    """The scheduled CrawlRun rows a child started at `spawned_at` for (some of) `names` wrote."""
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.trigger == "schedule",
+                                                  CrawlRun.started_at >= spawned_at - timedelta(seconds=1))
+                           .order_by(CrawlRun.id))
+    return [run for run in runs if run.sources and set(run.sources.split(",")) <= names]
+
+
 def runs_since(factory: sessionmaker[Session], names: list[str], spawned_at: datetime) -> list[CrawlRun]:
     """The scheduled CrawlRun rows a child started at `spawned_at` for (some of) `names` wrote."""
     with factory() as session:
-        runs = session.scalars(select(CrawlRun).where(CrawlRun.trigger == "schedule",
-                                                      CrawlRun.started_at >= spawned_at - timedelta(seconds=1))
-                               .order_by(CrawlRun.id))
-        return [run for run in runs if run.sources and set(run.sources.split(",")) <= set(names)]
+        return _child_runs(session, set(names), spawned_at)
 
 
 def record_abnormal_end(factory: sessionmaker[Session], specs: list[SourceSpec], spawned_at: datetime,
@@ -68,10 +69,8 @@ def record_abnormal_end(factory: sessionmaker[Session], specs: list[SourceSpec],
     names = {spec.name for spec in specs}
     now = utcnow()
     with transaction(factory) as session:
-        runs = session.scalars(select(CrawlRun).where(CrawlRun.trigger == "schedule",
-                                                      CrawlRun.started_at >= spawned_at - timedelta(seconds=1)))
-        mine = [run for run in runs if run.sources and set(run.sources.split(",")) <= names
-                and (run.status == "running" or run.error == "interrupted")]
+        mine = [run for run in _child_runs(session, names, spawned_at)
+                if run.status == "running" or run.error == "interrupted"]
         for run in mine:
             run.status, run.finished_at, run.error = status, now, error
         if not mine:

@@ -62,14 +62,14 @@ class Children:
         self._mutex = threading.Lock()
         self._closed = False
 
-    def run(self, command: list[str], *, kind: str, deadline: float, env: dict[str, str] | None = None) -> Outcome | None:
+    def run(self, command: list[str], *, kind: str, deadline: float) -> Outcome | None:
         """Run `command` to its end or its deadline; None when the service is stopping already."""
         with self._mutex:
             if self._closed:
                 return None
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True, errors="replace",
-                                       start_new_session=True, env=env)
+                                       start_new_session=True)
             entry = _Running(process, kind)
             self._running[process.pid] = entry
         started = time.monotonic()
@@ -92,10 +92,6 @@ class Children:
             with self._mutex:
                 self._running.pop(process.pid, None)
             entry.done.set()
-
-    def running(self, kind: str | None = None) -> list[int]:
-        with self._mutex:
-            return [pid for pid, entry in self._running.items() if kind is None or entry.kind == kind]
 
     def stop_all(self, grace: float, patient_kinds: tuple[str, ...] = ()) -> None:
         """Stop every child within `grace` seconds: SIGINT at once (children of `patient_kinds`

@@ -11,7 +11,7 @@ from notifications import NotificationError
 from scheduler import jobs, listings, logs
 from scheduler.config import Config, ConfigError, load_config
 from scheduler.errors import UserError
-from storage.db import DatabaseError
+from storage.db import DatabaseError, safe_url
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,8 +129,9 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(config: Config, args: argparse.Namespace) -> int:
-    jobs.open_db(config)
-    print(f"database at head: {jobs.safe_url(config)}")
+    engine, _ = jobs.open_db(config)
+    engine.dispose()
+    print(f"database at head: {safe_url(config.database.url)}")
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,11 @@ class Config(BaseModel):
         raise ConfigError(f"{self.path or 'config'}: no source named {name!r} (sources: {known})")
 
 
+def starter_config() -> str:
+    """The commented starter config (`scheduler/default.toml`) that `spacewatch init` writes."""
+    return resources.files("scheduler").joinpath("default.toml").read_text(encoding="utf-8")
+
+
 def find_config_file(explicit: str | None) -> Path | None:
     if explicit:
         return Path(explicit)
@@ -95,8 +101,11 @@ def find_config_file(explicit: str | None) -> Path | None:
 def load_config(explicit: str | None = None) -> Config:
     """The config at `explicit`, `$SPACEWATCH_CONFIG` or ./spacewatch.toml; defaults when none."""
     path = find_config_file(explicit)
-    if path is None:
-        return Config()
+    return Config() if path is None else read_config(path)[0]
+
+
+def read_config(path: Path) -> tuple[Config, bytes]:
+    """The config in the file at `path`, and the bytes it was built from (read once)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -107,7 +116,7 @@ def load_config(explicit: str | None = None) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_config(data, str(path))
+    return parse_config(data, str(path)), raw
 
 
 def parse_config(data: dict[str, Any], origin: str = "<config>") -> Config:

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from scheduler import jobs, listings
-from scheduler.config import load_config
+from scheduler.config import load_config, starter_config
 
 SAMPLE_HOST = b"http://127.0.0.1:8765"
 SAMPLE_SOURCES = (
@@ -61,7 +61,7 @@ def config_text(folder: Path, base: str) -> str:
         follow_toml = ", ".join(f"'{pattern}'" for pattern in follow)
         lines.append(f'[[sources]]\nname = "{name}"\ntype = "{kind}"\nurl = "{base}{path}"\n'
                      + (f"follow = [{follow_toml}]\n" if follow else ""))
-    default = resources.files("scheduler").joinpath("default.toml").read_text(encoding="utf-8")
+    default = starter_config()
     for table in ("[[watch]]", "[topic]"):
         lines += [block for block in _blocks(default) if block.startswith(table)]
     return "\n".join(lines)

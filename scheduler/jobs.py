@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from typing import TYPE_CHECKING
-
-from scheduler.config import Config
+from scheduler.config import Config, starter_config
 from scheduler.errors import UserError
 from storage.db import open_database
 from storage.locks import open_locks, source_lock
@@ -25,12 +23,6 @@ if TYPE_CHECKING:
 
 def open_db(config: Config) -> tuple[Engine, sessionmaker[Session]]:
     return open_database(config.database.url)
-
-
-def safe_url(config: Config) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(config.database.url).render_as_string(hide_password=True)
 
 
 def rules_of(config: Config) -> Rules:
@@ -130,9 +122,8 @@ def preview_digest(config: Config, html_path: Path | None) -> str:
 def write_default_config(path: Path, force: bool = False) -> str:
     if path.exists() and not force:
         raise UserError(f"{path}: exists already (use --force to overwrite)")
-    template = resources.files("scheduler").joinpath("default.toml").read_text(encoding="utf-8")
     try:
-        path.write_text(template, encoding="utf-8")
+        path.write_text(starter_config(), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return f"wrote {path}"

@@ -70,16 +70,12 @@ def setup(log_format: str = "text", stream: IO[str] | None = None) -> logging.Lo
         raise ValueError(f"log format {log_format!r} is not one of {', '.join(FORMATS)}")
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else KeyValueFormatter())
-    logger = logging.getLogger(LOGGER)
-    for old in list(logger.handlers):
-        logger.removeHandler(old)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    scheduler_logger = logging.getLogger("apscheduler")
-    for old in list(scheduler_logger.handlers):
-        scheduler_logger.removeHandler(old)
-    scheduler_logger.addHandler(handler)
-    scheduler_logger.setLevel(logging.WARNING)  # its info lines ("Running job ...") are noise here
-    scheduler_logger.propagate = False
-    return logger
+    # APScheduler's info lines ("Running job ...") are noise here: its warnings and errors only
+    for name, level in ((LOGGER, logging.INFO), ("apscheduler", logging.WARNING)):
+        logger = logging.getLogger(name)
+        for old in list(logger.handlers):
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+    return logging.getLogger(LOGGER)

@@ -29,19 +29,19 @@ from pathlib import Path
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.options import SourceSpec
 from scheduler import bookkeeping, logs
 from scheduler.batches import BatchQueue, gather_seconds
 from scheduler.children import Children, Outcome, cli_command
-from scheduler.config import Config, ConfigError, load_config
+from scheduler.config import Config, ConfigError, read_config
 from scheduler.errors import UserError
 from scheduler.polling import PollState, due_slack, expected_run, is_due, next_poll
 from scheduler.triggers import digest_trigger, previous_fire, source_trigger
-from storage.db import DatabaseError, open_database
+from storage.db import DatabaseError, open_database, safe_url
 from storage.locks import SERVICE, Locks, open_locks, source_lock
+from storage.models import utcnow
 
 CRAWL_DEADLINE_ENV = "SPACEWATCH_CRAWL_DEADLINE"  # seconds; a crawl child running longer is killed
 DEFAULT_CRAWL_DEADLINE = 1800.0
@@ -54,10 +54,6 @@ OUTBOX_EVERY = 60            # seconds between retries of mails kept pending
 DIGEST_CATCH_UP = timedelta(hours=12)  # a digest slot missed while down this recently runs at start
 DIGEST_MISFIRE_GRACE = 3600
 CRAWL_SLOTS = 2
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class ConfigFile:
@@ -83,15 +79,7 @@ class ConfigFile:
         if self.path is None:
             return Config(), b""
         self._seen = self._stamp()
-        for _ in range(3):
-            try:
-                before = self.path.read_bytes()
-            except OSError as exc:
-                raise ConfigError(f"{self.path}: cannot read config: {exc.strerror or exc}") from None
-            config = load_config(str(self.path))
-            if self.path.read_bytes() == before:
-                return config, before
-        raise ConfigError(f"{self.path}: the file keeps changing while it is read")
+        return read_config(self.path)
 
     def keep(self, raw: bytes) -> None:
         """Make `raw` the copy the children read (atomically)."""
@@ -139,10 +127,10 @@ class Service:
             if closed:
                 logs.event(self.log, "crawl.reaped", runs=closed, note="runs left open by a crawl process that died")
             self.queue.start()
-            self._build_jobs(first=True)
+            self._build_jobs()
             self.scheduler.start()
             self._write_next_polls(self._specs())
-            logs.event(self.log, "service.started", pid=os.getpid(), database=_safe(self.config.database.url),
+            logs.event(self.log, "service.started", pid=os.getpid(), database=safe_url(self.config.database.url),
                        config=self.file.path, sources=len(self._specs()), digest=self.config.digest.schedule,
                        timezone=self.config.digest.timezone)
             return self._loop()
@@ -157,12 +145,12 @@ class Service:
                     return
             except Exception as exc:  # the driver's own error types; all mean the database is not reachable
                 self.locks.close()
-                raise DatabaseError(f"{_safe(self.config.database.url)}: cannot take the service lock: "
+                raise DatabaseError(f"{safe_url(self.config.database.url)}: cannot take the service lock: "
                                     f"{' '.join(str(exc).split())[:300]}") from exc
             time.sleep(0.1 * (attempt + 1))
         holder = self.locks.holder(SERVICE)
         self.locks.close()
-        raise UserError(f"another spacewatch service is running on {_safe(self.config.database.url)}"
+        raise UserError(f"another spacewatch service is running on {safe_url(self.config.database.url)}"
                         + (f" ({holder})" if holder else "") + "; stop it first (one service per database)")
 
     def request_stop(self, why: str) -> None:
@@ -229,8 +217,10 @@ class Service:
     def _specs(self) -> dict[str, SourceSpec]:
         return {spec.name: spec for spec in self.config.sources if spec.enabled}
 
-    def _build_jobs(self, first: bool = False, old: Config | None = None) -> tuple[list[str], list[str], list[str]]:
-        """Make the jobs match the config: (added, removed, changed) source names."""
+    def _build_jobs(self, old: Config | None = None) -> tuple[list[str], list[str], list[str]]:
+        """Make the jobs match the config: (added, removed, changed) source names. `old`: the
+        config the jobs were built from (None: none yet, the service is starting)."""
+        first = old is None
         now = utcnow()
         wanted = self._specs()
         before = {spec.name: spec for spec in (old.sources if old else ()) if spec.enabled}
@@ -248,7 +238,7 @@ class Service:
                                    misfire_grace_time=max(spec.every_seconds, 1))
         self.queue.set_gather(gather_seconds(min((spec.every_seconds for spec in wanted.values()), default=None)))
         digest = self.config.digest
-        if first or old is None or (old.digest.schedule, old.digest.timezone) != (digest.schedule, digest.timezone):
+        if old is None or (old.digest.schedule, old.digest.timezone) != (digest.schedule, digest.timezone):
             trigger = digest_trigger(digest.schedule, digest.timezone)
             extra = {"next_run_time": now} if first and self._missed_digest(trigger, now) else {}
             self.scheduler.add_job(self._digest, trigger, id="digest", name="digest", replace_existing=True,
@@ -288,14 +278,22 @@ class Service:
 
     # ------------------------------------------------------------------ sources
 
-    def _source_fired(self, name: str) -> None:
+    def _poll_check(self, name: str) -> tuple[SourceSpec, PollState, bool] | None:
+        """(spec, stored poll state, whether it is due now) of an enabled source; None when the
+        source is gone from the config or the service is stopping."""
         spec = self._specs().get(name)
         if spec is None or self.flags.stop:
-            return
+            return None
         now = utcnow()
         state = bookkeeping.poll_states(self.factory, [name]).get(name, PollState())
-        due = next_poll(state, spec.every_seconds, now)
-        if not is_due(due, now, spec.every_seconds):
+        return spec, state, is_due(next_poll(state, spec.every_seconds, now), now, spec.every_seconds)
+
+    def _source_fired(self, name: str) -> None:
+        check = self._poll_check(name)
+        if check is None:
+            return
+        spec, state, due = check
+        if not due:
             self._write_next_polls({name: spec}, {name: state})
             return
         if name not in self.queue.busy() and self.locks.held_elsewhere(source_lock(name)):
@@ -307,12 +305,8 @@ class Service:
 
     def _still_due(self, name: str) -> bool:
         """For a source that came due during its own crawl: is it due again, after that crawl?"""
-        spec = self._specs().get(name)
-        if spec is None or self.flags.stop:
-            return False
-        now = utcnow()
-        state = bookkeeping.poll_states(self.factory, [name]).get(name, PollState())
-        return is_due(next_poll(state, spec.every_seconds, now), now, spec.every_seconds)
+        check = self._poll_check(name)
+        return check is not None and check[2]
 
     def _crawl_batch(self, names: list[str]) -> None:
         specs = [spec for name, spec in self._specs().items() if name in names]
@@ -412,10 +406,6 @@ class Service:
             return
         if result != "outbox empty":
             logs.event(self.log, "outbox.flushed", result=result)
-
-
-def _safe(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _install_signals(service: Service) -> dict[int, object]:

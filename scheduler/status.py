@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from notifications.outbox import FAILED, SENT, UNSENT
 from scheduler.config import Config
 from scheduler.triggers import digest_trigger
-from storage.db import open_database
+from storage.db import open_database, safe_url
 from storage.locks import SERVICE, open_locks
 from storage.models import CrawlRun, Digest, Source
 from storage.repository import iso
-
-PENDING_STATES = ("pending", "sending")
 
 
 def collect_status(config: Config, now: datetime | None = None) -> dict[str, Any]:
@@ -40,7 +39,7 @@ def collect_status(config: Config, now: datetime | None = None) -> dict[str, Any
     digests["next_at"] = iso(_utc(trigger.get_next_fire_time(None, now)))
     digests["schedule"] = config.digest.schedule
     digests["timezone"] = config.digest.timezone
-    return {"service": {"running": running, "holder": holder, "database": _safe(config.database.url)},
+    return {"service": {"running": running, "holder": holder, "database": safe_url(config.database.url)},
             "sources": sources, "digest": digests, "generated_at": iso(now)}
 
 
@@ -75,23 +74,17 @@ def _last_runs(session) -> dict[str, CrawlRun]:
 
 
 def _digests(session) -> dict[str, Any]:
-    last = session.scalars(select(Digest).where(Digest.kind == "digest", Digest.status == "sent")
+    last = session.scalars(select(Digest).where(Digest.kind == "digest", Digest.status == SENT)
                            .order_by(Digest.sent_at.desc()).limit(1)).first()
     counts = dict(session.execute(select(Digest.status, func.count()).group_by(Digest.status)).all())
     return {"last_sent_at": iso(last.sent_at) if last else None,
             "last_subject": last.subject if last else None,
-            "pending": sum(counts.get(state, 0) for state in PENDING_STATES),
-            "failed": counts.get("failed", 0)}
+            "pending": sum(counts.get(state, 0) for state in UNSENT),
+            "failed": counts.get(FAILED, 0)}
 
 
 def _utc(when: datetime | None) -> datetime | None:
     return when.astimezone(timezone.utc) if when else None
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _when(value: str | None, now: datetime) -> str:

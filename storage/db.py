@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -17,6 +17,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 class DatabaseError(Exception):
     """The database cannot be opened or migrated; the message says which and why."""
+
+
+def safe_url(url: str | URL) -> str:
+    """`url` for messages and logs: the password, if any, masked."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -66,7 +71,7 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
     except Exception as exc:  # alembic and the drivers raise many kinds; all mean the same to a user
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise DatabaseError(f"{engine.url.render_as_string(hide_password=True)}: cannot migrate: {reason}") from exc
+        raise DatabaseError(f"{safe_url(engine.url)}: cannot migrate: {reason}") from exc
 
 
 def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:

@@ -22,7 +22,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -65,13 +65,10 @@ class Locks:
     def close(self) -> None:
         raise NotImplementedError
 
-    def acquire(self, name: str, *, timeout: float | None = None,
-                stop: Callable[[], bool] | None = None) -> bool:
+    def acquire(self, name: str, *, timeout: float | None = None) -> bool:
         """Take `name`, waiting for it up to `timeout` seconds (None: for as long as it takes)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while not self.try_acquire(name):
-            if stop is not None and stop():
-                return False
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(POLL_SECONDS)  # neither flock nor advisory locks offer a wait with a timeout
@@ -117,6 +114,11 @@ def open_locks(url: str) -> Locks:
 def _temp_folder(url: str) -> Path:
     digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
     return Path(tempfile.gettempdir()) / f"spacewatch-locks-{digest}"
+
+
+def _advisory_key(text: str) -> int:
+    """A PostgreSQL advisory lock key (a signed 64-bit integer) for `text`."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _whoami() -> str:
@@ -213,8 +215,7 @@ class AdvisoryLocks(Locks):
 
     def key(self, name: str) -> int:
         self._connection()
-        digest = hashlib.blake2b(f"spacewatch:{self._schema}:{name}".encode("utf-8"), digest_size=8).digest()
-        return int.from_bytes(digest, "big", signed=True)
+        return _advisory_key(f"spacewatch:{self._schema}:{name}")
 
     def try_acquire(self, name: str) -> bool:
         with self._mutex:
@@ -284,7 +285,7 @@ def transaction_lock(session: Session, name: str) -> None:
     the database's single write lock (waiting for it under the busy timeout).
     """
     if session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+        key = _advisory_key(name)
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     else:
         session.execute(update(CrawlRun).where(CrawlRun.id == -1).values(status=CrawlRun.status))
