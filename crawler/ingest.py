@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.document import Document
 from crawler.stages.dedup import DedupIndex, Verdict
 from storage.locks import transaction_lock
-from storage.models import Article, Observation, Story
+from storage.models import Article, Observation, Story, as_utc
 
 INGEST_LOCK = "ingest"
 # Rows are written with Core statements on the tables: the ORM's unit of work cost more than
@@ -113,7 +112,7 @@ class Ingestor:
         """The story a relevant article joins (widening its first/last seen), or a new one it starts."""
         if not doc.relevant:
             return None
-        seen = _aware(doc.published_at)
+        seen = as_utc(doc.published_at)
         if verdict.story_id is not None:
             story = session.execute(select(STORIES.c.first_seen, STORIES.c.last_seen)
                                     .where(STORIES.c.id == verdict.story_id)).first()
@@ -137,6 +136,3 @@ class Ingestor:
                 for d in doc.details]
 
 
-def _aware(when: datetime | None) -> datetime | None:
-    """Stored datetimes come back in UTC with their offset; a naive one is taken as UTC too."""
-    return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when

@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(when: datetime | None) -> datetime | None:
+    """`when` with a time zone: a naive datetime is taken as UTC."""
+    return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
 

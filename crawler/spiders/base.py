@@ -6,7 +6,7 @@ stored (so it does not fetch them again) and a `SourceReport` to fill in; it yie
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +22,9 @@ from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import SourceReport, SourceState
 from crawler.spiders.charset import decode_html
 from crawler.stages.urls import canonical_url
+from storage.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class KnownUrls:

@@ -12,13 +12,13 @@ independent outlet (another source, not a copy of the same item) later states th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import transaction
-from storage.models import Article, Change, Fact, Observation, utcnow
+from storage.models import Article, Change, Fact, Observation, as_utc, utcnow
 
 MAX_COPY_DEPTH = 20
 
@@ -38,13 +38,7 @@ def detect_changes(factory: sessionmaker[Session], article_ids: Sequence[int]) -
 
 
 def _when(article: Article) -> datetime:
-    return _aware(article.published_at or article.fetched_at or utcnow())
-
-
-def _aware(when: datetime | None) -> datetime | None:
-    if when is None:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return as_utc(article.published_at or article.fetched_at or utcnow())
 
 
 def _norm(value: str | None) -> str:
@@ -115,7 +109,7 @@ class _Applier:
         if current == new:
             self._restated(fact, obs)
             return
-        if self.when <= (_aware(fact.published_at) or self.when):
+        if self.when <= (as_utc(fact.published_at) or self.when):
             return  # older than what set the current value
         if current.startswith(new):
             return  # the same value, less precisely
@@ -134,7 +128,7 @@ class _Applier:
         self._change(obs, old, obs.value)
 
     def _restated(self, fact: Fact, obs: Observation) -> None:
-        if self.when > (_aware(fact.published_at) or self.when) and self.article.duplicate_of_id is None:
+        if self.when > (as_utc(fact.published_at) or self.when) and self.article.duplicate_of_id is None:
             self._provenance(fact, obs)
         self._corroborate(obs.subject, obs.attribute, fact.value)
 
@@ -151,7 +145,7 @@ class _Applier:
             select(Fact).where(Fact.subject == obs.subject, Fact.attribute == "cast"))}
         fact = people.get(_norm(obs.value))
         if obs.removed:
-            if fact is not None and self.when >= (_aware(fact.published_at) or self.when):
+            if fact is not None and self.when >= (as_utc(fact.published_at) or self.when):
                 self.session.delete(fact)
                 self.session.flush()
                 self._change(obs, fact.value, None)
@@ -172,7 +166,7 @@ class _Applier:
             select(Observation).join(Article, Observation.article_id == Article.id)
             .where(Observation.subject == obs.subject, Observation.attribute == "cast",
                    Observation.removed.is_(True), Article.relevant.is_(True), Article.id != self.article.id))
-        return any(_norm(r.value) == _norm(obs.value) and (_aware(r.published_at) or self.when) > self.when for r in rows)
+        return any(_norm(r.value) == _norm(obs.value) and (as_utc(r.published_at) or self.when) > self.when for r in rows)
 
     # ---------------------------------------------------------------- changes
 

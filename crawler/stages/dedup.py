@@ -30,7 +30,7 @@ import time
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import or_, select
@@ -42,7 +42,7 @@ from crawler.stages.lsh import BandIndex
 from crawler.stages.shingles import NUM_PERM, Signature
 from crawler.stages.stories import Similar, TermIndex, story_terms
 from crawler.stages.urls import normalise_url, url_variants_key, variant_key_of_normal
-from storage.models import Article
+from storage.models import Article, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +81,8 @@ def signature(text: str) -> bytes | None:
 
 
 def _days(when: datetime | None) -> float:
-    if when is None:
-        return math.nan
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.timestamp() / 86400.0
+    when = as_utc(when)
+    return math.nan if when is None else when.timestamp() / 86400.0
 
 
 def _title_key(title: str | None) -> str:
