@@ -25,7 +25,8 @@ from crawler.analyse import Rules
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import CrawlReport, SourceReport, SourceState
 from storage.db import transaction
-from storage.models import Article, CrawlRun, Source, utcnow
+from storage.models import Article, CrawlRun, utcnow
+from storage.repository import source_rows
 
 log = logging.getLogger("spacewatch.crawl")
 # The crawl process is forked directly from a caller with a single thread (the CLI): it starts
@@ -142,23 +143,15 @@ def _database_url(factory: sessionmaker[Session]) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def _source_rows(session: Session, specs: list[SourceSpec]) -> dict[str, Source]:
-    names = [spec.name for spec in specs]
-    return {row.name: row for row in session.scalars(select(Source).where(Source.name.in_(names)))}
-
-
 def _prepare_sources(factory: sessionmaker[Session], specs: list[SourceSpec],
                      now: datetime) -> tuple[dict[str, SourceState], dict[str, datetime]]:
     """Create missing Source rows; return their validators and the sources still backing off."""
     states, deferred = {}, {}
     with transaction(factory) as session:
-        rows = _source_rows(session, specs)
+        rows = source_rows(session, specs)
         for spec in specs:
-            row = rows.get(spec.name)
-            if row is None:
-                row = Source(name=spec.name, type=spec.type, url=spec.url, consecutive_failures=0)
-                session.add(row)
-            elif row.url != spec.url or row.type != spec.type:
+            row = rows[spec.name]
+            if row.url != spec.url or row.type != spec.type:
                 # another URL is another resource: its validators do not apply
                 row.url, row.type, row.etag, row.last_modified = spec.url, spec.type, None, None
             states[spec.name] = SourceState(etag=row.etag, last_modified=row.last_modified)
@@ -171,7 +164,7 @@ def _record_sources(factory: sessionmaker[Session], specs: list[SourceSpec], rep
                     polled: datetime) -> None:
     now = utcnow()
     with transaction(factory) as session:
-        rows = _source_rows(session, specs)
+        rows = source_rows(session, specs)
         for spec in specs:
             row, result = rows[spec.name], report.sources[spec.name]
             if result.status == "deferred":

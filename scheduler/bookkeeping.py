@@ -13,6 +13,7 @@ from scheduler.polling import PollState
 from storage.db import transaction
 from storage.locks import Locks, source_lock
 from storage.models import CrawlRun, Digest, Source, utcnow
+from storage.repository import source_rows
 
 
 def poll_states(factory: sessionmaker[Session], names: list[str]) -> dict[str, PollState]:
@@ -24,22 +25,12 @@ def poll_states(factory: sessionmaker[Session], names: list[str]) -> dict[str, P
                                     retry_after_until=row.retry_after_until) for row in rows}
 
 
-def _rows(session: Session, specs: list[SourceSpec]) -> dict[str, Source]:
-    """The Source rows of `specs`, created where missing (as the crawl creates them)."""
-    rows = {row.name: row for row in session.scalars(select(Source).where(Source.name.in_([s.name for s in specs])))}
-    for spec in specs:
-        if spec.name not in rows:
-            rows[spec.name] = Source(name=spec.name, type=spec.type, url=spec.url, consecutive_failures=0)
-            session.add(rows[spec.name])
-    return rows
-
-
 def write_next_polls(factory: sessionmaker[Session], specs: list[SourceSpec], when: dict[str, datetime]) -> None:
     """Store when the service will next poll each source (read by `spacewatch status`)."""
     for attempt in range(2):  # a crawl may create the same row at the same moment: try again
         try:
             with transaction(factory) as session:
-                rows = _rows(session, [spec for spec in specs if spec.name in when])
+                rows = source_rows(session, [spec for spec in specs if spec.name in when])
                 for name, row in rows.items():
                     row.next_poll_at = when[name]
             return
@@ -77,7 +68,7 @@ def record_abnormal_end(factory: sessionmaker[Session], specs: list[SourceSpec],
             session.add(CrawlRun(started_at=spawned_at, finished_at=now, trigger="schedule",
                                  sources=",".join(sorted(names)), status=status, error=error))
         if count_failure:
-            for row in _rows(session, specs).values():
+            for row in source_rows(session, specs).values():
                 row.last_polled_at = spawned_at
                 row.last_status = status
                 row.last_error = error

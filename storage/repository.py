@@ -1,13 +1,36 @@
 """Queries and small writes, each a function that takes a Session and does one thing."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import Article, Change, Fact, Story
+from storage.models import Article, Change, Fact, Source, Story
+
+
+class SourceIdentity(Protocol):
+    """What names a source row: a configured source (`crawler.options.SourceSpec`) has these."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+def source_rows(session: Session, sources: Iterable[SourceIdentity]) -> dict[str, Source]:
+    """The Source rows of `sources` by name, created (and added to the session) where missing."""
+    wanted = list(sources)
+    rows = {row.name: row for row in session.scalars(select(Source).where(Source.name.in_([s.name for s in wanted])))}
+    for source in wanted:
+        if source.name not in rows:
+            rows[source.name] = Source(name=source.name, type=source.type, url=source.url, consecutive_failures=0)
+            session.add(rows[source.name])
+    return rows
 
 
 def iso(when: datetime | None) -> str | None:
