@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.newsworld import build  # noqa: E402
-from crawler.analyse import Rules  # noqa: E402
-from crawler.options import CrawlOptions, SourceSpec, TopicRules  # noqa: E402
+from analysis.rules import Rules, TopicRules  # noqa: E402
+from crawler.options import CrawlOptions, SourceSpec  # noqa: E402
 from crawler.run import run_crawl  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import Article, Source  # noqa: E402
@@ -204,12 +204,12 @@ def _memory(pid: int) -> dict[str, int]:
 
 def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, float]]:
     """Milliseconds a page for each analysis stage, one process, on a sample of generated pages."""
-    from crawler.analyse import text_hash
-    from crawler.stages.dedup import signature
-    from crawler.stages.details import extract_details
-    from crawler.stages.extract import extract_page
-    from crawler.stages.relevance import judge
-    from crawler.stages.urls import canonical_url
+    from analysis.analyse import text_hash
+    from analysis.shingles import signature
+    from analysis.details import extract_details
+    from analysis.extract import extract_page
+    from analysis.relevance import judge
+    from analysis.urls import canonical_url
 
     pages = sorted(folder.glob("outlet*/*/*/*.html"))[:sample]
     htmls = [p.read_text("utf-8") for p in pages]

@@ -31,9 +31,10 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select
 
-from crawler.document import Document
-from crawler.stages.dedup import DedupIndex, signature
-from crawler.stages.shingles import stopwords
+from analysis.document import Document
+from analysis.shingles import signature
+from crawler.dedup import DedupIndex
+from analysis.shingles import stopwords
 from storage.db import open_database
 from storage.models import Article, Story
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.options import WatchSpec  # noqa: E402
-from crawler.stages.details import extract_details  # noqa: E402
+from analysis.rules import WatchSpec  # noqa: E402
+from analysis.details import extract_details  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "details_labelled.jsonl"
 ATTRIBUTES = ("launch_date", "launch_site", "spacecraft", "cast", "director", "title", "release_date")

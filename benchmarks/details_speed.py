@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.options import WatchSpec  # noqa: E402
-from crawler.stages.details import extract_details  # noqa: E402
-from crawler.stages.extract import extract_page  # noqa: E402
+from analysis.rules import WatchSpec  # noqa: E402
+from analysis.details import extract_details  # noqa: E402
+from analysis.extract import extract_page  # noqa: E402
 
 
 def pages(corpus: Path) -> tuple[tuple[WatchSpec, ...], list[tuple[str, str, object]]]:

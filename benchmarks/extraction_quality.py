@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extraction quality and speed on real pages: the Article Extraction Benchmark (181 pages).
 
-Runs `crawler.stages.extract.extract_page` on every page and scores the text against the
+Runs `analysis.extract.extract_page` on every page and scores the text against the
 benchmark's ground truth with its own rule (`benchmarks.f1`): mean token F1 (target >= 0.95;
 trafilatura alone scores 0.958), precision, recall, and milliseconds a page. It also times the
 relevance judge on the extracted texts.
@@ -22,9 +22,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.f1 import Score, corpus_score, page_score  # noqa: E402
-from crawler.options import TopicRules  # noqa: E402
-from crawler.stages.extract import extract_page  # noqa: E402
-from crawler.stages.relevance import judge  # noqa: E402
+from analysis.rules import TopicRules  # noqa: E402
+from analysis.extract import extract_page  # noqa: E402
+from analysis.relevance import judge  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/realworld/article-extraction-benchmark"
 

@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.f1 import Score, corpus_score  # noqa: E402
-from crawler.analyse import Rules  # noqa: E402
-from crawler.options import CrawlOptions, SourceSpec, TopicRules  # noqa: E402
+from analysis.rules import Rules, TopicRules  # noqa: E402
+from crawler.options import CrawlOptions, SourceSpec  # noqa: E402
 from crawler.run import run_crawl  # noqa: E402
 from scheduler.demo import serve  # noqa: E402
 from storage.db import open_database  # noqa: E402

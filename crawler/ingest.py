@@ -9,8 +9,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.document import Document
-from crawler.stages.dedup import DedupIndex, Verdict
+from analysis.document import Document
+from crawler.dedup import DedupIndex, Verdict
 from storage.locks import transaction_lock
 from storage.models import Article, Observation, Story, as_utc
 

@@ -65,33 +65,6 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
-class WatchSpec:
-    """A production whose launch and casting details are tracked."""
-
-    __pydantic_config__ = {"extra": "forbid"}
-
-    name: str
-    label: str = ""
-    aliases: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise ValueError("name: must not be empty")
-
-
-@dataclass(frozen=True)
-class TopicRules:
-    """Relevant coverage mentions an `include` term and a `require` term."""
-
-    __pydantic_config__ = {"extra": "forbid"}
-
-    include: tuple[str, ...] = ("film", "movie", "shoot", "actor", "actress", "director", "cinema")
-    require: tuple[str, ...] = ("space", "orbit", "ISS", "space station", "Roscosmos", "NASA",
-                                "cosmonaut", "astronaut")
-    exclude: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class CrawlOptions:
     __pydantic_config__ = {"extra": "forbid"}
 

@@ -15,7 +15,7 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.analyse import Rules, analyse
-from crawler.document import Document
+from analysis.document import Document
 from crawler.ingest import Ingestor, Outcome, Stored
 from crawler.items import PageItem
 from crawler.report import SourceReport

@@ -11,7 +11,6 @@ import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
@@ -20,7 +19,7 @@ from sqlalchemy import select
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
 from crawler.progress import Counts, Progress
-from crawler.report import CrawlReport, SourceReport
+from crawler.report import CrawlJob, CrawlReport, SourceReport
 from crawler.settings import scrapy_settings
 from crawler.spiders.base import KnownUrls
 from crawler.spiders.feed import FeedSpider
@@ -28,9 +27,6 @@ from crawler.spiders.site import SiteSpider
 from crawler.spiders.sitemap import SitemapSpider
 from storage.db import make_engine, session_factory
 from storage.models import Article
-
-if TYPE_CHECKING:
-    from crawler.run import CrawlJob
 
 log = logging.getLogger("spacewatch.crawl")
 TICK_SECONDS = 0.25

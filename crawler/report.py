@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from analysis.rules import Rules
 from crawler.ingest import Outcome
+from crawler.options import CrawlOptions, SourceSpec
 
 MAX_PAGE_ERRORS_KEPT = 20
 
@@ -94,3 +96,15 @@ class CrawlReport:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # where the crawl process spent its time
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """Everything the crawl process needs (it pickles)."""
+
+    db_url: str
+    specs: tuple[SourceSpec, ...]
+    states: dict[str, SourceState]
+    options: CrawlOptions
+    rules: Rules
+    progress: bool

@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.analyse import Rules
+from analysis.rules import Rules
 from crawler.options import CrawlOptions, SourceSpec
-from crawler.report import CrawlReport, SourceReport, SourceState
+from crawler.report import CrawlJob, CrawlReport, SourceReport, SourceState
 from storage.db import transaction
 from storage.models import Article, CrawlRun, utcnow
 from storage.repository import source_rows
@@ -75,18 +75,6 @@ class CrawlSummary:
             lines.append(f"{len(self.changes)} detail change(s) detected")
         lines.extend(self.notes)
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class CrawlJob:
-    """Everything the crawl process needs (it pickles)."""
-
-    db_url: str
-    specs: tuple[SourceSpec, ...]
-    states: dict[str, SourceState]
-    options: CrawlOptions
-    rules: Rules
-    progress: bool
 
 
 def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: CrawlOptions, rules: Rules,
@@ -195,7 +183,7 @@ def _stored_since(factory: sessionmaker[Session], after_id: int, names: list[str
 
 
 def _detect_changes(factory: sessionmaker[Session], article_ids: list[int]) -> list[int]:
-    from crawler.stages.changes import detect_changes
+    from crawler.changes import detect_changes
 
     return list(detect_changes(factory, article_ids)) if article_ids else []
 

@@ -36,6 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--published", metavar="YYYY-MM-DD")
     imp.set_defaults(handler=cmd_import)
 
+    analyse = commands.add_parser(
+        "analyse", help="judge a text with the config's rules, storing nothing",
+        description="Judge articles without storing anything: relevant or not and why, and every detail "
+                    "of the watched productions with its sentence.")
+    analyse.add_argument("file", nargs="?", metavar="FILE", help="a text file, - for stdin, or an http(s) URL")
+    analyse.add_argument("--url", help="the article's URL (informational)")
+    analyse.add_argument("--title", help="the article's headline")
+    analyse.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD or ISO 8601")
+    analyse.add_argument("--json", action="store_true", help="print the verdict as a JSON object")
+    analyse.add_argument("--jsonl", action="store_true",
+                         help="read JSON objects (text, title, published, url) from stdin, one a line; "
+                              "write one verdict a line")
+    analyse.set_defaults(handler=cmd_analyse)
+
     for name, help_text in (("articles", "list stored articles"), ("stories", "list stories"),
                             ("facts", "current launch and casting details"),
                             ("changes", "detected changes of those details")):
@@ -86,6 +100,31 @@ def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_import(config: Config, args: argparse.Namespace) -> int:
     print(jobs.import_reference(config, args.file, args.url, args.title, args.published))
+    return 0
+
+
+def cmd_analyse(config: Config, args: argparse.Namespace) -> int:
+    from scheduler import analyse
+
+    rules = jobs.rules_of(config)
+    if args.jsonl:
+        if args.file:
+            raise UserError("analyse --jsonl reads stdin; give no FILE")
+        try:
+            analyse.analyse_jsonl(rules, sys.stdin, sys.stdout)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"stdin: cannot read: {exc}") from None
+        return 0
+    if not args.file:
+        raise UserError("analyse needs a FILE (or - for stdin, or an http(s) URL), or --jsonl")
+    try:
+        result = analyse.analyse_one(rules, args.file, title=args.title, published=args.published)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps(analyse.as_json(result), ensure_ascii=False, indent=1))
+    else:
+        print(analyse.describe(result))
     return 0
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from crawler.options import CrawlOptions, SourceSpec, TopicRules, WatchSpec
+from analysis.rules import TopicRules, WatchSpec
+from crawler.options import CrawlOptions, SourceSpec
 from notifications.options import DigestOptions, MailOptions
 from scheduler.triggers import digest_trigger
 

@@ -14,7 +14,7 @@ from storage.db import open_database
 from storage.locks import open_locks, source_lock
 
 if TYPE_CHECKING:
-    from crawler.analyse import Rules
+    from analysis.rules import Rules
     from crawler.run import CrawlSummary
 
 # The crawler (Scrapy, trafilatura) and mail modules are imported inside the jobs that use them:
@@ -26,7 +26,7 @@ def open_db(config: Config) -> tuple[Engine, sessionmaker[Session]]:
 
 
 def rules_of(config: Config) -> Rules:
-    from crawler.analyse import Rules
+    from analysis.rules import Rules
 
     return Rules(topic=config.topic, watches=config.watch)
 
@@ -61,9 +61,9 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
 
 def import_reference(config: Config, file: Path, url: str, title: str | None, published: str | None) -> str:
     """Store a plain-text file as a reference item, as if crawled."""
-    from crawler.analyse import analyse_text
+    from analysis.analyse import analyse_text
     from crawler.ingest import Ingestor
-    from crawler.stages.changes import detect_changes
+    from crawler.changes import detect_changes
 
     try:
         text = file.read_bytes().decode("utf-8", errors="replace")

@@ -21,7 +21,7 @@ from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import SourceReport, SourceState
 from crawler.spiders.charset import decode_html
-from crawler.stages.urls import canonical_url
+from analysis.urls import canonical_url
 from storage.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

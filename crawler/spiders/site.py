@@ -7,15 +7,16 @@ for links. No link off the source's host is followed, and stored articles are no
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.datafiles import read_data_toml
 from crawler.items import FeedEntry
 from crawler.spiders.base import SourceSpider, same_site
 
@@ -36,7 +37,7 @@ class Pagination:
 
 @lru_cache(maxsize=1)
 def pagination() -> Pagination:
-    raw = read_data_toml("pagination.toml")
+    raw = tomllib.loads(resources.files("crawler").joinpath("data", "pagination.toml").read_text(encoding="utf-8"))
     return Pagination(tuple(re.compile(p, re.IGNORECASE) for p in raw.get("text", ())),
                       tuple(re.compile(p, re.IGNORECASE) for p in raw.get("url", ())))
 

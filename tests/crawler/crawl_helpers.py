@@ -6,8 +6,8 @@ from email.utils import format_datetime
 from datetime import datetime, timezone
 from html import escape
 
-from crawler.analyse import Rules
-from crawler.options import CrawlOptions, SourceSpec, TopicRules
+from analysis.rules import Rules, TopicRules
+from crawler.options import CrawlOptions, SourceSpec
 from crawler.run import CrawlSummary, run_crawl
 
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "bra", "cle", "dri", "fo", "gu", "hen")

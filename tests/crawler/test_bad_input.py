@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from crawler.analyse import text_hash
+from analysis.analyse import text_hash
 from storage.db import open_database
 from storage.models import Article, Source
 from tests.conftest import fresh_postgres_schema, require_postgres_url

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from crawler.stages.changes import detect_changes
+from crawler.changes import detect_changes
 from storage.models import Article, Change, Fact, Observation
 
 _urls = itertools.count()

@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
-from crawler.document import Document
+from analysis.document import Document
 from crawler.ingest import Ingestor
-from crawler.options import WatchSpec
-from crawler.stages.changes import detect_changes
-from crawler.stages.dedup import signature
-from crawler.stages.details import extract_details
+from analysis.rules import WatchSpec
+from crawler.changes import detect_changes
+from analysis.shingles import signature
+from analysis.details import extract_details
 from storage.models import Article, Change, Fact
 
 WATCHES = (WatchSpec("starfall", "Starfall (orbital thriller)", ("Starfall", "Ana Souza", "Pavel Orlov")),)

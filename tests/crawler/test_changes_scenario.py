@@ -11,13 +11,13 @@ from collections import Counter
 import pytest
 from sqlalchemy import select, update
 
-from crawler.document import Document
+from analysis.document import Document
 from crawler.ingest import Ingestor
-from crawler.stages.changes import detect_changes
-from crawler.stages.dedup import signature
-from crawler.stages.details import extract_details
+from crawler.changes import detect_changes
+from analysis.shingles import signature
+from analysis.details import extract_details
 from storage.models import Article, Change, Fact
-from tests.crawler.test_details_scenario import SCENARIO, items, scenario, watches
+from tests.analysis.test_details_scenario import SCENARIO, items, scenario, watches
 from tests.shared_data import SCENARIO_CHECK
 
 CHECKER = SCENARIO_CHECK

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.document import Document
-from crawler.stages.dedup import DedupIndex, signature
-from crawler.stages.shingles import MAX_WORDS, MIN_WORDS, Signature, shingles, words
-from crawler.stages.urls import canonical_url
+from analysis.document import Document
+from analysis.shingles import signature
+from crawler.dedup import DedupIndex
+from analysis.shingles import MAX_WORDS, MIN_WORDS, Signature, shingles, words
+from analysis.urls import canonical_url
 
 COMMON = ("the of and to in a is that for on with as was at by it from be has have an are were "
           "said will this which its but after their more been also about new year they would who "
@@ -206,7 +207,7 @@ def test_an_unreadable_signature_falls_back_to_url_and_hash():
 def test_band_index_finds_items_after_incremental_and_bulk_inserts():
     import numpy as np
 
-    from crawler.stages.lsh import MERGE_AT, BandIndex
+    from crawler.lsh import MERGE_AT, BandIndex
 
     rng = np.random.default_rng(1)
     matrix = rng.integers(0, 2**32, size=(3 * MERGE_AT // 10, 128), dtype=np.uint32)

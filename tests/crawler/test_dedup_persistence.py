@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from crawler.ingest import Ingestor, Outcome
-from crawler.stages.dedup import DedupIndex
+from crawler.dedup import DedupIndex
 from storage.db import open_database
 from storage.models import Article
 from tests.crawler.test_dedup import T0, article, make_doc, render, reword

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.document import Document
-from crawler.stages.dedup import signature
-from crawler.stages.urls import canonical_url
+from analysis.document import Document
+from analysis.shingles import signature
+from analysis.urls import canonical_url
 from tests.crawler.test_dedup import Store
 from tests.shared_data import SPACE_RACE
 
@@ -34,7 +34,7 @@ def page_file(url: str, phase_dir: Path) -> Path:
 
 def scenario_documents():
     """(truth, Document) in the order a crawl would store them: reference, then phase by phase."""
-    from crawler.stages.extract import extract_page
+    from analysis.extract import extract_page
 
     scenario = json.loads((SCENARIO / "scenario.json").read_text("utf-8"))
     for ref in scenario["reference"]:
@@ -60,7 +60,7 @@ def scenario_documents():
 
 
 def test_scenario_duplicates_and_stories():
-    pytest.importorskip("crawler.stages.extract")
+    pytest.importorskip("analysis.extract")
     store, truth_of, url_of, story_of, link = Store(), {}, {}, {}, {}
     for truth, doc in scenario_documents():
         article_id, verdict, story = store.put(doc)

@@ -119,7 +119,7 @@ def test_retry_after_is_honoured_briefly_and_remembered_when_long(sqlite_factory
 
 
 def test_changes_are_detected_for_the_articles_this_crawl_stored(sqlite_factory, site, monkeypatch):
-    import crawler.stages.changes as changes
+    import crawler.changes as changes
 
     seen = []
 
@@ -150,8 +150,8 @@ def test_progress_line_is_redrawn_in_place():
 
 
 def test_a_crawl_process_that_cannot_start_fails_every_source_with_the_reason():
-    from crawler.analyse import Rules
-    from crawler.options import CrawlOptions, SourceSpec, TopicRules
+    from analysis.rules import Rules, TopicRules
+    from crawler.options import CrawlOptions, SourceSpec
     from crawler.report import SourceState
     from crawler.run import CrawlJob, _crawl_in_child
 

@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from crawler.options import WatchSpec
-from crawler.stages.details import extract_details
-from crawler.stages.extract import extract_page
+from analysis.rules import WatchSpec
+from analysis.details import extract_details
+from analysis.extract import extract_page
 from tests.shared_data import SPACE_RACE
 
 SCENARIO = SPACE_RACE

@@ -1,4 +1,4 @@
-"""The data files behind detail extraction (`crawler/data/`): cue patterns and the gazetteers."""
+"""The data files behind detail extraction (`analysis/data/`): cue patterns and the gazetteers."""
 from __future__ import annotations
 
 import csv
@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from crawler.datafiles import read_data, read_data_toml
+from analysis.datafiles import read_data, read_data_toml
 
 
 @lru_cache(maxsize=1)
 def load_patterns() -> dict[str, Any]:
-    """crawler/data/details.toml, parsed once per process."""
+    """analysis/data/details.toml, parsed once per process."""
     try:
         return read_data_toml("details.toml")
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"crawler/data/details.toml: {exc}") from None
+        raise ValueError(f"analysis/data/details.toml: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,13 @@ def _gazetteer(file: str) -> Gazetteer:
     for n, row in enumerate(rows):
         name, pattern = row["name"].strip(), row["pattern"].strip()
         if not name or not pattern:
-            raise ValueError(f"crawler/data/{file}: row {n + 2}: name and pattern are required")
+            raise ValueError(f"analysis/data/{file}: row {n + 2}: name and pattern are required")
         # Name the first capturing group so the value template can use it.
         renamed = re.sub(r"\((?!\?)", f"(?P<g{n}_1>", pattern, count=1)
         try:
             re.compile(renamed)
         except re.error as exc:
-            raise ValueError(f"crawler/data/{file}: row {n + 2}: bad pattern {pattern!r}: {exc}") from None
+            raise ValueError(f"analysis/data/{file}: row {n + 2}: bad pattern {pattern!r}: {exc}") from None
         parts.append(f"(?P<g{n}>{renamed})")
         names.append(name)
     return Gazetteer(re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])"), tuple(names))

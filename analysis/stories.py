@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crawler.stages.shingles import content_terms, term_weight
+from analysis.shingles import content_terms, term_weight
 
 TITLE_BOOST = 2          # a title word counts as this many mentions in the body
 MAX_DF_SHARE = 0.01      # terms in more than this share of stored articles do not nominate candidates

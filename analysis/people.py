@@ -1,7 +1,7 @@
 """People named in a sentence, and the role the prose gives each: cast, director, removed, other.
 
 A name is a run of two to four capitalised words that are not organisation, place or calendar
-words (crawler/data/details.toml `not_name_tokens`); "Moscow's Oleg Tabakov Theatre" is no
+words (analysis/data/details.toml `not_name_tokens`); "Moscow's Oleg Tabakov Theatre" is no
 person. A role comes from cue phrases right before or after the name, with other names in a
 coordination skipped ("Rafael Mendes and Greta Lindqvist play ...").
 """
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.stages.detail_data import load_patterns
+from analysis.detail_data import load_patterns
 
 TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_]+)?")
 PARTICLES = {"de", "van", "von", "der", "da", "di", "del", "bin", "al", "la", "le", "du", "dos", "ter"}

@@ -5,7 +5,7 @@ where they occur (title, lead, the same sentence), watched aliases next to space
 sentences saying that filming happens in space, against sentences saying space is only
 depicted (sets, effects, an actor playing an astronaut). Masks keep words out that only look
 like topic words ("launch director", "office space"). Weights and word lists live in
-`crawler/data/relevance.toml`.
+`analysis/data/relevance.toml`.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crawler.datafiles import read_data_toml
-from crawler.options import TopicRules, WatchSpec
+from analysis.datafiles import read_data_toml
+from analysis.rules import TopicRules, WatchSpec
 
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
 # or digit), or at a line break. The pattern starts with a character class so that re can skip
@@ -217,7 +217,7 @@ def _vocabulary() -> _Vocabulary:
                     raise ValueError(f"pattern {pattern!r}: {exc}") from exc
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as exc:
         detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ValueError(f"crawler/data/{_DATA_FILE}: {detail}") from exc
+        raise ValueError(f"analysis/data/{_DATA_FILE}: {detail}") from exc
     return vocab
 
 

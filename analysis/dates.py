@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from crawler.stages.detail_data import load_patterns
+from analysis.detail_data import load_patterns
 
 ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,

@@ -20,7 +20,7 @@ window (STORY_COSINE_UNDATED when a date is unknown) joins the story. An LSH tun
 from a Jaccard of about 0.3, and the term index proposes rewrites whatever their Jaccard.
 
 The index lives in memory and is rebuilt from `Article.signature` (see
-`crawler.stages.shingles.Signature`); `refresh` takes in what other processes stored since.
+`analysis.shingles.Signature`); `refresh` takes in what other processes stored since.
 """
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from crawler.document import Document
-from crawler.stages import shingles
-from crawler.stages.lsh import BandIndex
-from crawler.stages.shingles import NUM_PERM, Signature
-from crawler.stages.stories import Similar, TermIndex, story_terms
-from crawler.stages.urls import normalise_url, url_variants_key, variant_key_of_normal
+from analysis.document import Document
+from analysis import shingles
+from crawler.lsh import BandIndex
+from analysis.shingles import NUM_PERM, Signature
+from analysis.stories import Similar, TermIndex, story_terms
+from analysis.urls import normalise_url, url_variants_key, variant_key_of_normal
 from storage.models import Article, as_utc
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,6 @@ class Verdict:
     score: float | None = None
     story_id: int | None = None
     evidence: str = ""
-
-
-def signature(text: str) -> bytes | None:
-    """What the dedup index needs of a text (MinHash of its word shingles and its key terms),
-    serialised for `Article.signature`; None for an empty or tiny text."""
-    computed = shingles.compute(text)
-    return computed.to_bytes() if computed is not None else None
 
 
 def _days(when: datetime | None) -> float:

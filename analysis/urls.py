@@ -1,7 +1,7 @@
 """URLs as deduplication sees them: one canonical form per page, one key per AMP/mobile variant.
 
-The tracking parameters and the variant rules are data: `crawler/data/tracking_params.txt` and
-`crawler/data/url_variants.toml`.
+The tracking parameters and the variant rules are data: `analysis/data/tracking_params.txt` and
+`analysis/data/url_variants.toml`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-from crawler.datafiles import read_data, read_data_toml
+from analysis.datafiles import read_data, read_data_toml
 
 HTTP_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from crawler.stages.dates import find_dates, last_day, resolve, strip_dateline
+from analysis.dates import find_dates, last_day, resolve, strip_dateline
 
 PUBLISHED = date(2022, 2, 14)  # a Monday
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pickle
 from datetime import datetime, timezone
 
-from crawler.options import WatchSpec
-from crawler.stages.details import extract_details, split_sentences
+from analysis.rules import WatchSpec
+from analysis.details import extract_details, split_sentences
 
 WATCHES = (
     WatchSpec("starfall", "Starfall (orbital thriller)", ("Starfall", "Ana Souza", "Pavel Orlov")),

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from crawler.datafiles import read_data
+from analysis.datafiles import read_data
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -140,3 +140,10 @@ def compute(text: str) -> Signature | None:
     top = content_terms(text, limit=MAX_WORDS, folded=folded).most_common(MAX_TERMS)
     return Signature(minhash(items).hashvalues.astype(np.uint32), len(items), len(tokens),
                      tuple(t for t, _ in top), tuple(c for _, c in top))
+
+
+def signature(text: str) -> bytes | None:
+    """What the dedup index needs of a text (MinHash of its word shingles and its key terms),
+    serialised for `Article.signature`; None for an empty or tiny text."""
+    computed = compute(text)
+    return computed.to_bytes() if computed is not None else None

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from w3lib.encoding import html_to_unicode
 
-from crawler.stages.extract import Extracted, extract_page, parse_datetime
+from analysis.extract import Extracted, extract_page, parse_datetime
 from tests.shared_data import SPACE_RACE
 
 CORPUS = SPACE_RACE

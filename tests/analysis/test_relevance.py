@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from w3lib.encoding import html_to_unicode
 
-from crawler.options import TopicRules, WatchSpec
-from crawler.stages.extract import extract_page
-from crawler.stages.relevance import judge
+from analysis.rules import TopicRules, WatchSpec
+from analysis.extract import extract_page
+from analysis.relevance import judge
 from tests.shared_data import SPACE_RACE
 
 CORPUS = SPACE_RACE

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.stages.urls import canonical_url, normalise_url, url_variants_key
+from analysis.urls import canonical_url, normalise_url, url_variants_key
 
 BASE = "https://news.example.org/2022/09/cruise-film-still-alive.html"
 

@@ -1,10 +1,10 @@
 """Launch and casting details of the watched productions, read from an article's text.
 
-Rules over sentences, with every pattern in crawler/data/ (details.toml, launch_sites.csv,
+Rules over sentences, with every pattern in analysis/data/ (details.toml, launch_sites.csv,
 spacecraft.csv). Each value is attributed to a subject in context: one named in the sentence
 (the nearest mention when several are), else the one its paragraph names, else the one the
-previous paragraph ended on. Dates resolve against the publication date (`crawler.stages.dates`);
-people get roles from cue phrases (`crawler.stages.people`). Runs in worker processes: pure, and
+previous paragraph ended on. Dates resolve against the publication date (`analysis.dates`);
+people get roles from cue phrases (`analysis.people`). Runs in worker processes: pure, and
 what it compiles per watch list is cached.
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from crawler.document import Detail
-from crawler.options import WatchSpec
-from crawler.stages import dates as D
-from crawler.stages import people as P
-from crawler.stages.detail_data import launch_sites, load_patterns, spacecraft
+from analysis.document import Detail
+from analysis.rules import WatchSpec
+from analysis import dates as D
+from analysis import people as P
+from analysis.detail_data import launch_sites, load_patterns, spacecraft
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400

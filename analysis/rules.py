@@ -1,0 +1,45 @@
+"""What the judging stages need from the config: the topic and the watched productions.
+
+Frozen values; `scheduler.config` builds them from TOML. `__pydantic_config__` lets the config
+loader validate these dataclasses directly and refuse unknown keys, without this package
+importing pydantic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WatchSpec:
+    """A production whose launch and casting details are tracked."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+    name: str
+    label: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("name: must not be empty")
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """Relevant coverage mentions an `include` term and a `require` term."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+    include: tuple[str, ...] = ("film", "movie", "shoot", "actor", "actress", "director", "cinema")
+    require: tuple[str, ...] = ("space", "orbit", "ISS", "space station", "Roscosmos", "NASA",
+                                "cosmonaut", "astronaut")
+    exclude: tuple[str, ...] = ()
+
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The topic and the watch list, as one value passed to every judging stage."""
+
+    topic: TopicRules
+    watches: tuple[WatchSpec, ...] = ()
