@@ -19,7 +19,10 @@ from analysis.document import Detail
 from analysis.rules import WatchSpec
 from analysis import dates as D
 from analysis import people as P
+from analysis import roles as R
+from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
+from analysis.language import MAX_PARSE_CHARS, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
@@ -79,14 +82,6 @@ class Candidate:
     strength: int = 1
 
 
-def _person_like(alias: str) -> bool:
-    """"Ana Souza" is a person; "Starfall", "The Salt Year", "Moon Station 2" are titles."""
-    tokens = alias.split()
-    not_name = P.cues().not_name
-    return 2 <= len(tokens) <= 4 and all(t[:1].isupper() and t.isalpha() and t.lower() not in not_name
-                                         for t in tokens)
-
-
 @lru_cache(maxsize=32)
 def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     """Everything that depends on the watch list, compiled once per list and process."""
@@ -95,18 +90,20 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
         aliases = [a.strip() for a in watch.aliases if a.strip()]
         if not aliases and watch.label.strip():
             aliases = [re.sub(r"^(?:the|a|an)\s+", "", re.split(r"[(/]", watch.label)[0].strip(), flags=re.I)]
-        persons, titles = [], []
-        for alias in aliases:
-            if _person_like(alias):
-                persons.append((alias, alias))
-                surname = alias.split()[-1]
+        persons, titles, studios = [], [], []
+        for typed in type_aliases(watch.label, tuple(aliases)):
+            if typed.kind == PERSON:
+                persons.append((typed.text, typed.text))
+                surname = typed.text.split()[-1]
                 if len(surname) >= 4:
-                    persons.append((surname, alias))
-            else:
-                titles.append(alias)
+                    persons.append((surname, typed.text))
+            elif typed.kind == TITLE:
+                titles.append(typed.text)
+            else:  # a studio names the production without being its title
+                studios += [typed.text] + ([typed.short] if typed.short else [])
         for surface, full in persons:
             owner.setdefault(surface, (n, full))
-        for alias in titles:
+        for alias in titles + studios:
             owner.setdefault(alias, (n, None))
         words = frozenset(w.lower() for a in aliases for w in re.findall(r"\w+", a))
         subjects.append(Subject(watch.name, tuple(persons), tuple(titles), words))
@@ -363,29 +360,59 @@ class _Reader:
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
 
     def _people(self, s: Sentence, fallback: int | None) -> None:
-        spans = [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
-        covered = [(a, b) for a, b, _ in spans]
-        for m in self.c.mention.finditer(s.text):
-            if self.c.owner[m.group(0)][1] is not None and not any(a <= m.start() < b for a, b in covered):
-                spans.append((m.start(), m.end(), m.group(0)))
-        if not spans:
-            return
-        spans.sort()
-        masked = s.text
-        for a, b, _ in spans:
-            masked = masked[:a] + P.MASK * (b - a) + masked[b:]
-        other_work = bool(self.c.cues["other_work"].search(s.text)) or any(
-            self._other_film_between(s, subj, len(s.text)) for subj in {subj for _, subj in s.mentions})
-        for a, b, written in spans:
+        doc = nlp()(s.text[:MAX_PARSE_CHARS])
+        named = self._named(s)   # watched titles and studios: (start, end, subject)
+        for a, b, written in self._person_spans(s, doc, named):
             full, subject = self._person(written, s, a, fallback)
-            if full is None or subject is None or (other_work and full not in self.alias_people):
+            name = doc.char_span(a, b, alignment_mode="expand")
+            if full is None or subject is None or name is None:
                 continue
-            for role in P.roles(masked, a, b):
-                if role == P.WEAK_CAST and full not in self.alias_people:
-                    continue  # "the X film" only names the star when X is a watched person
+            finding = R.read_role(name.sent, name)
+            watched, elsewhere = self._production_of(finding, named)
+            if watched is not None:
+                subject = watched
+            elif elsewhere:
+                continue  # a role in another production ("will star in the comedy Z")
+            for role in finding.roles:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _named(self, s: Sentence) -> list[tuple[int, int, int]]:
+        return [(m.start(), m.end(), self.c.owner[m.group(0)][0]) for m in self.c.mention.finditer(s.text)
+                if self.c.owner[m.group(0)][1] is None]
+
+    def _person_spans(self, s: Sentence, doc, named: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
+        """Watched people, the NER's people and capitalised name runs, minus production names."""
+        spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
+                 if self.c.owner[m.group(0)][1] is not None]
+        spans += [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        blocked = [(a, b) for a, b, _ in named] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
+                                                     for a, b, _ in gazetteer.find(s.text)]
+        out: list[tuple[int, int, str]] = []
+        for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
+            a, written = _without_role_words(a, written)
+            written = re.sub(r"['’]s$", "", written)
+            b = a + len(written)
+            if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
+                continue
+            if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
+                continue
+            out.append((a, b, written))
+        return out
+
+    def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]]) -> tuple[int | None, bool]:
+        """The watched production a role is in, or whether the prose puts it in another one."""
+        elsewhere = False
+        for token in finding.productions:
+            first = min(t.idx for t in token.subtree)
+            last = max(t.idx + len(t) for t in token.subtree)
+            inside = [subject for a, b, subject in named if first <= a and b <= last]
+            if inside:
+                return inside[0], False
+            elsewhere = elsewhere or _other_production(token)
+        return None, elsewhere
 
     def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:
         owned = self.c.owner.get(written)  # every full name is a surface form too
@@ -411,24 +438,46 @@ class _Reader:
             best = _best(cands)
             out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),
                               is_past=best.is_past))
-        directors: dict[int, tuple[int, str]] = {}
+        directors: dict[int, list[tuple[int, str]]] = {}
         for (subject, full), found in self.person_roles.items():
             name = self.c.subjects[subject].name
             if P.REMOVED in found:
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.REMOVED)]), removed=True))
                 continue
-            cast = P.CAST in found or (P.WEAK_CAST in found and P.DIRECTOR not in found and P.OTHER not in found)
-            if cast:
-                role = P.CAST if P.CAST in found else P.WEAK_CAST
-                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, role)])))
+            if P.CAST in found:
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.CAST)])))
             if P.DIRECTOR in found:
-                order = found[P.DIRECTOR]
-                if subject not in directors or order < directors[subject][0]:
-                    directors[subject] = (order, full)
-        for subject, (_order, full) in directors.items():
-            out.append(Detail(self.c.subjects[subject].name, "director", full,
-                              _snippet(self.person_snippet[(subject, full, P.DIRECTOR)])))
+                directors.setdefault(subject, []).append((found[P.DIRECTOR], full))
+        for subject, named in directors.items():
+            first = min(order for order, _full in named)  # co-directors are named together
+            for order, full in named:
+                if order == first:
+                    out.append(Detail(self.c.subjects[subject].name, "director", full,
+                                      _snippet(self.person_snippet[(subject, full, P.DIRECTOR)])))
         return out
+
+
+def _without_role_words(start: int, written: str) -> tuple[int, str]:
+    """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name."""
+    words = written.split()
+    v = R.vocabulary()
+    roles = v.cast_nouns | v.director_nouns | v.other_nouns | {"singer", "newcomer", "veteran", "star"}
+    while len(words) > 2 and (words[0].lower() in roles or words[0].lower()[:-1] in roles):
+        start += len(words[0]) + 1
+        words = words[1:]
+    return start, " ".join(words)
+
+
+def _other_production(token) -> bool:
+    """"the comedy Z", "a detective series", "Z's next project": not the production in context."""
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
+        return False  # "its orbital thriller": the production already in context
+    if any(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON") for t in token.subtree):
+        return True
+    determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "amod")}
+    if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN":
+        return True  # "the comedy Z"
+    return token.lemma_.lower() in R.PRODUCTION_NOUNS and bool(determiners & {"a", "an", "another", "next", "new", "other"})
 
 
 def _best(cands: list[Candidate]) -> Candidate:

@@ -1,0 +1,103 @@
+"""What each alias of a watched production is: its title, a studio, or a person.
+
+A watch's `label` is read first, as users write it: "Title / Other Title (description, Studio)"
+or "Title (working title X): Studio feature ...". Its head names titles; a parenthesis holding
+only a name (or "working title X") names another title; the other descriptive words name the
+studio and partners. What the label does not settle, the alias's own form and the entity type
+the NER gives it in neutral sentences decide.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.language import entity_votes, is_common_word
+
+TITLE, STUDIO, PERSON = "title", "studio", "person"
+ORGANISATION_SUFFIX = re.compile(
+    r"\s(?:Pictures|Productions?|Films?|Studios?|Entertainment|Media|Animation|Releasing|Distribution"
+    r"|Company|Co\.?|Corp\.?|Inc\.?|Ltd\.?|LLC|Group|Holdings|Partners|Network|Television|TV)$", re.IGNORECASE)
+ORGANISATION_PREFIX = re.compile(r"^(?:Estudios|Studio|Studios|Films|Productions)\s", re.IGNORECASE)
+PRODUCTION_NOUN = re.compile(r"\b(?:film|movie|series|docuseries|documentary|short|feature|project|drama|thriller)s?\b",
+                             re.IGNORECASE)
+ALT_TITLE = re.compile(r"^(?:working title|aka|also known as|a\.k\.a\.?|originally|formerly)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TypedAlias:
+    text: str
+    kind: str          # TITLE, STUDIO or PERSON
+    short: str = ""    # a studio's distinctive word alone ("Saptarishi" for "Saptarishi Studios")
+
+
+def type_aliases(label: str, aliases: tuple[str, ...]) -> tuple[TypedAlias, ...]:
+    """Each alias with its kind; see the module docstring for the order of the evidence."""
+    heads, described = _read_label(label)
+    return tuple(_typed(alias, heads, described) for alias in aliases)
+
+
+def _typed(alias: str, heads: tuple[str, ...], described: tuple[str, ...]) -> TypedAlias:
+    folded = alias.casefold()
+    if ORGANISATION_SUFFIX.search(alias) or ORGANISATION_PREFIX.search(alias):
+        return TypedAlias(alias, STUDIO, _distinctive(alias))
+    if folded in heads:
+        return TypedAlias(alias, TITLE)
+    if folded in described:
+        return TypedAlias(alias, STUDIO, _distinctive(alias))
+    return TypedAlias(alias, PERSON if looks_like_person(alias) else TITLE)
+
+
+@lru_cache(maxsize=1024)
+def looks_like_person(alias: str) -> bool:
+    """Two to four capitalised words that the NER takes for a person, or whose first word is no
+    ordinary English word ("Yulia Peresild" yes; "Project Garuda", "Second Sunrise" no)."""
+    words = alias.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+        return False
+    votes = entity_votes(alias)
+    if votes.get("PERSON", 0) >= 2:
+        return True
+    return not is_common_word(words[0]) and not is_common_word(words[-1])
+
+
+def _distinctive(alias: str) -> str:
+    """"Saptarishi Studios" -> "Saptarishi": how later sentences often name the studio."""
+    stripped = ORGANISATION_PREFIX.sub("", ORGANISATION_SUFFIX.sub("", alias)).strip()
+    return stripped if stripped != alias and len(stripped) >= 4 and not is_common_word(stripped) else ""
+
+
+def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(title names, descriptive names) of a label, casefolded."""
+    text = " ".join(label.split())
+    match = re.match(r"^([^(:]*)(.*)$", text)
+    head, rest = (match.group(1), match.group(2)) if match else (text, "")
+    heads: list[str] = []
+    if head.strip() and not PRODUCTION_NOUN.search(head):
+        heads += [part.strip() for part in head.split("/") if part.strip()]
+    described: list[str] = []
+    for inner in re.findall(r"\(([^)]*)\)", rest):
+        parts = [p.strip() for p in re.split(r"[,/;]", inner) if p.strip()]
+        if len(parts) == 1 and not PRODUCTION_NOUN.search(parts[0]):
+            heads.append(ALT_TITLE.sub("", parts[0]))
+        elif parts and ALT_TITLE.match(parts[0]):
+            heads.append(ALT_TITLE.sub("", parts[0]))
+            described += parts[1:]
+        else:
+            described += parts
+    tail = re.sub(r"\([^)]*\)", " ", rest).lstrip(": ")
+    described += [p.strip() for p in re.split(r"[,/;:]|\s(?:and|with|for|from|by|of)\s", tail) if p.strip()]
+    heads += [re.sub(r"^(?:the|a|an)\s+", "", h, flags=re.IGNORECASE) for h in heads]
+    return tuple(h.casefold() for h in heads), tuple(_strip_description(d).casefold() for d in described)
+
+
+def _strip_description(part: str) -> str:
+    """"Beiming Pictures feature shot aboard the station" -> "Beiming Pictures"."""
+    words = part.split()
+    keep: list[str] = []
+    for word in words:
+        if keep and not word[:1].isupper():
+            break
+        if word[:1].isupper() or keep:
+            keep.append(word)
+    return " ".join(keep) if keep else part

