@@ -360,11 +360,18 @@ class _Reader:
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
 
     def _people(self, s: Sentence, fallback: int | None) -> None:
-        doc = nlp()(s.text[:MAX_PARSE_CHARS])
         named = self._named(s)   # watched titles and studios: (start, end, subject)
-        for a, b, written in self._person_spans(s, doc, named):
+        spans = self._person_spans(s, named)
+        if not spans:
+            return
+        # The small model parses "Ana Rhys-Okoro will co-star" badly: parse a copy where each name is
+        # one plain token and hyphenated co- verbs are one word, then map positions back.
+        text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], [(a, b) for a, b, _ in spans])
+        doc = nlp()(text)
+        named = [(shift(a), shift(b), subject) for a, b, subject in named]
+        for a, b, written in spans:
             full, subject = self._person(written, s, a, fallback)
-            name = doc.char_span(a, b, alignment_mode="expand")
+            name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
             if full is None or subject is None or name is None:
                 continue
             finding = R.read_role(name.sent, name)
@@ -382,8 +389,9 @@ class _Reader:
         return [(m.start(), m.end(), self.c.owner[m.group(0)][0]) for m in self.c.mention.finditer(s.text)
                 if self.c.owner[m.group(0)][1] is None]
 
-    def _person_spans(self, s: Sentence, doc, named: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
+    def _person_spans(self, s: Sentence, named: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
         """Watched people, the NER's people and capitalised name runs, minus production names."""
+        doc = nlp()(s.text[:MAX_PARSE_CHARS], disable=["parser", "lemmatizer", "attribute_ruler", "tagger"])
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
@@ -455,6 +463,36 @@ class _Reader:
                     out.append(Detail(self.c.subjects[subject].name, "director", full,
                                       _snippet(self.person_snippet[(subject, full, P.DIRECTOR)])))
         return out
+
+
+PLACEHOLDER = "Alex"
+CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
+
+
+def _plain_names(text: str, spans: list[tuple[int, int]]):
+    """`text` with each span replaced by PLACEHOLDER and "co-star" as "costar", and a function
+    from a position in `text` to the same position in the copy."""
+    edits = sorted([(a, b, PLACEHOLDER) for a, b in spans] + [(m.start(), m.end(), "co") for m in CO_VERB.finditer(text)])
+    out, marks, last, delta = [], [], 0, 0
+    for a, b, replacement in edits:
+        if a < last:
+            continue
+        out.append(text[last:a] + replacement)
+        marks.append((b, delta + len(replacement) - (b - a), a, delta))
+        delta += len(replacement) - (b - a)
+        last = b
+    out.append(text[last:])
+
+    def shift(position: int) -> int:
+        moved = 0
+        for end, after, start, before in marks:
+            if position >= end:
+                moved = after
+            elif position >= start:
+                return position + before
+        return position + moved
+
+    return "".join(out), shift
 
 
 def _without_role_words(start: int, written: str) -> tuple[int, str]:

@@ -29,6 +29,7 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Finding:
     roles: set[str] = field(default_factory=set)
     productions: list[Token] = field(default_factory=list)  # what the role is in, where the prose says
     negated: bool = False
+    backup: bool = False   # a backup or understudy is not the cast, whatever else is said
 
 
 def read_role(sentence: Span, name: Span) -> Finding:
@@ -64,7 +66,7 @@ def read_role(sentence: Span, name: Span) -> Finding:
     found = Finding()
     anchor = _first_conjunct(name.root)
     _describe(found, name, name.root)
-    if anchor is not name.root:
+    if anchor is not name.root and not found.roles:
         first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
         _describe(found, first, anchor)
     predicates = _predicates(name.root) + (_predicates(anchor) if anchor is not name.root else [])
@@ -72,6 +74,8 @@ def read_role(sentence: Span, name: Span) -> Finding:
         _from_verb(found, verb, anchor if not as_object else name.root, as_object)
     if found.negated:
         found.roles.clear()
+    if found.backup:
+        found.roles.discard(CAST)
     return found
 
 
@@ -92,8 +96,15 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
     nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
-    if anchor.dep_ == "appos" and anchor.head.pos_ == "NOUN":
-        nouns.append(anchor.head)
+    if anchor.dep_ == "appos":
+        # "the two actors, A and B"; "The cast of X: A, B and C"
+        head = anchor.head
+        for _ in range(3):
+            if head.pos_ in ("NOUN", "PROPN"):
+                nouns.append(head)
+            if head.dep_ not in ("pobj", "prep"):
+                break
+            head = head.head
     head = anchor.head
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
@@ -103,10 +114,24 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         _from_noun(found, noun)
 
 
+def word(token: Token) -> str:
+    """A token's lemma in lower case; capitalised nouns tagged as names get a plural -s dropped."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
+
+
 def _from_noun(found: Finding, noun: Token) -> None:
     v = vocabulary()
-    lemma = noun.lemma_.lower()
-    words = {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+    lemma = word(noun)
+    words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
+    if noun.i + 1 < len(noun.doc):
+        words.add(noun.nbor(1).lower_)  # "director general"
+    if words & BACKUP:
+        found.roles.add(OTHER)
+        found.backup = True
+        return
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     if lemma == "member" and any(g.lemma_.lower() == "cast" or any(t.lemma_.lower() == "cast" for t in g.subtree)
                                  for g in of):
@@ -119,6 +144,9 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.roles.add(CAST)
     elif lemma in v.other_nouns or (lemma == "director" and words & NOT_DIRECTOR):
         found.roles.add(OTHER)
+        return
+    else:
+        return
     found.productions += of + _prepositional(noun, ("in", "for"))
 
 
@@ -152,49 +180,54 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
     as_nouns = _prepositional(verb, ("as",))
     nouns = objects + as_nouns + [g for p in verb.children if p.dep_ == "prt" for g in p.children]
-    as_lemmas = {n.lemma_.lower() for n in as_nouns}
+    as_lemmas = {word(n) for n in as_nouns}
     if as_object:
         _object_role(found, verb, person, lemma)
         return
     if lemma in v.leave_verbs or (lemma == "be" and any(c.lower_ == "out" for c in verb.children)):
         if lemma == "continue" and not negated:
             return
-        if as_lemmas & v.director_nouns or any(n.lemma_.lower() in v.director_nouns for n in nouns):
+        if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
             return  # leaving the director's chair is no cast change
         found.roles.add(REMOVED)
         return
     if negated:
         found.negated = True
         return
-    if lemma in v.replace_verbs:
-        for obj in objects:
-            if obj.pos_ == "PROPN":
-                pass  # the replaced person is read from their own side
+    if lemma in v.replace_verbs:  # the replaced person is read from their own side
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
-    if as_lemmas & {"understudy", "backup", "back-up", "stand-in", "double"}:
+    if as_lemmas & BACKUP:
         found.roles.add(OTHER)
+        found.backup = True
         return
     if lemma in v.director_verbs:
         found.roles.add(DIRECTOR)
         found.productions += objects + _prepositional(verb, ("in", "for", "on"))
         return
+    given: set[str] = set()
     for noun in nouns:
-        n = noun.lemma_.lower()
-        if n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children)):
-            found.roles.add(DIRECTOR)
-        elif n in v.cast_nouns or (n == "member" and any(t.lemma_.lower() == "cast" for t in noun.subtree)):
-            found.roles.add(CAST)
+        n = word(noun)
+        qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
+        if qualifiers & BACKUP:
+            given.add(OTHER)
+            found.backup = True
+        elif n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children)):
+            given.add(DIRECTOR)
+        elif n in v.cast_nouns or (n == "member" and any(word(t) == "cast" for t in noun.subtree)):
+            given.add(CAST)
     if lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
-        if lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",)):
-            return
-        found.roles.add(CAST)
+        if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
+            given.add(CAST)
     elif lemma == "join" and any(o.pos_ == "PROPN" for o in objects):
-        found.roles.add(CAST)
+        given.add(CAST)
     elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
-        found.roles.add(CAST)  # "X is confirmed for Y", "X has been cast"
-    found.productions += [o for o in objects if o.lemma_.lower() not in v.cast_nouns] + \
-        _prepositional(verb, ("in", "for", "of"))
+        given.add(CAST)  # "X is confirmed for Y", "X has been cast"
+    found.roles |= given
+    if not given:  # this verb said nothing of a role: what it is about is no production
+        return
+    found.productions += [o for o in objects if word(o) not in v.cast_nouns] + \
+        _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
         found.productions += _prepositional(noun, ("in", "of", "for"))
 
@@ -225,12 +258,12 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if lemma in ("play", "portray", "voice"):
         return  # "plays Nell Garrity": a character, not a person of the cast
     if lemma in v.replace_verbs and person.dep_ == "dobj":
-        as_lemmas = {n.lemma_.lower() for n in _prepositional(verb, ("as",))}
+        as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         if not as_lemmas & v.director_nouns:
             found.roles.add(REMOVED)
         return
     if lemma in v.replace_verbs and prep == "with":
-        as_lemmas = {n.lemma_.lower() for n in _prepositional(verb, ("as",))}
+        as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
     if prep == "from" and lemma in ("take", "inherit"):
@@ -241,15 +274,15 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma == "go" and prep == "to" and any(
-            t.lemma_.lower() in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
+            word(t) in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
         found.roles.add(CAST)
         return
     if lemma in v.choose_verbs and person.dep_ == "dobj":
-        for_nouns = {n.lemma_.lower() for n in _prepositional(verb, ("for", "as"))}
+        for_nouns = {word(n) for n in _prepositional(verb, ("for", "as"))}
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(
-                t.lemma_.lower() in v.cast_nouns for n in _prepositional(verb, ("for", "as")) for t in n.subtree):
+                word(t) in v.cast_nouns for n in _prepositional(verb, ("for", "as")) for t in n.subtree):
             found.roles.add(CAST)
 
 
