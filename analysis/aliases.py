@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis.language import entity_votes, is_common_word
+from analysis.language import entity_votes, is_common_word, word_classes
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 ORGANISATION_SUFFIX = re.compile(
@@ -50,15 +50,18 @@ def _typed(alias: str, heads: tuple[str, ...], described: tuple[str, ...]) -> Ty
 
 @lru_cache(maxsize=1024)
 def looks_like_person(alias: str) -> bool:
-    """Two to four capitalised words that the NER takes for a person, or whose first word is no
-    ordinary English word ("Yulia Peresild" yes; "Project Garuda", "Second Sunrise" no)."""
+    """Two to four capitalised words, the first or last of which is no ordinary English word
+    ("Ana Souza"), or all ordinary words that the NER still takes for a person and that do not
+    read as a description ("Tom Cruise" yes; "Project Garuda", "Second Sunrise", "Lunar Lights" no)."""
     words = alias.split()
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
         return False
-    votes = entity_votes(alias)
-    if votes.get("PERSON", 0) >= 2:
+    first, last = word_classes(words[0]), word_classes(words[-1])
+    if not first or not last:
         return True
-    return not is_common_word(words[0]) and not is_common_word(words[-1])
+    descriptive = first == {"adj"} or first <= {"adj", "adv"} or (
+        words[-1].lower().endswith("s") and not word_classes(words[-1].lower()) - word_classes(words[-1][:-1]))
+    return entity_votes(alias).get("PERSON", 0) >= 3 and not descriptive
 
 
 def _distinctive(alias: str) -> str:

@@ -395,7 +395,9 @@ class _Reader:
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
-        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE]
+        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)
+                  if not any(a <= sp.start and sp.end <= b for a, b in things)]
         blocked = [(a, b) for a, b, _ in named] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
                                                      for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
@@ -454,6 +456,8 @@ class _Reader:
                 continue
             if P.CAST in found:
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.CAST)])))
+            elif R.NAMED_FOR in found and full in self.alias_people and not {P.DIRECTOR, P.OTHER} & set(found):
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.NAMED_FOR)])))
             if P.DIRECTOR in found:
                 directors.setdefault(subject, []).append((found[P.DIRECTOR], full))
         for subject, named in directors.items():
@@ -466,6 +470,7 @@ class _Reader:
 
 
 PLACEHOLDER = "Alex"
+NOT_PEOPLE = {"WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
 

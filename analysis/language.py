@@ -33,18 +33,23 @@ def nlp() -> Language:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def _lemma_index() -> dict[str, frozenset[str]]:
     """English nouns, verbs, adjectives and adverbs the lemmatizer knows (WordNet's index)."""
     table = nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
-    words: set[str] = set()
-    for pos in ("noun", "verb", "adj", "adv"):
-        words.update(table.get(pos, ()))
-    return frozenset(words)
+    return {pos: frozenset(table.get(pos, ())) for pos in ("noun", "verb", "adj", "adv")}
+
+
+def word_classes(word: str) -> set[str]:
+    """The parts of speech an ordinary English word can be ("drift": noun, verb); empty for a name.
+    A plural or inflected form counts as its base word."""
+    folded = word.casefold()
+    forms = {folded, folded[:-1] if folded.endswith("s") else folded, folded[:-2] if folded.endswith("es") else folded}
+    return {pos for pos, words in _lemma_index().items() if forms & words}
 
 
 def is_common_word(word: str) -> bool:
     """Whether a word is an ordinary English word ("drift", "project"), not only a name."""
-    return word.casefold() in _common_words()
+    return bool(word_classes(word))
 
 
 def entity_votes(phrase: str) -> dict[str, int]:

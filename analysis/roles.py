@@ -23,6 +23,7 @@ from spacy.tokens import Span, Token
 from analysis.datafiles import read_data_toml
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
+NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
 NOT_DIRECTOR = {"flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
 PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "play", "revival", "project", "picture",
@@ -69,14 +70,30 @@ def read_role(sentence: Span, name: Span) -> Finding:
     if anchor is not name.root and not found.roles:
         first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
         _describe(found, first, anchor)
-    predicates = _predicates(name.root) + (_predicates(anchor) if anchor is not name.root else [])
-    for verb, as_object in predicates:
-        _from_verb(found, verb, anchor if not as_object else name.root, as_object)
+    predicates = [(verb, as_object, name.root) for verb, as_object in _predicates(name.root)]
+    if anchor is not name.root:
+        predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)]
+    if anchor.dep_ == "appos" and anchor.head.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
+        # "played by a real cosmonaut: X": X stands where the noun stands
+        predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
+    for verb, as_object, person in predicates:
+        _from_verb(found, verb, person, as_object)
+    if _names_the_film(name.root) or _names_the_film(anchor):
+        found.roles.add(NAMED_FOR)
     if found.negated:
         found.roles.clear()
     if found.backup:
         found.roles.discard(CAST)
     return found
+
+
+def _names_the_film(person: Token) -> bool:
+    """"the X film", "X's space station movie", "X and his project"."""
+    head = person.head
+    if person.dep_ in ("poss", "compound", "nmod") and word(head) in PRODUCTION_NOUNS:
+        return True
+    return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
+               for c in person.children)
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -136,7 +153,12 @@ def _from_noun(found: Finding, noun: Token) -> None:
     if lemma == "member" and any(g.lemma_.lower() == "cast" or any(t.lemma_.lower() == "cast" for t in g.subtree)
                                  for g in of):
         found.roles.add(CAST)
-    elif lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
+        found.roles.add(OTHER)  # "the agency's director": heads an organisation, not a film
+        return
+    found.productions += [o for o in owners if o.pos_ == "PROPN"]
+    if lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
             g.lemma_.lower() in NOT_DIRECTOR for g in of):
         if lemma != "debut" or "direct" in {w.rstrip("ing") for w in words} or "directing" in words:
             found.roles.add(DIRECTOR)
@@ -153,13 +175,15 @@ def _from_noun(found: Finding, noun: Token) -> None:
 def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     """(verb, whether the person is its object) pairs the person takes part in."""
     out: list[tuple[Token, bool]] = []
-    if anchor.dep_ == "compound" and anchor.head.lemma_.lower() in vocabulary().cast_verbs | vocabulary().director_verbs:
+    head_forms = {anchor.head.lemma_.lower(), anchor.head.lower_.removesuffix("ing"), anchor.head.lower_.removesuffix("s")}
+    if anchor.dep_ == "compound" and head_forms & (vocabulary().cast_verbs | vocabulary().director_verbs):
         out.append((anchor.head, False))  # "X stars in Y" parsed as a noun compound
     elif anchor.dep_ in SUBJECT_DEPS:
         out.append((anchor.head, False))
     elif anchor.dep_ in ("dobj", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head, True))
-    elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative"):
+    elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \
+            anchor.head.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head.head, True))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
     # "A and B, who play ...": the clause hangs on the last name of the list
@@ -168,7 +192,8 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     more: list[tuple[Token, bool]] = []
     for verb, as_object in out:
         if not as_object:
-            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")]
+            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")
+                     and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
     return out + more
 
 
@@ -179,7 +204,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp")
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
     as_nouns = _prepositional(verb, ("as",))
-    nouns = objects + as_nouns + [g for p in verb.children if p.dep_ == "prt" for g in p.children]
+    nouns = objects + as_nouns + _prepositional(verb, ("to",)) + \
+        [g for p in verb.children if p.dep_ == "prt" for g in p.children]
     as_lemmas = {word(n) for n in as_nouns}
     if as_object:
         _object_role(found, verb, person, lemma)
@@ -219,14 +245,15 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
-    elif lemma == "join" and any(o.pos_ == "PROPN" for o in objects):
+    elif lemma == "join" and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
         given.add(CAST)
     elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
     found.roles |= given
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
-    found.productions += [o for o in objects if word(o) not in v.cast_nouns] + \
+    characters = lemma in ("play", "portray", "voice")  # their object is a character, not a production
+    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
         found.productions += _prepositional(noun, ("in", "of", "for"))
@@ -235,6 +262,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
 def _lemma(verb: Token) -> str:
     """The verb's lemma, joining "co - direct" split by the tokenizer."""
     lemma = verb.lemma_.lower()
+    if verb.pos_ == "NOUN" and lemma.endswith("ing"):
+        lemma = verb.lower_.removesuffix("ing")  # "with X directing" parsed as a noun
     if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
         return "co-" + verb.nbor(2).lemma_.lower()
     return lemma
@@ -271,7 +300,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if prep in ("opposite", "alongside") or lemma in ("star", "feature"):
         found.roles.add(CAST)
-        found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if lemma in ("star", "feature"):  # "Z will star X": X's role is in Z
+            found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+        found.productions += _prepositional(verb, ("in", "for"))
         return
     if lemma == "go" and prep == "to" and any(
             word(t) in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
