@@ -190,6 +190,7 @@ class _Reader:
         self.surnames: dict[str, str] = {}
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
+        self.unsure: set[int] = set()   # name runs in the current sentence that may not be people
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
 
     # ---------------------------------------------------------------- context
@@ -375,7 +376,8 @@ class _Reader:
             if full is None or subject is None or name is None:
                 continue
             finding = R.read_role(name.sent, name)
-            watched, elsewhere = self._production_of(finding, named)
+            unsure = {shift(x) for x in self.unsure if x != a}
+            watched, elsewhere = self._production_of(finding, named, unsure)
             if watched is not None:
                 subject = watched
             elif elsewhere:
@@ -395,6 +397,7 @@ class _Reader:
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        self.unsure = {sp.start for sp in P.find_names(s.text)} - {a for a, _b, _w in spans}
         things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE]
         spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)
                   if not any(a <= sp.start and sp.end <= b for a, b in things)]
@@ -412,8 +415,11 @@ class _Reader:
             out.append((a, b, written))
         return out
 
-    def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]]) -> tuple[int | None, bool]:
-        """The watched production a role is in, or whether the prose puts it in another one."""
+    def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]],
+                       unsure: set[int]) -> tuple[int | None, bool]:
+        """The watched production a role is in, or whether the prose puts it in another one.
+        `unsure` are the positions of capitalised names that neither the NER nor the watch list
+        calls a person: after "in", "for" they name a production."""
         elsewhere = False
         for token in finding.productions:
             first = min(t.idx for t in token.subtree)
@@ -421,7 +427,7 @@ class _Reader:
             inside = [subject for a, b, subject in named if first <= a and b <= last]
             if inside:
                 return inside[0], False
-            elsewhere = elsewhere or _other_production(token)
+            elsewhere = elsewhere or _other_production(token) or token.idx in unsure
         return None, elsewhere
 
     def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:
@@ -470,7 +476,7 @@ class _Reader:
 
 
 PLACEHOLDER = "Alex"
-NOT_PEOPLE = {"WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
+NOT_PEOPLE = {"WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}  # the small NER often calls people places
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
 

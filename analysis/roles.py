@@ -30,6 +30,8 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+OTHER_WORK = {"previous", "next", "last", "earlier", "other", "favourite", "favorite", "first", "second", "third",
+              "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 
 
@@ -91,7 +93,8 @@ def _names_the_film(person: Token) -> bool:
     """"the X film", "X's space station movie", "X and his project"."""
     head = person.head
     if person.dep_ in ("poss", "compound", "nmod") and word(head) in PRODUCTION_NOUNS:
-        return True
+        # "X's previous film", "X's favourite movie": another film, or no film of theirs at all
+        return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
     return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
                for c in person.children)
 
@@ -210,7 +213,12 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if as_object:
         _object_role(found, verb, person, lemma)
         return
-    if lemma in v.leave_verbs or (lemma == "be" and any(c.lower_ == "out" for c in verb.children)):
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
+    if lemma == "step" and particles & {"in", "into"}:
+        found.roles.add(CAST)  # "X steps in"
+        return
+    leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"})
+    if leaves or (lemma == "be" and "out" in particles):
         if lemma == "continue" and not negated:
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
@@ -219,6 +227,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     if negated:
         found.negated = True
+        return
+    if lemma in v.replace_verbs and person.dep_ == "nsubjpass":
+        found.roles.add(REMOVED)  # "X was replaced by Y"
         return
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
@@ -309,7 +320,7 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(CAST)
         return
     if lemma in v.choose_verbs and person.dep_ == "dobj":
-        for_nouns = {word(n) for n in _prepositional(verb, ("for", "as"))}
+        for_nouns = {word(n) for n in _prepositional(verb, ("for", "as", "to"))}
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(
