@@ -20,6 +20,7 @@ from analysis.rules import WatchSpec
 from analysis import dates as D
 from analysis import people as P
 from analysis import roles as R
+from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
 from analysis.language import MAX_PARSE_CHARS, nlp
@@ -35,6 +36,10 @@ TITLE_SLOT = (r"(?-i:(?:“(?P<q1>[^”]{1,60})”|\"(?P<q2>[^\"]{1,60})\"|‘(?
 NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
+CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
+AGO = re.compile(r"\W{0,3}(?:ago\b)", re.IGNORECASE)
+AGO_BEFORE = re.compile(r"\bago\s*,?\s*(?:today|on)?\s*$", re.IGNORECASE)
+YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
@@ -190,6 +195,7 @@ class _Reader:
         self.surnames: dict[str, str] = {}
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
+        self.last_value: str | None = None   # the latest date read, for "a fortnight later"
         self.unsure: set[int] = set()   # name runs in the current sentence that may not be people
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
 
@@ -249,16 +255,26 @@ class _Reader:
                 self.context_month = (int(value[:4]), int(value[5:7]))
 
     def _clause(self, text: str, start: int, end: int) -> tuple[str, str]:
-        left = re.split(r"[;:]|\s[-–—]\s", text[:start])[-1]
-        right = re.split(r"[;:]|\s[-–—]\s", text[end:])[0]
+        left = CLAUSE_BREAK.split(text[:start])[-1]
+        right = CLAUSE_BREAK.split(text[end:])[0]
         return left, right
 
     def _dates(self, s: Sentence, fallback: int | None) -> bool:
         text, cues = s.text, self.c.cues
         # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
         space = bool(cues["space_context"].search(text) or s.mentions)
-        past_sentence = bool(cues["retrospective"].search(text))
+        past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
+        offsets = T.find_offsets(text)
+        parsed: list = []
+
+        def factual(start: int, end: int) -> bool:
+            if not parsed:
+                parsed.append(nlp()(text[:MAX_PARSE_CHARS]))
+            return T.stated_as_fact(parsed[0], start, end)
+
         for m in s.dates:
+            if AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start]):
+                continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
             tense = self._tense(left, right)
             value = D.resolve(m, self.published, tense=tense, known_years=self.known_years, context=self.context_month)
@@ -266,18 +282,56 @@ class _Reader:
                 continue
             if len(value) >= 7 and m.month is not None:
                 self.context_month = (int(value[:4]), int(value[5:7]))
+            offset = _offset_for(m, offsets, text)
+            moved = offset is not None
+            if offset is not None and offset.kind == "around":
+                main = CLAUSE_BREAK.split(text[:offset.start])[-1]
+                attribute = self._date_attribute(main, "", space)
+                if attribute is None:
+                    moved = False  # "direct the first scene the day after the launch on 9 April"
+                    attribute = self._date_attribute(left, right, space)
+            else:
+                attribute = self._date_attribute(left, right, space)
+            if moved and len(value) == 10:
+                value = (date.fromisoformat(value) + timedelta(days=offset.days)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
             past_sentence = past_sentence or is_past
-            attribute = self._date_attribute(left, right, space)
-            if attribute is None or cues["superseded"].search(left) or (
-                    FROM.search(left) and TO.match(right)):
+            self.last_value = value
+            if attribute is None or (not moved and (cues["superseded"].search(left) or (FROM.search(left) and TO.match(right)))):
                 continue  # "originally set for X", "moved from X to Y": X is the old value
+            if not factual(m.start, m.end):
+                continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             subject = self._subject_at(s, m.start, fallback)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
             strength = 2 if m.precision == "day" else 1
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
+        if not s.dates:
+            self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
+        """"in two weeks", "a fortnight from today", "follows a fortnight later": no date written."""
+        for offset in offsets:
+            if offset.kind == "from-now":
+                anchor = self.published
+            elif offset.kind == "later" and self.last_value and len(self.last_value) == 10:
+                anchor = date.fromisoformat(self.last_value)
+            else:
+                continue
+            left, right = self._clause(s.text, offset.start, offset.end)
+            attribute = self._date_attribute(left, right, space)
+            if attribute is None or not factual(offset.start, offset.end):
+                continue
+            subject = self._subject_at(s, offset.start, fallback)
+            if subject is not None:
+                value = (anchor + timedelta(days=offset.days)).isoformat()
+                self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, 2))
+
+    def _earlier_year(self, text: str) -> bool:
+        """"In 2028 the crew flew ...": a year before publication in a sentence with no future."""
+        years = [int(y) for y in YEAR.findall(text)]
+        return any(y < self.published.year for y in years) and not self.c.cues["future"].search(text)
 
     def _tense(self, left: str, right: str) -> str:
         future = list(self.c.cues["future"].finditer(left))
@@ -504,6 +558,17 @@ def _plain_names(text: str, spans: list[tuple[int, int]]):
         return position + moved
 
     return "".join(out), shift
+
+
+def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offset | None:
+    """The span of time that moves this date, if any (see `analysis.temporal`)."""
+    for offset in offsets:
+        if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
+                and not CLAUSE_BREAK.search(text[offset.end:m.start]):
+            return offset
+        if offset.kind == "by" and abs(m.start - offset.start) <= 120:
+            return offset
+    return None
 
 
 def _without_role_words(start: int, written: str) -> tuple[int, str]:

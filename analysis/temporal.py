@@ -1,0 +1,111 @@
+"""Reasoning about the dates a sentence gives: offsets, anchors and what is only talk.
+
+`find_offsets` reads spans of time ("a week", "48 hours", "a fortnight") and how they move a
+date: pushed back by, two days earlier than, three weeks after the premiere on, in ten days'
+time, the day after tomorrow. `stated_as_fact` reads the dependency parse to tell a plan from
+speculation, conditions and negation ("could slip to", "if approved it would fly on", "will not
+launch from", "denied reports that").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3}
+UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
+_NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour)s?(?:['’]s?)?|(?P<fortnight>a fortnight))"
+_MOVE = r"(?P<move>pushed back|put back|delayed|postponed|moved back|slipped|set back|brought forward|moved up|moved forward|advanced|moved)"
+SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
+THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
+AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b", re.IGNORECASE)
+LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)
+FROM_NOW = (re.compile(rf"\bin\s+{DURATION}(?:\s+time)?(?!\s+(?:after|before|later|earlier))", re.IGNORECASE),
+            re.compile(rf"\b{DURATION}\s+from\s+(?:today|now)\b", re.IGNORECASE))
+DAY_AFTER_TOMORROW = re.compile(r"\bthe day after tomorrow\b", re.IGNORECASE)
+FORWARD = ("brought forward", "moved up", "moved forward", "advanced")
+SPECULATIVE_AUX = {"could", "might", "may"}
+HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "consider", "mull", "weigh", "reportedly",
+          "possibly", "perhaps", "unconfirmed", "suggest", "talk"}
+CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A span of time in a sentence and what it moves: `anchored` dates are not the event's own."""
+
+    start: int
+    end: int
+    days: int
+    kind: str   # "by" (moves the date named with it), "than", "around" (after/before a date),
+                # "later" (after the date in context), "from-now" (after publication)
+
+
+def _days(m: re.Match[str]) -> int:
+    if m.groupdict().get("fortnight"):
+        return 14
+    number = m.group("n").lower()
+    count = int(number) if number.isdigit() else NUMBERS[number]
+    return max(1, round(count * UNIT_DAYS[m.group("unit").lower()]))
+
+
+def find_offsets(sentence: str) -> list[Offset]:
+    found: list[Offset] = []
+    for m in SHIFT_BY.finditer(sentence):
+        sign = -1 if m.group("move").lower() in FORWARD else 1
+        found.append(Offset(m.start(), m.end(), sign * _days(m), "by"))
+    for m in THAN.finditer(sentence):
+        sign = -1 if m.group("dir").lower() == "earlier" or m.group("dir").lower() == "sooner" else 1
+        found.append(Offset(m.start(), m.end(), sign * _days(m), "than"))
+    for m in AROUND.finditer(sentence):
+        days = {"day": 1, "week": 7}[m.group("dayword").lower()] if m.group("the") else _days(m)
+        found.append(Offset(m.start(), m.end(), days if m.group("dir").lower() == "after" else -days, "around"))
+    for m in LATER.finditer(sentence):
+        found.append(Offset(m.start(), m.end(), _days(m) * (1 if m.group("dir").lower() == "later" else -1), "later"))
+    for pattern in FROM_NOW:
+        for m in pattern.finditer(sentence):
+            found.append(Offset(m.start(), m.end(), _days(m), "from-now"))
+    for m in DAY_AFTER_TOMORROW.finditer(sentence):
+        found.append(Offset(m.start(), m.end(), 2, "from-now"))
+    return sorted(found, key=lambda o: o.start)
+
+
+def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
+    """Whether the clause that holds the characters start..end states a plan or a fact, not a
+    possibility, a condition, a denial or a negation."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    token: Token | None = span.root
+    seen = 0
+    while token is not None and seen < 12:
+        if _hedged(token):
+            return False
+        if token.head is token:
+            break
+        token, seen = token.head, seen + 1
+    return True
+
+
+def _hedged(token: Token) -> bool:
+    if token.lemma_.lower() in HEDGES:
+        return True
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
+            return True
+        if child.dep_ == "advmod" and child.lower_ in ("longer", "never") and token.pos_ in ("VERB", "AUX"):
+            return True
+        if child.dep_ in ("attr", "nsubj", "dobj", "advmod") and child.lemma_.lower() in HEDGES:
+            return True
+        if child.dep_ == "advcl" and child.pos_ in ("VERB", "AUX") and _conditional(child):
+            return True
+    return False
+
+
+def _conditional(clause: Token) -> bool:
+    """"if the module is ready", "should the checks go well", "were the rains to delay it"."""
+    first = min(clause.subtree, key=lambda t: t.i)
+    return first.lower_ in CONDITIONS or any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
