@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
+WEEKDAY_GLUE = re.compile(r",?\s*(?:the\s+)?")
 ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                  "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
@@ -61,7 +62,7 @@ def grammar() -> DateGrammar:
     ordinal_words = "|".join(WORD_ORDINALS)
     alternatives = [
         r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))\b",
-        r"(?P<num>(?P<na>\d{1,2})(?P<sep>[./])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}))\b",
+        r"(?P<num>(?P<na>\d{1,2})(?P<sep>[./])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2}))\b(?![./]\d)",
         rf"(?:the )?(?P<dmy>{ORDINAL.replace('(', '(?P<d1>', 1)} (?:of )?{month.format('m1')}(?:,? (?P<y1>\d{{4}}))?(?: (?P<r1>last year|next year|this year))?)\b",
         rf"(?P<mdy>{month.format('m2')} (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,? (?P<y2>\d{{4}}))?(?: (?P<r2>last year|next year|this year))?)\b",
         rf"(?P<mod>(?:{modifier})[- ]{month.format('m3')}(?:,? (?P<y3>\d{{4}}))?)\b",
@@ -85,11 +86,15 @@ def strip_dateline(paragraph: str) -> str:
 
 def find_dates(sentence: str) -> list[DateMention]:
     g = grammar()
-    found = []
+    found: list[DateMention] = []
     for m in g.pattern.finditer(sentence):
         mention = _mention(m, g)
-        if mention is not None:
-            found.append(mention)
+        if mention is None:
+            continue
+        if found and found[-1].relative.startswith("weekday") and mention.month is not None and \
+                WEEKDAY_GLUE.fullmatch(sentence[found[-1].end:mention.start]):
+            found.pop()  # "Friday, March 21": the weekday only names the date that follows
+        found.append(mention)
     return found
 
 
@@ -105,8 +110,9 @@ def _mention(m: re.Match[str], g: DateGrammar) -> DateMention | None:
         return _checked(s, e, y, mo, d, text=text)
     if m.group("num"):
         a, b, y = int(m.group("na")), int(m.group("nb")), int(m.group("ny"))
-        if m.group("sep") == "/" and b > 12 >= a:
-            a, b = b, a  # 03/14/2028: month first
+        y = y + 2000 if y < 100 else y
+        if m.group("sep") == "/" and a <= 12:
+            a, b = b, a  # 3/14/2028 and 04/09/2028: month first, as US slashes write it
         return _checked(s, e, y, b, a, text=text)
     if m.group("dmy"):
         return _checked(s, e, _int(m.group("y1")), month("m1"), int(m.group("d1")), _rel(m.group("r1")), text)

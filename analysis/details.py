@@ -33,7 +33,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
 TITLE_SLOT = (r"(?-i:(?:“(?P<q1>[^”]{1,60})”|\"(?P<q2>[^\"]{1,60})\"|‘(?P<q3>[^’]{1,60})’"
               r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with) )*[A-Z][\w’'\-]*){0,5})))")
-NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama)s?,? "
+NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama|comedy|thriller|game|musical|play|project)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
@@ -62,6 +62,7 @@ class Compiled:
     owner: dict[str, tuple[int, str | None]]  # surface form -> (subject index, person full name or None)
     cues: dict[str, re.Pattern[str]]
     weak_launch: re.Pattern[str]
+    neutral_verbs: frozenset[str]
     titles_current: tuple[re.Pattern[str], ...]
     titles_previous: tuple[re.Pattern[str], ...]
     possessive: re.Pattern[str]               # "Orlov's Winter Road": a watched person's other work
@@ -121,11 +122,13 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
                         "production_words", "other_work")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
+    cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
     people = sorted((s for s, (_n, full) in owner.items() if full is not None), key=len, reverse=True)
     possessive = re.compile(r"(?:" + "|".join(re.escape(p) for p in people) + r")['’]s "
                             r"((?:[A-Z][\w’'\-]*:?\s+){0,4}[A-Z][\w’'\-]*)") if people else re.compile(r"(?!x)x")
     return Compiled(tuple(subjects), mention, owner, cues, re.compile(cue_data["weak_launch"], re.I),
+                    frozenset(cue_data["neutral_verbs"]),
                     tuple(slot(p) for p in data["titles"]["current"]),
                     tuple(slot(p) for p in data["titles"]["previous"]), possessive)
 
@@ -230,7 +233,12 @@ class _Reader:
     def _subject_at(self, s: Sentence, position: int, fallback: int | None) -> int | None:
         if not s.mentions:
             return fallback
-        return min(s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
+        # "A launches in May; B will wait until 2031": a mention in the same clause comes first
+        bounds = [0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text)] + [len(s.text) + 1]
+        start = max(b for b in bounds if b <= position)
+        end = min(b for b in bounds if b > position)
+        same = [m for m in s.mentions if start <= m[0] < end]
+        return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
 
     # ---------------------------------------------------------------- reading
 
@@ -301,18 +309,27 @@ class _Reader:
                 continue  # "originally set for X", "moved from X to Y": X is the old value
             if not factual(m.start, m.end):
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
+            if not moved and not self._governed_by_event(parsed[0], m):
+                continue  # "will present the sequel at a festival on X": X is the date of something else
             subject = self._subject_at(s, m.start, fallback)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
             strength = 2 if m.precision == "day" else 1
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
-        if not s.dates:
-            self._relative_dates(s, fallback, offsets, space, factual)
+        self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _governed_by_event(self, doc, m: D.DateMention) -> bool:
+        """Whether the verb the date hangs on is a launch or release verb, or one that only
+        carries a date ("set for", "moved to"); any other verb makes it another event's date."""
+        verb = T.governing_verb(doc, m.start, m.end)
+        return verb is None or verb in self.c.neutral_verbs
 
     def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
         """"in two weeks", "a fortnight from today", "follows a fortnight later": no date written."""
         for offset in offsets:
+            if any(m.start < offset.end and offset.start < m.end for m in s.dates):
+                continue
             if offset.kind == "from-now":
                 anchor = self.published
             elif offset.kind == "later" and self.last_value and len(self.last_value) == 10:
@@ -358,6 +375,8 @@ class _Reader:
             _end, _start, key, start = max(found)
             if NEGATED.search(left[:start]):
                 return None  # "will not launch on June 1"
+            if key == "release" and self.c.cues["non_release"].search(left[max(0, start - 60):]):
+                return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
         after: list[tuple[int, str]] = []
         for key in ("launch", "release", "other"):

@@ -30,6 +30,8 @@ FORWARD = ("brought forward", "moved up", "moved forward", "advanced")
 SPECULATIVE_AUX = {"could", "might", "may"}
 HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "consider", "mull", "weigh", "reportedly",
           "possibly", "perhaps", "unconfirmed", "suggest", "talk"}
+EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere", "opening", "debut", "date", "target",
+               "departure", "mission", "start", "window", "schedule"}
 CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
 
 
@@ -109,3 +111,19 @@ def _conditional(clause: Token) -> bool:
     """"if the module is ready", "should the checks go well", "were the rains to delay it"."""
     first = min(clause.subtree, key=lambda t: t.i)
     return first.lower_ in CONDITIONS or any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
+
+
+def governing_verb(doc: Doc, start: int, end: int) -> str | None:
+    """The lemma of the verb a date hangs on ("fly" in "will fly on 3 May"), or None when a noun
+    comes first ("the launch on 3 May") or there is none."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    token, seen = span.root, 0
+    while token.head is not token and seen < 8:
+        token, seen = token.head, seen + 1
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",) and token.lemma_.lower() in EVENT_NOUNS:
+            return None
+        if token.pos_ in ("VERB", "AUX"):
+            return token.lemma_.lower()
+    return None
