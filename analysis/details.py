@@ -281,7 +281,7 @@ class _Reader:
             return T.stated_as_fact(parsed[0], start, end)
 
         for m in s.dates:
-            if AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start]):
+            if m.relative and (AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start])):
                 continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
             tense = self._tense(left, right)
@@ -322,8 +322,8 @@ class _Reader:
     def _governed_by_event(self, doc, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
         carries a date ("set for", "moved to"); any other verb makes it another event's date."""
-        verb = T.governing_verb(doc, m.start, m.end)
-        return verb is None or verb in self.c.neutral_verbs
+        forms = T.governing_verb(doc, m.start, m.end)
+        return not forms or bool(forms & self.c.neutral_verbs)
 
     def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
         """"in two weeks", "a fortnight from today", "follows a fortnight later": no date written."""

@@ -113,17 +113,20 @@ def _conditional(clause: Token) -> bool:
     return first.lower_ in CONDITIONS or any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
 
 
-def governing_verb(doc: Doc, start: int, end: int) -> str | None:
-    """The lemma of the verb a date hangs on ("fly" in "will fly on 3 May"), or None when a noun
-    comes first ("the launch on 3 May") or there is none."""
+def governing_verb(doc: Doc, start: int, end: int) -> set[str]:
+    """The forms of the verb a date hangs on ("fly" in "will fly on 3 May"); empty when an event
+    noun comes first ("the launch on 3 May", "will host the launch on 3 May") or there is none."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return None
+        return set()
     token, seen = span.root, 0
     while token.head is not token and seen < 8:
         token, seen = token.head, seen + 1
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",) and token.lemma_.lower() in EVENT_NOUNS:
-            return None
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound" and token.lemma_.lower() in EVENT_NOUNS:
+            return set()
         if token.pos_ in ("VERB", "AUX"):
-            return token.lemma_.lower()
-    return None
+            if any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in EVENT_NOUNS for c in token.children):
+                return set()
+            lower = token.lower_
+            return {token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed"), lower.removesuffix("s")}
+    return set()
