@@ -23,7 +23,7 @@ from analysis import roles as R
 from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
-from analysis.language import MAX_PARSE_CHARS, nlp
+from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
@@ -36,10 +36,14 @@ TITLE_SLOT = (r"(?-i:(?:“(?P<q1>[^”]{1,60})”|\"(?P<q2>[^\"]{1,60})\"|‘(?
 NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama|comedy|thriller|game|musical|play|project)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
+DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
+PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
+SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
 AGO = re.compile(r"\W{0,3}(?:ago\b)", re.IGNORECASE)
 AGO_BEFORE = re.compile(r"\bago\s*,?\s*(?:today|on)?\s*$", re.IGNORECASE)
-YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b")
+YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[A-Z][\w'’]*\s+)?")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
@@ -164,16 +168,34 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
     paragraphs = [title] if title and title.strip() else []
     paragraphs += [p for p in re.split(r"\s*\n\s*", text or "") if p.strip()]
     out: list[Sentence] = []
+    headline = 1 if title and title.strip() else 0
     for n, paragraph in enumerate(paragraphs):
         for sentence in split_sentences(D.strip_dateline(paragraph).strip()):
             item = Sentence(sentence, n, len(out), dates=D.find_dates(sentence))
             for m in compiled.mention.finditer(sentence):
-                surname = " " not in m.group(0) and compiled.owner[m.group(0)][1] is not None
-                if surname and _inside_name(sentence, m.start(), m.end()):
+                person = compiled.owner[m.group(0)][1] is not None
+                if person and " " not in m.group(0) and _inside_name(sentence, m.start(), m.end()):
                     continue  # "Harbor Lights" is not a mention of a "Lights" surname
+                if not person and n >= headline and _part_of_other_name(sentence, m.start(), m.end()):
+                    continue  # "Continental Drift", "Drift Station": another name with the title in it
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
             out.append(item)
     return out
+
+
+def _part_of_other_name(text: str, start: int, end: int) -> bool:
+    """Whether a title alias is glued to capitalised words of another name, or is an ordinary
+    word opening a sentence ("Drift in the station's attitude was traced to a valve")."""
+    before = re.search(r"([^\W\d_][\w\-]*)\s$", text[max(0, start - 30):start])
+    after = re.match(r"\s([^\W\d_][\w\-]*)", text[end:end + 30])
+    if after and after.group(1)[0].isupper():
+        return True
+    if before and before.group(1)[0].isupper() and before.group(1).lower() not in DETERMINERS and \
+            text[:start].strip() != before.group(1):
+        return True
+    alias = text[start:end]
+    return start == 0 and " " not in alias and is_common_word(alias) and bool(
+        after and after.group(1).lower() in PREPOSITIONS)
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
@@ -230,14 +252,16 @@ class _Reader:
                 return previous[-1], False
         return None, False
 
-    def _subject_at(self, s: Sentence, position: int, fallback: int | None) -> int | None:
+    def _subject_at(self, s: Sentence, position: int, fallback: int | None, strict: bool = False) -> int | None:
         if not s.mentions:
             return fallback
         # "A launches in May; B will wait until 2031": a mention in the same clause comes first
-        bounds = [0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text)] + [len(s.text) + 1]
+        bounds = [0] + [b.end() for b in SUBJECT_BREAK.finditer(s.text)] + [len(s.text) + 1]
         start = max(b for b in bounds if b <= position)
         end = min(b for b in bounds if b > position)
         same = [m for m in s.mentions if start <= m[0] < end]
+        if strict and not same and len(bounds) > 2 and not self.c.cues["production_words"].search(s.text[start:end]):
+            return None  # "X launched a satellite from Y; the site for Z is unknown": not Z's
         return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
 
     # ---------------------------------------------------------------- reading
@@ -311,7 +335,7 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(parsed[0], m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
-            subject = self._subject_at(s, m.start, fallback)
+            subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
             strength = 2 if m.precision == "day" else 1
@@ -405,12 +429,21 @@ class _Reader:
     def _places(self, s: Sentence, fallback: int | None, past_sentence: bool) -> None:
         if not self.c.cues["travel"].search(s.text):
             return
+        doc = None
         for attribute, gazetteer in (("launch_site", launch_sites()), ("spacecraft", spacecraft())):
-            for start, _end, name in gazetteer.find(s.text):
-                subject = self._subject_at(s, start, fallback)
-                if subject is not None and not self._other_film_between(s, subject, start):
-                    self.candidates.append(Candidate(subject, attribute, name, s.text, s.order, past_sentence,
-                                                     2 if any(ch.isdigit() for ch in name) else 1))
+            hits = gazetteer.find(s.text)
+            for n, (start, end, name) in enumerate(hits):
+                if n + 1 < len(hits) and FROM.search(s.text[:start]) and SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]):
+                    continue  # "switched from X to Y": X is the old value
+                subject = self._subject_at(s, start, fallback, strict=True)
+                if subject is None or self._other_film_between(s, subject, start):
+                    continue
+                doc = doc or nlp()(s.text[:MAX_PARSE_CHARS])
+                if not T.stated_as_fact(doc, start, end):
+                    continue  # "could one day be shot aboard X"
+                past = past_sentence or T.past_event(doc, start, end, self.published.year)
+                self.candidates.append(Candidate(subject, attribute, name, s.text, s.order, past,
+                                                 2 if any(ch.isdigit() for ch in name) else 1))
 
     def _titles(self, s: Sentence, fallback: int | None) -> None:
         previous = set()

@@ -46,6 +46,7 @@ class Vocabulary:
     choose_verbs: frozenset[str]
     replace_verbs: frozenset[str]
     needs_cast_object: frozenset[str]
+    participation_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -226,7 +227,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(REMOVED)
         return
     if negated:
-        found.negated = True
+        # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
+        found.negated = found.negated or lemma in v.participation_verbs
         return
     if lemma in v.replace_verbs and person.dep_ == "nsubjpass":
         found.roles.add(REMOVED)  # "X was replaced by Y"

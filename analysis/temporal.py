@@ -96,7 +96,7 @@ def _hedged(token: Token) -> bool:
     if token.lemma_.lower() in HEDGES:
         return True
     for child in token.children:
-        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
+        if (child.dep_ == "neg" and child.i < token.i) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
             return True
         if child.dep_ == "advmod" and child.lower_ in ("longer", "never") and token.pos_ in ("VERB", "AUX"):
             return True
@@ -130,3 +130,18 @@ def governing_verb(doc: Doc, start: int, end: int) -> set[str]:
             lower = token.lower_
             return {token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed"), lower.removesuffix("s")}
     return set()
+
+
+def past_event(doc: Doc, start: int, end: int, published_year: int) -> bool:
+    """"who flew on X in 2028": the verb holding the span is in the past tense and its clause
+    names an earlier year."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token, seen = span.root, 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 8:
+        token, seen = token.head, seen + 1
+    if token.tag_ not in ("VBD", "VBN"):
+        return False
+    return any(t.like_num and len(t.text) == 4 and t.text.isdigit() and int(t.text) < published_year
+               for t in token.subtree)
