@@ -219,7 +219,7 @@ def _weekday(published: date, weekday: int, word: str, tense: str) -> date:
     ahead = (weekday - published.weekday()) % 7
     if word == "next":
         return published + timedelta(days=ahead or 7)
-    if word == "last" or (tense == "past" and word != "coming"):
+    if word == "last" or (tense == "past" and word not in ("coming", "this")):
         back = (published.weekday() - weekday) % 7
         return published - timedelta(days=back)
     return published + timedelta(days=ahead)

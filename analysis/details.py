@@ -67,6 +67,7 @@ class Compiled:
     cues: dict[str, re.Pattern[str]]
     weak_launch: re.Pattern[str]
     neutral_verbs: frozenset[str]
+    stations: re.Pattern[str]      # " to Tiangong": a flight to a space station
     titles_current: tuple[re.Pattern[str], ...]
     titles_previous: tuple[re.Pattern[str], ...]
     possessive: re.Pattern[str]               # "Orlov's Winter Road": a watched person's other work
@@ -133,6 +134,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
                             r"((?:[A-Z][\w’'\-]*:?\s+){0,4}[A-Z][\w’'\-]*)") if people else re.compile(r"(?!x)x")
     return Compiled(tuple(subjects), mention, owner, cues, re.compile(cue_data["weak_launch"], re.I),
                     frozenset(cue_data["neutral_verbs"]),
+                    re.compile(r" (?:to|into|for) (?:the )?(?:" + "|".join(re.escape(x) for x in cue_data["stations"]) + r")\b"),
                     tuple(slot(p) for p in data["titles"]["current"]),
                     tuple(slot(p) for p in data["titles"]["previous"]), possessive)
 
@@ -294,7 +296,8 @@ class _Reader:
     def _dates(self, s: Sentence, fallback: int | None) -> bool:
         text, cues = s.text, self.c.cues
         # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
-        space = bool(cues["space_context"].search(text) or s.mentions)
+        space = bool(cues["space_context"].search(text) or s.mentions or launch_sites().find(text)
+                     or spacecraft().find(text))
         past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
         offsets = T.find_offsets(text)
         parsed: list = []
@@ -305,6 +308,8 @@ class _Reader:
             return T.stated_as_fact(parsed[0], start, end)
 
         for m in s.dates:
+            if any(o.kind == "from-now" and o.start <= m.start < o.end for o in offsets):
+                continue  # "a fortnight from today": read as a whole by _relative_dates
             if m.relative and (AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start])):
                 continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
@@ -316,14 +321,14 @@ class _Reader:
                 self.context_month = (int(value[:4]), int(value[5:7]))
             offset = _offset_for(m, offsets, text)
             moved = offset is not None
-            if offset is not None and offset.kind == "around":
+            if offset is not None and offset.kind in ("around", "than"):
                 main = CLAUSE_BREAK.split(text[:offset.start])[-1]
                 attribute = self._date_attribute(main, "", space)
                 if attribute is None:
                     moved = False  # "direct the first scene the day after the launch on 9 April"
                     attribute = self._date_attribute(left, right, space)
             else:
-                attribute = self._date_attribute(left, right, space)
+                attribute = self._date_attribute(left, right, space, text[:m.start])
             if moved and len(value) == 10:
                 value = (date.fromisoformat(value) + timedelta(days=offset.days)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
@@ -346,13 +351,16 @@ class _Reader:
     def _governed_by_event(self, doc, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
         carries a date ("set for", "moved to"); any other verb makes it another event's date."""
-        forms = T.governing_verb(doc, m.start, m.end)
-        return not forms or bool(forms & self.c.neutral_verbs)
+        forms, at = T.governing_verb(doc, m.start, m.end)
+        if not forms or forms & self.c.neutral_verbs:
+            return True
+        between = doc.text[at:m.start]
+        return any(self.c.cues[key].search(between) for key in ("launch", "release"))
 
     def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
         """"in two weeks", "a fortnight from today", "follows a fortnight later": no date written."""
         for offset in offsets:
-            if any(m.start < offset.end and offset.start < m.end for m in s.dates):
+            if offset.kind != "from-now" and any(m.start < offset.end and offset.start < m.end for m in s.dates):
                 continue
             if offset.kind == "from-now":
                 anchor = self.published
@@ -387,19 +395,26 @@ class _Reader:
             return "past"
         return ""
 
-    def _date_attribute(self, left: str, right: str, space: bool) -> str | None:
+    def _date_attribute(self, left: str, right: str, space: bool, before: str = "") -> str | None:
+        attribute = self._cue_attribute(left, right, space)
+        if attribute is None and before.rstrip().endswith(":") and not left.strip():
+            attribute = self._cue_attribute(before.rstrip()[:-1].split(";")[-1], "", space)  # "a release date: 15 August"
+        return attribute
+
+    def _cue_attribute(self, left: str, right: str, space: bool) -> str | None:
         found: list[tuple[int, int, str, int]] = []
         for key in ("launch", "release", "other"):
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
-                        not space or ELSEWHERE.match(left, m.end())):
+                        not space or (ELSEWHERE.match(left, m.end()) and not self.c.stations.match(left, m.end()))):
                     continue
                 found.append((m.end(), -m.start(), key, m.start()))
         if found:
             _end, _start, key, start = max(found)
             if NEGATED.search(left[:start]):
                 return None  # "will not launch on June 1"
-            if key == "release" and self.c.cues["non_release"].search(left[max(0, start - 60):]):
+            if key == "release" and any(n.end() >= start - 25 and n.start() <= _end
+                                        for n in self.c.cues["non_release"].finditer(left)):
                 return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
         after: list[tuple[int, str]] = []

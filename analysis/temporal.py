@@ -81,10 +81,11 @@ def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
+    until = span.root.head.lower_ in ("until", "till", "before")  # "will not fly until June": flies in June
     token: Token | None = span.root
     seen = 0
     while token is not None and seen < 12:
-        if _hedged(token):
+        if _hedged(token, until):
             return False
         if token.head is token:
             break
@@ -92,11 +93,11 @@ def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
     return True
 
 
-def _hedged(token: Token) -> bool:
+def _hedged(token: Token, until: bool = False) -> bool:
     if token.lemma_.lower() in HEDGES:
         return True
     for child in token.children:
-        if (child.dep_ == "neg" and child.i < token.i) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
+        if (child.dep_ == "neg" and child.i < token.i and not until) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
             return True
         if child.dep_ == "advmod" and child.lower_ in ("longer", "never") and token.pos_ in ("VERB", "AUX"):
             return True
@@ -113,23 +114,24 @@ def _conditional(clause: Token) -> bool:
     return first.lower_ in CONDITIONS or any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
 
 
-def governing_verb(doc: Doc, start: int, end: int) -> set[str]:
+def governing_verb(doc: Doc, start: int, end: int) -> tuple[set[str], int]:
     """The forms of the verb a date hangs on ("fly" in "will fly on 3 May"); empty when an event
     noun comes first ("the launch on 3 May", "will host the launch on 3 May") or there is none."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return set()
+        return set(), start
     token, seen = span.root, 0
     while token.head is not token and seen < 8:
         token, seen = token.head, seen + 1
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound" and token.lemma_.lower() in EVENT_NOUNS:
-            return set()
+            return set(), start
         if token.pos_ in ("VERB", "AUX"):
             if any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in EVENT_NOUNS for c in token.children):
-                return set()
+                return set(), start
             lower = token.lower_
-            return {token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed"), lower.removesuffix("s")}
-    return set()
+            forms = {token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed"), lower.removesuffix("s")}
+            return forms, token.idx
+    return set(), start
 
 
 def past_event(doc: Doc, start: int, end: int, published_year: int) -> bool:
