@@ -497,6 +497,8 @@ class _Reader:
             if full is None or subject is None or name is None:
                 continue
             finding = R.read_role(name.sent, name)
+            if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char):
+                continue  # "denied that X had been cast", "X could join"
             unsure = {shift(x) for x in self.unsure if x != a}
             watched, elsewhere = self._production_of(finding, named, unsure)
             if watched is not None:
@@ -655,6 +657,9 @@ def _other_production(token) -> bool:
         return False  # "its orbital thriller": the production already in context
     if any(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON") for t in token.subtree):
         return True
+    if token.lemma_.lower() in R.PRODUCTION_NOUNS and any(
+            c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ == "NORP") for c in token.children):
+        return True  # "the West End revival", "the Polish crime drama"
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "amod")}
     if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN":
         return True  # "the comedy Z"

@@ -30,7 +30,10 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-OTHER_WORK = {"previous", "next", "last", "earlier", "other", "favourite", "favorite", "first", "second", "third",
+ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "land", "take", "get", "win", "bag", "earn",
+                "secure", "book", "keep", "retain", "inherit", "attach", "set", "name", "confirm"}
+DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
+OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 
@@ -63,6 +66,7 @@ class Finding:
     productions: list[Token] = field(default_factory=list)  # what the role is in, where the prose says
     negated: bool = False
     backup: bool = False   # a backup or understudy is not the cast, whatever else is said
+    left_before: bool = False   # left, in a relative clause: a removal unless the sentence says more
 
 
 def read_role(sentence: Span, name: Span) -> Finding:
@@ -81,6 +85,10 @@ def read_role(sentence: Span, name: Span) -> Finding:
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
+    if found.left_before and CAST not in found.roles:
+        found.roles.add(REMOVED)
+    if _instead_of(name.root) or _recast_role(name.root):
+        found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
         found.roles.add(NAMED_FOR)
     if found.negated:
@@ -88,6 +96,18 @@ def read_role(sentence: Span, name: Span) -> Finding:
     if found.backup:
         found.roles.discard(CAST)
     return found
+
+
+def _instead_of(person: Token) -> bool:
+    """"Instead of X, the role will be played by Y"."""
+    return person.dep_ == "pobj" and person.head.lower_ == "of" and person.head.head.lower_ == "instead"
+
+
+def _recast_role(person: Token) -> bool:
+    """"X's role in Y has been recast"."""
+    head = person.head
+    return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and \
+        word(head.head) in vocabulary().replace_verbs
 
 
 def _names_the_film(person: Token) -> bool:
@@ -111,8 +131,11 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     nouns: list[Token] = []
     # words right before the name that qualify it: "lead actress X", "Filmmaker X"
     position = name.start - 1
-    while position >= name.sent.start and name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") and \
-            name.doc[position].ent_type_ != "PERSON" and name.start - position <= 3:
+    v = vocabulary()
+    role_words = v.cast_nouns | v.director_nouns | v.other_nouns
+    while position >= name.sent.start and name.start - position <= 3 and name.doc[position].ent_type_ != "PERSON" and (
+            name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or word(name.doc[position]) in role_words
+            or name.doc[position].lower_ in role_words):
         nouns.append(name.doc[position])
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
@@ -215,16 +238,28 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         _object_role(found, verb, person, lemma)
         return
     particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
+    if lemma in DECLINE and (lemma not in ("turn", "pass") or particles & {"down", "on"}):
+        found.negated = True  # "turned down the lead", "declined the role"
+        return
+    if lemma == "be" and "behind" in particles and any(
+            word(g) == "camera" for c in verb.children if c.lower_ == "behind" for g in c.children):
+        found.roles.add(DIRECTOR)  # "X is behind the camera on Y"
+        found.productions += _prepositional(verb, ("on", "for", "of"))
+        return
     if lemma == "step" and particles & {"in", "into"}:
         found.roles.add(CAST)  # "X steps in"
         return
-    leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"})
+    leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"}
+                                         or (lemma == "drop" and person.dep_ == "nsubjpass"))
     if leaves or (lemma == "be" and "out" in particles):
         if lemma == "continue" and not negated:
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
             return  # leaving the director's chair is no cast change
-        found.roles.add(REMOVED)
+        if verb.dep_ == "relcl":
+            found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
+        else:
+            found.roles.add(REMOVED)
         return
     if negated:
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
@@ -245,7 +280,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.productions += objects + _prepositional(verb, ("in", "for", "on"))
         return
     given: set[str] = set()
-    for noun in nouns:
+    holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS
+    for noun in (nouns if holds_roles else as_nouns):
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
         if qualifiers & BACKUP:
