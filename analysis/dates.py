@@ -221,6 +221,8 @@ def _weekday(published: date, weekday: int, word: str, tense: str) -> date:
         return published + timedelta(days=ahead or 7)
     if word == "last" or (tense == "past" and word not in ("coming", "this")):
         back = (published.weekday() - weekday) % 7
+        if back == 6 and word != "last":
+            return published + timedelta(days=1)  # "launched at 1 a.m. Friday" local time, published Thursday UTC
         return published - timedelta(days=back)
     return published + timedelta(days=ahead)
 

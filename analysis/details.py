@@ -488,9 +488,10 @@ class _Reader:
             return
         # The small model parses "Ana Rhys-Okoro will co-star" badly: parse a copy where each name is
         # one plain token and hyphenated co- verbs are one word, then map positions back.
-        text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], [(a, b) for a, b, _ in spans])
+        stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in spans] + [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named]
+        text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
         doc = nlp()(text)
-        named = [(shift(a), shift(b), subject) for a, b, subject in named]
+        named = [(shift(a), shift(a) + len(self._stand_in(s.text, a, b)), subject) for a, b, subject in named]
         for a, b, written in spans:
             full, subject = self._person(written, s, a, fallback)
             name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
@@ -499,6 +500,8 @@ class _Reader:
             finding = R.read_role(name.sent, name)
             if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char):
                 continue  # "denied that X had been cast", "X could join"
+            if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
+                continue  # "the actress X ... shooting scenes for Z": Z is another production
             unsure = {shift(x) for x in self.unsure if x != a}
             watched, elsewhere = self._production_of(finding, named, unsure)
             if watched is not None:
@@ -509,6 +512,12 @@ class _Reader:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _stand_in(self, text: str, start: int, end: int) -> str:
+        """What a production's name reads as in the copy the parser sees: "the film", "the studio"."""
+        subject = self.c.owner[text[start:end]][0]
+        words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
+        return ("The " if start == 0 else "the ") + words
 
     def _named(self, s: Sentence) -> list[tuple[int, int, int]]:
         return [(m.start(), m.end(), self.c.owner[m.group(0)][0]) for m in self.c.mention.finditer(s.text)
@@ -599,14 +608,15 @@ class _Reader:
 
 
 PLACEHOLDER = "Alex"
+FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 NOT_PEOPLE = {"WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}  # the small NER often calls people places
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
 
-def _plain_names(text: str, spans: list[tuple[int, int]]):
-    """`text` with each span replaced by PLACEHOLDER and "co-star" as "costar", and a function
-    from a position in `text` to the same position in the copy."""
-    edits = sorted([(a, b, PLACEHOLDER) for a, b in spans] + [(m.start(), m.end(), "co") for m in CO_VERB.finditer(text)])
+def _plain_names(text: str, spans: list[tuple[int, int, str]]):
+    """`text` with each span replaced by its plain stand-in and "co-star" as "costar", and a
+    function from a position in `text` to the same position in the copy."""
+    edits = sorted(spans + [(m.start(), m.end(), "co") for m in CO_VERB.finditer(text)])
     out, marks, last, delta = [], [], 0, 0
     for a, b, replacement in edits:
         if a < last:
@@ -649,6 +659,17 @@ def _without_role_words(start: int, written: str) -> tuple[int, str]:
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)
+
+
+def _films_elsewhere(doc) -> bool:
+    """Whether a sentence says someone is filming or making another, named production."""
+    for token in doc:
+        if token.lemma_.lower() in FILMING and token.pos_ == "VERB":
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "of"):
+                    if any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.text != PLACEHOLDER for g in prep.children):
+                        return True
+    return False
 
 
 def _other_production(token) -> bool:

@@ -36,6 +36,7 @@ DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
+PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Finding:
     negated: bool = False
     backup: bool = False   # a backup or understudy is not the cast, whatever else is said
     left_before: bool = False   # left, in a relative clause: a removal unless the sentence says more
+    by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
 def read_role(sentence: Span, name: Span) -> Finding:
@@ -77,6 +79,7 @@ def read_role(sentence: Span, name: Span) -> Finding:
     if anchor is not name.root and not found.roles:
         first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
         _describe(found, first, anchor)
+    described = set(found.roles)
     predicates = [(verb, as_object, name.root) for verb, as_object in _predicates(name.root)]
     if anchor is not name.root:
         predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)]
@@ -85,6 +88,7 @@ def read_role(sentence: Span, name: Span) -> Finding:
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
+    found.by_verb = bool(found.roles - described)
     if found.left_before and CAST not in found.roles:
         found.roles.add(REMOVED)
     if _instead_of(name.root) or _recast_role(name.root):
@@ -100,7 +104,9 @@ def read_role(sentence: Span, name: Span) -> Finding:
 
 def _instead_of(person: Token) -> bool:
     """"Instead of X, the role will be played by Y"."""
-    return person.dep_ == "pobj" and person.head.lower_ == "of" and person.head.head.lower_ == "instead"
+    of = person.head
+    return person.dep_ == "pobj" and of.lower_ == "of" and (
+        of.head.lower_ == "instead" or any(c.lower_ == "instead" for c in of.children))
 
 
 def _recast_role(person: Token) -> bool:
@@ -121,8 +127,9 @@ def _names_the_film(person: Token) -> bool:
 
 
 def _first_conjunct(token: Token) -> Token:
+    """The first name of a list: "A, B, C and D" (the parser links them by conj or appos)."""
     seen = 0
-    while token.dep_ == "conj" and seen < 20:
+    while seen < 20 and (token.dep_ == "conj" or (token.dep_ == "appos" and token.head.pos_ == "PROPN")):
         token, seen = token.head, seen + 1
     return token
 
@@ -137,6 +144,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
             name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or word(name.doc[position]) in role_words
             or name.doc[position].lower_ in role_words):
         nouns.append(name.doc[position])
+        if word(name.doc[position]) in role_words or name.doc[position].lower_ in role_words:
+            break  # the nearest role word describes the person ("the cast and showrunner X")
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
     nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
@@ -172,8 +181,8 @@ def _from_noun(found: Finding, noun: Token) -> None:
     words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
     if noun.i + 1 < len(noun.doc):
         words.add(noun.nbor(1).lower_)  # "director general"
-    if words & BACKUP:
-        found.roles.add(OTHER)
+    if words & (BACKUP | PROFESSIONS):
+        found.roles.add(OTHER)  # "backup actress", "stunt performer", "body double"
         found.backup = True
         return
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
@@ -212,6 +221,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \
             anchor.head.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head.head, True))
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "from":
+        verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if verb is not None:  # "took over the lead in the film from X": attached to the noun
+            out.append((verb, True))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
     # "A and B, who play ...": the clause hangs on the last name of the list
     out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
@@ -271,8 +284,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
-    if as_lemmas & BACKUP:
-        found.roles.add(OTHER)
+    as_qualifiers = {word(c) for n in as_nouns for c in n.children if c.dep_ in ("amod", "compound", "nmod")}
+    if (as_lemmas | as_qualifiers) & BACKUP or (lemma == "stand" and particles & {"in"}):
+        found.roles.add(OTHER)  # "named X as the flight's backup crew member", "X will stand in for"
         found.backup = True
         return
     if lemma in v.director_verbs:
