@@ -585,7 +585,7 @@ class _Reader:
         for (subject, attribute), cands in by_key.items():
             best = _best(cands)
             out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),
-                              is_past=best.is_past))
+                              is_past=best.is_past, mention_only=attribute == "title" and best.strength < 2))
         directors: dict[int, list[tuple[int, str]]] = {}
         for (subject, full), found in self.person_roles.items():
             name = self.c.subjects[subject].name

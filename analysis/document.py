@@ -15,6 +15,7 @@ class Detail:
     snippet: str
     is_past: bool = False
     removed: bool = False
+    mention_only: bool = False  # a title only used, not stated as the title ("titled X", "released as X")
 
 
 @dataclass

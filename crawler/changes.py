@@ -6,7 +6,8 @@ value) is a change; restating the current value, or stating it less precisely ("
 value changes nothing. History (an observation marked `is_past`) fills a gap or refines the
 current value ("Soyuz" -> "Soyuz MS-19") but never replaces it. A copy (duplicate_of set) only
 counts for what its originals do not say. Reference items set values without reporting changes.
-Cast is a set: additions and removals are changes. A change stays single-source until an
+A title an article only uses (one of the film's other names) never replaces the current one;
+only a title it states as such does ("now titled X"). Cast is a set: additions and removals are changes. A change stays single-source until an
 independent outlet (another source, not a copy of the same item) later states the same value.
 """
 from __future__ import annotations
@@ -115,6 +116,8 @@ class _Applier:
             return  # the same value, less precisely
         if obs.is_past and not new.startswith(current):
             return  # history does not replace the current value
+        if obs.mention_only:
+            return  # another name of the film used in passing: only "titled X", "released as X" retitle it
         self._set(fact, obs)
 
     def _set(self, fact: Fact | None, obs: Observation) -> None:

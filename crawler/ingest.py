@@ -132,7 +132,7 @@ class Ingestor:
     def _observations(article_id: int, doc: Document) -> list[dict[str, Any]]:
         return [{"article_id": article_id, "subject": d.subject, "attribute": d.attribute, "value": d.value,
                  "snippet": d.snippet, "published_at": doc.published_at, "is_past": d.is_past,
-                 "removed": d.removed}
+                 "removed": d.removed, "mention_only": d.mention_only}
                 for d in doc.details]
 
 

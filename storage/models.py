@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -128,6 +129,8 @@ class Observation(Base):
     published_at: Mapped[datetime | None]
     is_past: Mapped[bool] = mapped_column(Boolean, default=False)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)  # "X withdrew": takes X out of the cast
+    # a title the article only uses ("the Queqiao crew"), not one it states ("released as Queqiao")
+    mention_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     article: Mapped[Article] = relationship()
 

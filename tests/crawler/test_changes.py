@@ -19,7 +19,7 @@ def day(n: int) -> datetime:
 
 def store(factory, when: datetime, source: str, *obs: tuple, copy_of: int | None = None,
           reference: bool = False) -> int:
-    """An article with observations (subject, attribute, value[, is_past[, removed]])."""
+    """An article with observations (subject, attribute, value[, is_past[, removed[, mention_only]]])."""
     with factory() as session:
         article = Article(url=f"http://127.0.0.1/{source}/{next(_urls)}", canonical_url="x", source=source,
                           title="t", text="t", text_hash="h", published_at=when, relevant=True,
@@ -27,9 +27,10 @@ def store(factory, when: datetime, source: str, *obs: tuple, copy_of: int | None
         session.add(article)
         session.flush()
         for o in obs:
-            subject, attribute, value, past, removed = (*o, False, False)[:5]
+            subject, attribute, value, past, removed, mention_only = (*o, False, False, False)[:6]
             session.add(Observation(article_id=article.id, subject=subject, attribute=attribute, value=value,
-                                    snippet=f"{value} said", published_at=when, is_past=past, removed=removed))
+                                    snippet=f"{value} said", published_at=when, is_past=past, removed=removed,
+                                    mention_only=mention_only))
         session.commit()
         return article.id
 
@@ -131,3 +132,12 @@ def test_a_copy_does_not_corroborate_its_original(factory):
 def test_no_ids_and_unknown_ids_create_nothing(factory):
     assert detect_changes(factory, []) == []
     assert detect_changes(factory, [12345]) == []
+
+
+def test_a_title_used_in_passing_sets_a_first_title_but_never_retitles(factory):
+    a = store(factory, day(1), "one", ("s", "title", "Tidewater", False, False, True))
+    assert changes(factory, [a]) == [("title", None, "Tidewater")]
+    b = store(factory, day(3), "two", ("s", "title", "Marea Alta", False, False, True))  # the other name, in passing
+    assert changes(factory, [b]) == []
+    c = store(factory, day(5), "three", ("s", "title", "Marea Alta"))  # "will be released as Marea Alta"
+    assert changes(factory, [c]) == [("title", "Tidewater", "Marea Alta")]
