@@ -10,10 +10,11 @@ what it compiles per watch list is cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 from analysis.document import Detail
 from analysis.rules import WatchSpec
@@ -80,6 +81,16 @@ class Sentence:
     order: int
     mentions: list[tuple[int, int]] = field(default_factory=list)  # (position, subject index)
     dates: list[D.DateMention] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A sentence as the parser read it (see `_Reader._parse_all`)."""
+
+    doc: Any
+    shift: Callable[[int], int]
+    people: list[tuple[int, int, str]]
+    named: list[tuple[int, int, int]]
 
 
 @dataclass
@@ -222,8 +233,8 @@ class _Reader:
         self.surnames: dict[str, str] = {}
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
+        self.parsed: dict[int, Parsed] = {}
         self.last_value: str | None = None   # the latest date read, for "a fortnight later"
-        self.unsure: set[int] = set()   # name runs in the current sentence that may not be people
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
 
     # ---------------------------------------------------------------- context
@@ -269,6 +280,7 @@ class _Reader:
     # ---------------------------------------------------------------- reading
 
     def details(self) -> list[Detail]:
+        self._parse_all()
         for s in self.sentences:
             fallback, near = self._context_subject(s) if not s.mentions else (None, True)
             if not s.mentions and fallback is None:
@@ -300,12 +312,10 @@ class _Reader:
                      or spacecraft().find(text))
         past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
         offsets = T.find_offsets(text)
-        parsed: list = []
 
         def factual(start: int, end: int) -> bool:
-            if not parsed:
-                parsed.append(nlp()(text[:MAX_PARSE_CHARS]))
-            return T.stated_as_fact(parsed[0], start, end)
+            parsed = self._parse(s)
+            return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))
 
         for m in s.dates:
             if any(o.kind == "from-now" and o.start <= m.start < o.end for o in offsets):
@@ -338,7 +348,7 @@ class _Reader:
                 continue  # "originally set for X", "moved from X to Y": X is the old value
             if not factual(m.start, m.end):
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
-            if not moved and not self._governed_by_event(parsed[0], m):
+            if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
@@ -348,13 +358,15 @@ class _Reader:
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
 
-    def _governed_by_event(self, doc, m: D.DateMention) -> bool:
+    def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
         carries a date ("set for", "moved to"); any other verb makes it another event's date."""
-        forms, at = T.governing_verb(doc, m.start, m.end)
+        if parsed is None:
+            return True
+        forms, at = T.governing_verb(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
         if not forms or forms & self.c.neutral_verbs:
             return True
-        between = doc.text[at:m.start]
+        between = parsed.doc.text[at:parsed.shift(m.start)]
         return any(self.c.cues[key].search(between) for key in ("launch", "release"))
 
     def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
@@ -444,7 +456,6 @@ class _Reader:
     def _places(self, s: Sentence, fallback: int | None, past_sentence: bool) -> None:
         if not self.c.cues["travel"].search(s.text):
             return
-        doc = None
         for attribute, gazetteer in (("launch_site", launch_sites()), ("spacecraft", spacecraft())):
             hits = gazetteer.find(s.text)
             for n, (start, end, name) in enumerate(hits):
@@ -453,10 +464,11 @@ class _Reader:
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
                     continue
-                doc = doc or nlp()(s.text[:MAX_PARSE_CHARS])
-                if not T.stated_as_fact(doc, start, end):
+                parsed = self._parse(s)
+                if parsed is not None and not T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end)):
                     continue  # "could one day be shot aboard X"
-                past = past_sentence or T.past_event(doc, start, end, self.published.year)
+                past = past_sentence or (parsed is not None and T.past_event(
+                    parsed.doc, parsed.shift(start), parsed.shift(end), self.published.year))
                 self.candidates.append(Candidate(subject, attribute, name, s.text, s.order, past,
                                                  2 if any(ch.isdigit() for ch in name) else 1))
 
@@ -482,17 +494,12 @@ class _Reader:
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
 
     def _people(self, s: Sentence, fallback: int | None) -> None:
-        named = self._named(s)   # watched titles and studios: (start, end, subject)
-        spans = self._person_spans(s, named)
-        if not spans:
+        parsed = self._parse(s)
+        if parsed is None or not parsed.people:
             return
-        # The small model parses "Ana Rhys-Okoro will co-star" badly: parse a copy where each name is
-        # one plain token and hyphenated co- verbs are one word, then map positions back.
-        stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in spans] + [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named]
-        text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
-        doc = nlp()(text)
-        named = [(shift(a), shift(a) + len(self._stand_in(s.text, a, b)), subject) for a, b, subject in named]
-        for a, b, written in spans:
+        doc, shift = parsed.doc, parsed.shift
+        named = [(shift(a), shift(a) + len(self._stand_in(s.text, a, b)), subject) for a, b, subject in parsed.named]
+        for a, b, written in parsed.people:
             full, subject = self._person(written, s, a, fallback)
             name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
             if full is None or subject is None or name is None:
@@ -502,7 +509,7 @@ class _Reader:
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production
-            unsure = {shift(x) for x in self.unsure if x != a}
+            unsure = {shift(x) for x, _y, w in parsed.people if x != a and w not in self.alias_people}
             watched, elsewhere = self._production_of(finding, named, unsure)
             if watched is not None:
                 subject = watched
@@ -513,10 +520,38 @@ class _Reader:
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
 
+    def _parse_all(self) -> None:
+        """Parse, in one batch, every sentence that names someone, gives a date or a place.
+
+        The small model parses "Ana Rhys-Okoro will co-star in Drift" badly, so the parser reads a
+        copy where each name is one plain token, a production "the film", and hyphenated co- verbs
+        one word; `Parsed.shift` maps positions in the sentence to positions in that copy."""
+        wanted: list[tuple[Sentence, str, object, list, list]] = []
+        for s in self.sentences:
+            if not s.mentions and self._context_subject(s)[0] is None:
+                continue
+            named = self._named(s)
+            people = self._person_spans(s, named)
+            if not (people or s.dates or (self.c.cues["travel"].search(s.text) and (
+                    launch_sites().find(s.text) or spacecraft().find(s.text)))):
+                continue
+            stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
+                [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named]
+            text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
+            wanted.append((s, text, shift, people, named))
+        docs = nlp().pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
+        for (s, _text, shift, people, named), doc in zip(wanted, docs):
+            self.parsed[s.order] = Parsed(doc, shift, people, named)
+
+    def _parse(self, s: Sentence) -> Parsed | None:
+        return self.parsed.get(s.order)
+
     def _stand_in(self, text: str, start: int, end: int) -> str:
         """What a production's name reads as in the copy the parser sees: "the film", "the studio"."""
         subject = self.c.owner[text[start:end]][0]
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
+        if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
+            return words  # "the Drift crew" -> "the film crew"
         return ("The " if start == 0 else "the ") + words
 
     def _named(self, s: Sentence) -> list[tuple[int, int, int]]:
@@ -524,15 +559,16 @@ class _Reader:
                 if self.c.owner[m.group(0)][1] is None]
 
     def _person_spans(self, s: Sentence, named: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
-        """Watched people, the NER's people and capitalised name runs, minus production names."""
-        doc = nlp()(s.text[:MAX_PARSE_CHARS], disable=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+        """Watched people, runs of capitalised words and the surnames of people named before,
+        minus production names, launch sites and spacecraft."""
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
-        spans += [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
-        self.unsure = {sp.start for sp in P.find_names(s.text)} - {a for a, _b, _w in spans}
-        things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PEOPLE]
-        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)
-                  if not any(a <= sp.start and sp.end <= b for a, b in things)]
+        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        if self.surnames:
+            spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
+                      if m.group(0) in self.surnames]
+        if not spans:
+            return []
         blocked = [(a, b) for a, b, _ in named] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
                                                      for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
@@ -545,6 +581,8 @@ class _Reader:
             if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
                 continue
             out.append((a, b, written))
+            if " " in written:
+                self.surnames.setdefault(written.split()[-1], written)
         return out
 
     def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]],
@@ -609,7 +647,6 @@ class _Reader:
 
 PLACEHOLDER = "Alex"
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
-NOT_PEOPLE = {"WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}  # the small NER often calls people places
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
 
@@ -676,7 +713,8 @@ def _other_production(token) -> bool:
     """"the comedy Z", "a detective series", "Z's next project": not the production in context."""
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
         return False  # "its orbital thriller": the production already in context
-    if any(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON") for t in token.subtree):
+    if any(t.pos_ == "PROPN" and t.text != PLACEHOLDER and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON")
+           for t in token.subtree):
         return True
     if token.lemma_.lower() in R.PRODUCTION_NOUNS and any(
             c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ == "NORP") for c in token.children):

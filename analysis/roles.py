@@ -383,10 +383,3 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
 def _prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children
             if g.dep_ == "pobj"]
-
-
-def names_production(token: Token) -> bool:
-    """Whether a phrase names a production ("the comedy Z", "a detective series", "Z")."""
-    return any(t.lemma_.lower() in PRODUCTION_NOUNS or (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "PERSON",
-                                                                                                    "NORP", "DATE"))
-               for t in token.subtree)
