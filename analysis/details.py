@@ -165,7 +165,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def extract_details(title: str, text: str, published_at: datetime | None,
-                    watches: Sequence[WatchSpec]) -> list[Detail]:
+                    watches: Sequence[WatchSpec], model: str = "") -> list[Detail]:
     """The tracked details this article states for each watched subject (see module docstring)."""
     if not watches:
         return []
@@ -174,7 +174,7 @@ def extract_details(title: str, text: str, published_at: datetime | None,
     sentences = _sentences(title, text, compiled)
     if not any(s.mentions for s in sentences):
         return []
-    return _Reader(compiled, sentences, published).details()
+    return _Reader(compiled, sentences, published, model).details()
 
 
 def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
@@ -223,8 +223,9 @@ def _inside_name(text: str, start: int, end: int) -> bool:
 class _Reader:
     """One article's pass: candidates per subject and attribute, then the chosen details."""
 
-    def __init__(self, compiled: Compiled, sentences: list[Sentence], published: date) -> None:
+    def __init__(self, compiled: Compiled, sentences: list[Sentence], published: date, model: str = "") -> None:
         self.c = compiled
+        self.model = model
         self.sentences = sentences
         self.published = published
         self.candidates: list[Candidate] = []
@@ -539,7 +540,7 @@ class _Reader:
                 [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named]
             text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
             wanted.append((s, text, shift, people, named))
-        docs = nlp().pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
+        docs = nlp(self.model).pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
         for (s, _text, shift, people, named), doc in zip(wanted, docs):
             self.parsed[s.order] = Parsed(doc, shift, people, named)
 

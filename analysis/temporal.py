@@ -21,7 +21,7 @@ DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour)s?(?:['’]s?)?|(?
 _MOVE = r"(?P<move>pushed back|put back|delayed|postponed|moved back|slipped|set back|brought forward|moved up|moved forward|advanced|moved)"
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
 THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
-AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b", re.IGNORECASE)
+AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
 LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)
 FROM_NOW = (re.compile(rf"\bin\s+{DURATION}(?:\s+time)?(?!\s+(?:after|before|later|earlier))", re.IGNORECASE),
             re.compile(rf"\b{DURATION}\s+from\s+(?:today|now)\b", re.IGNORECASE))

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from analysis.language import ModelMissing
 from notifications import NotificationError
 from scheduler import jobs, listings, logs
 from scheduler.config import Config, ConfigError, load_config
@@ -192,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config) if args.command not in ("init", "demo") else Config()
         return handler(config, args)
-    except (ConfigError, DatabaseError, UserError) as exc:
+    except (ConfigError, DatabaseError, UserError, ModelMissing) as exc:
         print(f"spacewatch: error: {exc}", file=sys.stderr)
         return 2
     except NotificationError as exc:  # a mail kept pending (sent by the next call) or refused for good

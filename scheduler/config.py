@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from analysis.rules import TopicRules, WatchSpec
+from analysis.rules import AnalysisOptions, TopicRules, WatchSpec
 from crawler.options import CrawlOptions, SourceSpec
 from notifications.options import DigestOptions, MailOptions
 from scheduler.triggers import digest_trigger
@@ -54,6 +54,7 @@ class Config(BaseModel):
     sources: tuple[SourceSpec, ...] = ()
     watch: tuple[WatchSpec, ...] = ()
     topic: TopicRules = TopicRules()
+    analysis: AnalysisOptions = AnalysisOptions()
     email: MailOptions = MailOptions()
     digest: DigestOptions = DigestOptions()
 

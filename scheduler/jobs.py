@@ -28,7 +28,7 @@ def open_db(config: Config) -> tuple[Engine, sessionmaker[Session]]:
 def rules_of(config: Config) -> Rules:
     from analysis.rules import Rules
 
-    return Rules(topic=config.topic, watches=config.watch)
+    return Rules(topic=config.topic, watches=config.watch, spacy_model=config.analysis.spacy_model)
 
 
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,

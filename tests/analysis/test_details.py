@@ -152,3 +152,55 @@ def test_more_ways_of_naming_cast_and_director():
                  "Lena Park in the lead role.")
     assert {("starfall", "director", "Kim Lee"), ("starfall", "cast", "J. J. Marlow"),
             ("starfall", "cast", "Lena Park")} <= got
+
+
+# ---------------------------------------------------------------- roles from the parse, dates reasoned about
+
+HERON = (WatchSpec("heron", "Heron (orbital drama, Tallow Hill Productions)",
+                   ("Heron", "Tallow Hill Productions", "Ravi Kessel")),)
+
+
+def heron(text: str, published: datetime = PUBLISHED) -> set[tuple]:
+    return {(a, v, past, removed) for _s, a, v, past, removed in details(text, published=published, watches=HERON)}
+
+
+def test_a_relative_clause_between_name_and_cue_and_a_cast_list():
+    got = heron("Mila Sorensen, who won a national award last year, joins the cast of Heron.")
+    assert ("cast", "Mila Sorensen", False, False) in got
+    got = heron("The cast of Heron: Mila Sorensen, Jonas Abara, Petra Ilic and Tomo Reyes.")
+    assert {v for a, v, _p, _r in got if a == "cast"} == {"Mila Sorensen", "Jonas Abara", "Petra Ilic", "Tomo Reyes"}
+
+
+def test_backups_professions_and_a_director_change_give_no_cast():
+    got = heron("Tallow Hill Productions named the actress Dana Rusk as the flight's backup crew member, "
+                "and stunt performer Ola Wren will stand in for the leads in rehearsals.")
+    assert not {v for a, v, _p, _r in got if a == "cast"}
+    got = heron("Ravi Kessel has stepped down as director of Heron; Ines Marlow takes over as director.")
+    assert not {v for a, v, _p, removed in got if a == "cast" and removed}
+
+
+def test_a_role_word_glued_to_a_name_is_not_part_of_it():
+    got = heron("Filmmaker Ines Marlow, who is directing Heron, said the footage needed no grading.")
+    assert ("director", "Ines Marlow", False, False) in got
+
+
+def test_another_production_of_a_watched_person_is_not_this_one():
+    got = heron("Ravi Kessel will direct the Norwegian crime drama Fjellet, starring Sunniva Berg, from May.")
+    assert not {(a, v) for a, v, _p, _r in got if a in ("cast", "director")}
+
+
+def test_date_arithmetic_anchors_and_talk():
+    assert ("launch_date", "2024-04-16", False, False) in heron(
+        "The launch of Heron, planned for 9 April, has been pushed back by a week.")
+    assert ("launch_date", "2024-05-20", False, False) in heron(
+        "The Heron crew will fly a fortnight after the cargo launch on 6 May.")
+    assert not {a for a, *_ in heron("The Heron launch could slip to October if the capsule needs more tests.")
+                if a == "launch_date"}
+    assert not {a for a, *_ in heron("Tallow Hill Productions denied that the Heron launch had moved to 9 May.")
+                if a == "launch_date"}
+
+
+def test_a_weekday_before_a_date_names_that_date_and_a_gala_premiere_is_no_release():
+    assert ("launch_date", "2024-04-12", False, False) in heron("The Heron crew will launch on Friday, April 12.")
+    got = heron("Heron will have a gala premiere in Lisbon on 2 May before opening in cinemas on 9 May.")
+    assert {(a, v) for a, v, _p, _r in got if a == "release_date"} == {("release_date", "2024-05-09")}
