@@ -104,6 +104,7 @@ class CrawlOptions:
     download_delay: float = 0.0
     max_pages_per_site: int = 500
     workers: int = 0  # extraction processes; 0 means one per core
+    allow_private: bool = False  # fetch loopback/private addresses of hosts that are not sources
 
     def __post_init__(self) -> None:
         if self.max_age_days < 0:

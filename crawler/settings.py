@@ -43,6 +43,10 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
             "crawler.middlewares.RetryAfterMiddleware": 550,
         },
         "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        # every connection goes through this resolver, which refuses internal addresses
+        "TWISTED_DNS_RESOLVER": "crawler.addresses.GuardedResolver",
+        # a source's URL is never sent to another origin
+        "REFERRER_POLICY": "same-origin",
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "HTTPCACHE_ENABLED": False,

@@ -27,15 +27,19 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024  # a crawl opens many connections at once; the default 5 drops some
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class LoopbackSite:
-    """An HTTP server on 127.0.0.1:<free port>; routes are exact paths (query ignored) or a folder.
+    """An HTTP server on 127.0.0.1 (or `host`):<free port>; routes are exact paths (query ignored) or a folder.
 
     `add(path, body, ...)` serves fixed bytes, `add_handler(path, fn)` calls `fn(request)` which
     returns a Response (or None when it wrote the answer itself, e.g. to drop the connection).
     Every request is logged in `requests` as (method, path, headers).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.folder: Path | None = None
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -54,10 +58,10 @@ class LoopbackSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = _Server(("127.0.0.1", 0), _Request)
+        self.server = (_Server6 if ":" in host else _Server)((host, 0), _Request)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 

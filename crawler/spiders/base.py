@@ -12,9 +12,12 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
+from crawler.addresses import GUARD_SETTING, url_host
 from crawler.fetch_errors import describe_failure, is_robots_refusal
 from crawler.items import FeedEntry, PageItem
 from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
@@ -161,6 +164,12 @@ class SourceSpider(scrapy.Spider):
     # ---------------------------------------------------------------- helpers
 
     def describe(self, failure: Failure) -> str:
+        guard = self.crawler.settings.get(GUARD_SETTING) if getattr(self, "crawler", None) else None
+        request = getattr(failure, "request", None)
+        if guard is not None and request is not None and failure.check(DNSLookupError, CannotResolveHostError):
+            refusal = guard.refusal(url_host(request.url))
+            if refusal:
+                return refusal
         return describe_failure(failure, self.options.download_timeout)
 
     def too_old(self, published: datetime | None) -> bool:
