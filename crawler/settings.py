@@ -41,6 +41,7 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.RetryAfterMiddleware": 550,
+            "crawler.middlewares.NoCredentialsInUrlMiddleware": 50,
         },
         "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
         # every connection goes through this resolver, which refuses internal addresses
