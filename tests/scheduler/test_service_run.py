@@ -113,6 +113,9 @@ def test_sighup_and_file_changes_reload_sources_without_ghosts(tmp_path, site):
         path.write_text("[[sources]\nbroken", encoding="utf-8")  # noticed by its mtime, no signal
         log = service.wait_log("event=config.reload_failed")
         assert "not valid TOML" in log
+        path.write_text("deep = " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+        log = service.wait_log("event=config.reload_failed", count=2)
+        assert "nested too deeply" in log and "Traceback" not in log
         polls = feed_requests(site, "new")
         wait_for(lambda: feed_requests(site, "new") >= polls + 1, 60, "a poll after the broken edit")
         assert service.stop()[0] == 0
