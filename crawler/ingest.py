@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.cleaning import storable_row
 from crawler.document import Document
 from crawler.stages.dedup import DedupIndex, Verdict
 from storage.locks import transaction_lock
@@ -85,7 +86,8 @@ class Ingestor:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
         story_id = self._story_for(session, doc, verdict)
-        article_id = session.execute(insert(ARTICLES), self._article(doc, verdict, story_id)).inserted_primary_key[0]
+        row = storable_row(self._article(doc, verdict, story_id))
+        article_id = session.execute(insert(ARTICLES), row).inserted_primary_key[0]
         known[doc.url] = article_id
         if doc.relevant:
             observations.extend(self._observations(article_id, doc))
@@ -125,14 +127,14 @@ class Ingestor:
                 if widened:
                     session.execute(update(STORIES).where(STORIES.c.id == verdict.story_id).values(**widened))
                 return verdict.story_id
-        row = {"title": doc.title, **({"first_seen": seen, "last_seen": seen} if seen else {})}
+        row = storable_row({"title": doc.title, **({"first_seen": seen, "last_seen": seen} if seen else {})})
         return session.execute(insert(STORIES), row).inserted_primary_key[0]
 
     @staticmethod
     def _observations(article_id: int, doc: Document) -> list[dict[str, Any]]:
-        return [{"article_id": article_id, "subject": d.subject, "attribute": d.attribute, "value": d.value,
-                 "snippet": d.snippet, "published_at": doc.published_at, "is_past": d.is_past,
-                 "removed": d.removed}
+        return [storable_row({"article_id": article_id, "subject": d.subject, "attribute": d.attribute,
+                              "value": d.value, "snippet": d.snippet, "published_at": doc.published_at,
+                              "is_past": d.is_past, "removed": d.removed})
                 for d in doc.details]
 
 

@@ -15,6 +15,7 @@ from defusedxml import sax as defused_sax
 from scrapy.http import Response
 from w3lib.html import remove_tags, replace_entities
 
+from crawler.cleaning import storable, without_bad_references
 from crawler.items import FeedEntry
 from crawler.spiders.base import SourceSpider, looks_like_html
 
@@ -41,7 +42,11 @@ def read_feed(body: bytes, content_type: str | None, url: str) -> ParsedFeed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(io.BytesIO(without_bad_references(body)), response_headers=headers,
+                                  sanitize_html=True)
+    except Exception as exc:  # a parser crash is the feed's failure, never an empty success
+        raise FeedError(f"cannot parse the feed: {type(exc).__name__}: {str(exc)[:200]}") from None
     problem = _bozo_reason(parsed) if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
         if looks_like_html(prolog):
@@ -58,8 +63,9 @@ def read_feed(body: bytes, content_type: str | None, url: str) -> ParsedFeed:
         except ValueError:  # e.g. a malformed IPv6 host
             without_link += 1
             continue
+        author = raw.get("author")
         entries.append(FeedEntry(link=link, title=_plain(raw.get("title", "")),
-                                 summary=_plain(raw.get("summary", "")), author=raw.get("author") or None,
+                                 summary=_plain(raw.get("summary", "")), author=storable(author) if author else None,
                                  published_at=_published(raw)))
     return ParsedFeed(entries, problem, without_link)
 
@@ -131,7 +137,7 @@ def _published(raw) -> datetime | None:
 
 
 def _plain(html: str) -> str:
-    return " ".join(replace_entities(remove_tags(html or "")).split())
+    return storable(" ".join(replace_entities(remove_tags(html or "")).split()))
 
 
 def _bozo_reason(parsed) -> str:

@@ -13,7 +13,8 @@ LAUGHS = ('<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaaaaaa">'
 
 
 @pytest.fixture
-def factory(sqlite_url):
+def lite(sqlite_url):
+    """SQLite only, for the checks that do not depend on the database."""
     engine, sessions = open_database(sqlite_url)
     yield sessions
     engine.dispose()
@@ -29,19 +30,46 @@ def with_prolog(prolog: str, link: str, title: str = "&h;") -> str:
     LAUGHS.replace("<!ENTITY a", "<!-- ] --><!ENTITY a"),            # a ] before the declarations
     '<!DOCTYPE rss [<!-- ] --><!ENTITY e SYSTEM "file:///etc/hostname">]>',
 ], ids=["long-comment-first", "bracket-in-comment", "external-after-bracket"])
-def test_entity_declarations_are_refused_wherever_they_hide(factory, site, prolog):
+def test_entity_declarations_are_refused_wherever_they_hide(lite, site, prolog):
     site.add("/page.html", article("Page"))
     site.add("/feed.xml", with_prolog(prolog, site.url("/page.html")), content_type="application/rss+xml")
-    summary = crawl(factory, [feed("laughs", site.url("/feed.xml"))])
+    summary = crawl(lite, [feed("laughs", site.url("/feed.xml"))])
     report = summary.sources[0]
     assert report.status == "failed" and "entit" in report.error
     assert "/page.html" not in site.paths_requested()
 
 
-def test_a_plain_doctype_is_still_read(factory, site):
+def test_a_plain_doctype_is_still_read(lite, site):
     doctype = ('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
                '"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
     site.add("/page.html", article("Page"))
     site.add("/feed.xml", with_prolog(doctype, site.url("/page.html"), "Plain"), content_type="application/rss+xml")
-    summary = crawl(factory, [feed("plain", site.url("/feed.xml"))])
+    summary = crawl(lite, [feed("plain", site.url("/feed.xml"))])
     assert summary.sources[0].status == "ok" and summary.total("fetched") == 1
+
+
+def test_invalid_characters_are_replaced_and_every_entry_is_stored(factory, site):
+    """`&#xD800;` crashed feedparser and `&#0;` put a NUL into the database (refused by PostgreSQL)."""
+    site.add("/a.html", article("Alpha"))
+    site.add("/b.html", article("Bravo", extra="<p>nul \x00 and &#0; inside</p>"))
+    site.add("/c.html", article("Charlie"))
+    site.add("/feed.xml", rss([("Alpha &#xD800; one", site.url("/a.html")), ("Bravo &#0; two", site.url("/b.html")),
+                               ("Charlie", site.url("/c.html"))]).replace("&amp;#", "&#"),
+             content_type="application/rss+xml", headers={"ETag": '"v1"'})
+    summary = crawl(factory, [feed("odd-chars", site.url("/feed.xml"))])
+    assert summary.sources[0].status == "ok", summary.sources[0].error
+    with factory() as session:
+        rows = session.execute(select(Article.title, Article.text)).all()
+    assert len(rows) == 3
+    assert not [row for row in rows if "\x00" in row.title + row.text]
+
+
+def test_a_parser_crash_is_a_recorded_failure_that_keeps_no_validators(lite, site):
+    site.add("/a.html", article("Alpha"))
+    site.add("/feed.xml", rss([("huge &#99999999999999; reference", site.url("/a.html"))]).replace("&amp;#", "&#"),
+             content_type="application/rss+xml", headers={"ETag": '"v1"'})
+    summary = crawl(lite, [feed("crashing", site.url("/feed.xml"))])
+    assert summary.sources[0].status == "failed" and "cannot parse the feed" in summary.sources[0].error
+    with lite() as session:
+        source = session.scalars(select(Source)).one()
+    assert source.last_status == "failed" and source.etag is None
