@@ -13,7 +13,7 @@ from crawler.cleaning import storable_row
 from crawler.document import Document
 from crawler.stages.dedup import DedupIndex, Verdict
 from storage.locks import transaction_lock
-from storage.models import Article, Observation, Story, as_utc
+from storage.models import URL_MAX_LENGTH, Article, Observation, Story, as_utc
 
 INGEST_LOCK = "ingest"
 # Rows are written with Core statements on the tables: the ORM's unit of work cost more than
@@ -99,8 +99,9 @@ class Ingestor:
     @staticmethod
     def _article(doc: Document, verdict: Verdict, story_id: int | None) -> dict[str, Any]:
         duplicate = verdict.duplicate_of_id is not None
+        canonical = doc.canonical_url if len(doc.canonical_url) <= URL_MAX_LENGTH else doc.url
         return {
-            "url": doc.url, "canonical_url": doc.canonical_url, "source": doc.source, "title": doc.title,
+            "url": doc.url, "canonical_url": canonical, "source": doc.source, "title": doc.title,
             "author": doc.author, "published_at": doc.published_at, "text": doc.text, "text_hash": doc.text_hash,
             "lang": doc.lang, "is_reference": doc.is_reference, "from_feed_only": doc.from_feed_only,
             "fetch_error": doc.fetch_error, "relevant": doc.relevant, "relevance_score": doc.relevance_score,

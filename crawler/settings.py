@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.options import CrawlOptions
+from storage.models import URL_MAX_LENGTH
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 MAX_RETRY_AFTER_SECONDS = 30.0   # a longer Retry-After is honoured by skipping the source until then
@@ -44,6 +45,7 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
             "crawler.middlewares.NoCredentialsInUrlMiddleware": 50,
         },
         "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        "URLLENGTH_LIMIT": URL_MAX_LENGTH,  # one limit: what the database stores
         # every connection goes through this resolver, which refuses internal addresses
         "TWISTED_DNS_RESOLVER": "crawler.addresses.GuardedResolver",
         # a source's URL is never sent to another origin

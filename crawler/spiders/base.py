@@ -25,7 +25,7 @@ from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import SourceReport, SourceState
 from crawler.spiders.charset import decode_html
 from crawler.stages.urls import canonical_url
-from storage.models import utcnow
+from storage.models import URL_MAX_LENGTH, utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -107,6 +107,11 @@ class SourceSpider(scrapy.Spider):
         if urlsplit(url).scheme not in ("http", "https"):
             self._requested.add(url)
             self.report.page_failed(url, "not an http(s) link")
+            return None
+        if len(url) > URL_MAX_LENGTH:
+            self._requested.add(url)
+            self.report.page_failed(url[:200] + "...", f"URL of {len(url)} characters, longer than the "
+                                    f"{URL_MAX_LENGTH} stored: not fetched")
             return None
         if self.known.known(url):
             self.report.skipped_known += 1

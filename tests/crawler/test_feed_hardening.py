@@ -73,3 +73,25 @@ def test_a_parser_crash_is_a_recorded_failure_that_keeps_no_validators(lite, sit
     with lite() as session:
         source = session.scalars(select(Source)).one()
     assert source.last_status == "failed" and source.etag is None
+
+
+def long_url(site, length: int) -> str:
+    base = site.url("/long/")
+    return base + "a" * (length - len(base))
+
+
+def test_one_url_length_limit_everywhere_and_reported(factory, site):
+    """2,049-2,083 characters failed to store on PostgreSQL (and were fetched again every crawl);
+    longer ones were dropped without a word."""
+    urls = [long_url(site, n) for n in (2048, 2049, 2083, 2084, 5000)]
+    for url in urls:
+        site.add(url[len(site.base):], article(f"Long {len(url)}", seed=str(len(url))))
+    site.add("/feed.xml", rss([(f"n{len(url)}", url) for url in urls]), content_type="application/rss+xml")
+    summary = crawl(factory, [feed("long", site.url("/feed.xml"))])
+    report = summary.sources[0]
+    assert report.status == "ok" and report.fetched == 1
+    too_long = [line for line in report.page_error_samples if "longer than the 2048" in line]
+    assert len(too_long) == 4
+    with factory() as session:
+        assert [len(url) for url in session.scalars(select(Article.url))] == [2048]
+    assert [len(site.base + path) for path in site.paths_requested() if path.startswith("/long/")] == [2048]
