@@ -91,6 +91,25 @@ def test_a_second_service_on_the_same_database_is_refused(tmp_path, db_url):
         first.close()
 
 
+def test_a_second_service_through_a_symlink_to_the_database_is_refused(tmp_path):
+    real = tmp_path / "data" / "sw.db"
+    real.parent.mkdir()
+    first_config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{real}", [], schedule="0 0 1 1 *")
+    first = RunningService(first_config)
+    try:
+        first.wait_log("event=service.started")
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "sw.db").symlink_to(real)
+        second_config = write_config(other / "spacewatch.toml", f"sqlite:///{other / 'sw.db'}", [],
+                                     schedule="0 0 1 1 *")
+        second = cli(second_config, "run", timeout=60)
+        assert second.returncode != 0 and "another spacewatch service is running" in second.stderr
+        assert first.stop()[0] == 0
+    finally:
+        first.close()
+
+
 def test_sighup_and_file_changes_reload_sources_without_ghosts(tmp_path, site):
     add_feed(site, "old", 1, seed=3)
     add_feed(site, "new", 1, seed=4)
