@@ -41,6 +41,8 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         "SPACEWATCH_MAX_RETRY_AFTER": MAX_RETRY_AFTER_SECONDS,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.robots.RobotsMiddleware": 100,
             "crawler.middlewares.RetryAfterMiddleware": 550,
             "crawler.middlewares.NoCredentialsInUrlMiddleware": 50,
         },

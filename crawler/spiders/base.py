@@ -18,7 +18,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from crawler.addresses import GUARD_SETTING, url_host
-from crawler.fetch_errors import describe_failure, is_robots_refusal
+from crawler.fetch_errors import describe_failure, is_robots_refusal, is_robots_unavailable
 from crawler.items import FeedEntry, PageItem
 from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
 from crawler.options import CrawlOptions, SourceSpec
@@ -154,6 +154,9 @@ class SourceSpider(scrapy.Spider):
                 return
             yield PageItem(source=self.source.name, url=request.url, final_url=request.url, entry=entry,
                            error="disallowed by robots.txt")
+            return
+        if is_robots_unavailable(failure):  # not stored, so that the next crawl tries it again
+            self.report.page_failed(request.url, self.describe(failure))
             return
         self._note_backoff(failure)
         item = self._failed_page(request.url, self.describe(failure), entry)
