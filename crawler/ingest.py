@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -74,21 +75,30 @@ class Ingestor:
 
     @staticmethod
     def _stored_urls(session: Session, docs: list[Document]) -> dict[str, int]:
-        """The ids of the articles already stored under the URLs of `docs`, in one query."""
+        """The ids of the articles already stored under the URLs of `docs` (by link), and under
+        their canonical URLs from the same source and host (see `_same_page_key`), in two queries."""
         urls = sorted({doc.url for doc in docs})
         rows = session.execute(select(ARTICLES.c.url, ARTICLES.c.id).where(ARTICLES.c.url.in_(urls)))
-        return {url: article_id for url, article_id in rows}
+        known = {url: article_id for url, article_id in rows}
+        canonicals = sorted({doc.canonical_url for doc in docs})
+        rows = session.execute(select(ARTICLES.c.source, ARTICLES.c.url, ARTICLES.c.canonical_url, ARTICLES.c.id)
+                               .where(ARTICLES.c.canonical_url.in_(canonicals)).order_by(ARTICLES.c.id))
+        for source, url, canonical, article_id in rows:
+            known.setdefault(_same_page_key(source, url, canonical), article_id)
+        return known
 
     def _store(self, session: Session, doc: Document, known: dict[str, int],
                observations: list[dict[str, Any]]) -> Stored:
-        existing = known.get(doc.url)
+        # the same page again: by its link, or by the canonical URL it declares when its own
+        # source linked it before on the same host under another link (a fresh GUID, a new utm_*)
+        existing = known.get(doc.url) or known.get(_same_page_key(doc.source, doc.url, doc.canonical_url))
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
         story_id = self._story_for(session, doc, verdict)
         row = storable_row(self._article(doc, verdict, story_id))
         article_id = session.execute(insert(ARTICLES), row).inserted_primary_key[0]
-        known[doc.url] = article_id
+        known[doc.url] = known[_same_page_key(doc.source, doc.url, doc.canonical_url)] = article_id
         if doc.relevant:
             observations.extend(self._observations(article_id, doc))
         self.index.add(article_id, doc, story_id, verdict.duplicate_of_id)
@@ -139,3 +149,12 @@ class Ingestor:
                 for d in doc.details]
 
 
+
+
+def _same_page_key(source: str, url: str, canonical: str) -> str:
+    """A page linked again by the source that stored it, from the same host: the same page.
+
+    The same canonical URL from another source or host is a copy, stored as a duplicate.
+    """
+    host = urlsplit(url).netloc.lower()
+    return f"{source}\n{host}\n{canonical}"  # never a URL, so it cannot collide with one

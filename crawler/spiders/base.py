@@ -31,19 +31,27 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class KnownUrls:
-    """URLs (as linked and canonical) of every stored article: never fetched again."""
+    """URLs of every stored article, as linked, cleaned (tracking parameters removed) and as the
+    canonical URL its page declared: never fetched again."""
 
     def __init__(self, urls: Iterable[str] = ()) -> None:
-        self._urls = set(urls)
+        self._urls: set[str] = set()
+        for url in urls:
+            self._urls.add(url)
+            cleaned = _cleaned(url)
+            if cleaned:
+                self._urls.add(cleaned)
 
     def known(self, url: str) -> bool:
-        """Stored already, as linked or by its canonical form (tracking parameters removed)."""
-        if url in self._urls:
-            return True
-        try:
-            return canonical_url(url, None) in self._urls
-        except Exception:  # a link too broken to canonicalise is simply not known
-            return False
+        """Stored already, as linked or by its cleaned form (a fresh utm_* does not make it new)."""
+        return url in self._urls or _cleaned(url) in self._urls
+
+
+def _cleaned(url: str) -> str | None:
+    try:
+        return canonical_url(url, None)
+    except Exception:  # a link too broken to canonicalise is simply not known
+        return None
 
 
 class SourceSpider(scrapy.Spider):

@@ -95,3 +95,23 @@ def test_one_url_length_limit_everywhere_and_reported(factory, site):
     with factory() as session:
         assert [len(url) for url in session.scalars(select(Article.url))] == [2048]
     assert [len(site.base + path) for path in site.paths_requested() if path.startswith("/long/")] == [2048]
+
+
+def test_a_page_linked_again_with_fresh_tracking_values_or_guids_is_stored_once(factory, site):
+    """Pages declaring a canonical URL were fetched and stored again on every reshuffle."""
+    canonical = '<link rel="canonical" href="{}">'
+    site.add("/a.html", article("Alpha", extra="").replace("<head>", "<head>" + canonical.format(site.url("/story/alpha"))))
+    site.add("/b.html", article("Bravo", extra="").replace("<head>", "<head>" + canonical.format(site.url("/story/bravo"))))
+    crawls = 5
+    for n in range(crawls):
+        site.add("/feed.xml", rss([("alpha", site.url(f"/a.html?utm_source=rss&utm_campaign=c{n}")),
+                                   ("bravo", site.url(f"/b.html?guid={n}"))]), content_type="application/rss+xml")
+        summary = crawl(factory, [feed("reshuffled", site.url("/feed.xml"))])
+        assert summary.sources[0].status == "ok"
+    with factory() as session:
+        stored = session.execute(select(Article.canonical_url, Article.duplicate_of_id)).all()
+    assert sorted(row.canonical_url for row in stored) == [site.url("/story/alpha"), site.url("/story/bravo")]
+    assert all(row.duplicate_of_id is None for row in stored)
+    fetched = [path.split("?")[0] for path in site.paths_requested()]
+    assert fetched.count("/a.html") == 1  # known by its cleaned link: not even fetched again
+    assert fetched.count("/b.html") == crawls  # a new GUID is a new link: fetched, recognised, not stored
