@@ -115,3 +115,42 @@ def test_a_page_linked_again_with_fresh_tracking_values_or_guids_is_stored_once(
     fetched = [path.split("?")[0] for path in site.paths_requested()]
     assert fetched.count("/a.html") == 1  # known by its cleaned link: not even fetched again
     assert fetched.count("/b.html") == crawls  # a new GUID is a new link: fetched, recognised, not stored
+
+
+def test_retries_are_counted_exactly(lite, site):
+    """A 5xx is tried three times (two retries), a 4xx once, a page that works once."""
+    site.add("/busy.html", "busy", status=503, content_type="text/plain")
+    site.add("/broken.html", "broken", status=500, content_type="text/plain")
+    site.add("/gone.html", "gone", status=404, content_type="text/plain")
+    site.add("/ok.html", article("Fine"))
+    site.add("/feed.xml", rss([(name, site.url(f"/{name}.html")) for name in ("busy", "broken", "gone", "ok")]),
+             content_type="application/rss+xml")
+    crawl(lite, [feed("retries", site.url("/feed.xml"))])
+    requested = site.paths_requested()
+    counts = {name: requested.count(f"/{name}.html") for name in ("busy", "broken", "gone", "ok")}
+    assert counts == {"busy": 3, "broken": 3, "gone": 1, "ok": 1}
+    assert requested.count("/feed.xml") == 1
+
+
+def test_a_feed_alternating_good_error_empty_and_html_loses_and_repeats_nothing(factory, site):
+    site.add("/a.html", article("Alpha"))
+    site.add("/b.html", article("Bravo"))
+    good = rss([("alpha", site.url("/a.html"))])
+    better = rss([("alpha", site.url("/a.html")), ("bravo", site.url("/b.html"))])
+    answers = [(200, good, "application/rss+xml", '"v1"'), (500, "oops", "text/plain", None),
+               (200, "", "application/rss+xml", '"empty"'),
+               (200, "<!DOCTYPE html><html><body>maintenance</body></html>", "text/html", '"html"'),
+               (200, better, "application/rss+xml", '"v2"')]
+    statuses, etags = [], []
+    for status, body, kind, etag in answers:
+        site.add("/feed.xml", body, status=status, content_type=kind, headers={"ETag": etag} if etag else {})
+        summary = crawl(factory, [feed("flaky", site.url("/feed.xml"))])
+        statuses.append(summary.sources[0].status)
+        with factory() as session:
+            etags.append(session.scalars(select(Source.etag)).one())
+    assert statuses == ["ok", "failed", "failed", "failed", "ok"]
+    assert etags == ['"v1"', '"v1"', '"v1"', '"v1"', '"v2"']  # a failed read keeps the last good validators
+    with factory() as session:
+        urls = sorted(session.scalars(select(Article.url)))
+    assert urls == [site.url("/a.html"), site.url("/b.html")]
+    assert site.paths_requested().count("/a.html") == 1
