@@ -16,9 +16,9 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
@@ -26,6 +26,9 @@ from crawler.addresses import GUARD_SETTING, url_host
 from crawler.fetch_errors import ROBOTS_UNAVAILABLE, describe_failure
 
 ROBOTS_READ_BYTES = 512 * 1024  # RFC 9309 2.5: at least 500 KiB must be parsed
+# The cap for robots.txt instead of the page cap: the download itself stops at ROBOTS_READ_BYTES,
+# this bounds a file declared larger and what a compressed one inflates to.
+ROBOTS_MAX_BYTES = 16 * 1024 * 1024
 _ROBOTS_META = "spacewatch_robots"
 
 
@@ -55,7 +58,7 @@ class RobotsMiddleware(RobotsTxtMiddleware):
             url = urlparse_cached(request)
             robots = Request(f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
                              callback=NO_CALLBACK, meta={"dont_obey_robotstxt": True, _ROBOTS_META: 0,
-                                                         "download_maxsize": 0})
+                                                         "download_maxsize": ROBOTS_MAX_BYTES})
             try:
                 response = await self.crawler.engine.download_async(robots)
             except Exception as exc:  # no answer: what kind decides between "no rules" and "none allowed"

@@ -11,8 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Request, Response, TextResponse
 from scrapy.exceptions import CannotResolveHostError
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure

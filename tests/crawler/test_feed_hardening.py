@@ -29,7 +29,8 @@ def with_prolog(prolog: str, link: str, title: str = "&h;") -> str:
     "<!--" + "x" * 70_000 + "-->" + LAUGHS,                        # past a 64 KiB prolog scan
     LAUGHS.replace("<!ENTITY a", "<!-- ] --><!ENTITY a"),            # a ] before the declarations
     '<!DOCTYPE rss [<!-- ] --><!ENTITY e SYSTEM "file:///etc/hostname">]>',
-], ids=["long-comment-first", "bracket-in-comment", "external-after-bracket"])
+    "<!-- not -- well-formed -->" + LAUGHS,                         # expat stops before the DOCTYPE
+], ids=["long-comment-first", "bracket-in-comment", "external-after-bracket", "malformed-first"])
 def test_entity_declarations_are_refused_wherever_they_hide(lite, site, prolog):
     site.add("/page.html", article("Page"))
     site.add("/feed.xml", with_prolog(prolog, site.url("/page.html")), content_type="application/rss+xml")
