@@ -13,7 +13,7 @@ from notifications import DeliveryFailed, send_pending_digest
 from notifications import outbox
 from notifications.options import MailOptions
 from storage.models import Digest
-from tests.loopback import ScriptedSmtp
+from tests.loopback import ScriptedSmtp, free_port
 
 
 @pytest.fixture
@@ -55,3 +55,21 @@ def test_the_timeout_bounds_the_whole_send_well_inside_the_claim(factory, option
     with factory() as session:
         [row] = session.scalars(select(Digest)).all()
     assert row.status == "pending"  # kept for the next try, not left claimed
+
+
+def test_a_claim_is_renewed_only_by_its_holder(factory, smtp, options, seeded):
+    """While a send runs its claim is pushed forward; a claim that was lost is not taken back."""
+    _, port = smtp
+    mail = mail_to(port)
+    now = datetime.now(timezone.utc)
+    with pytest.raises(DeliveryFailed):
+        send_pending_digest(factory, replace(mail, smtp_port=free_port()), options, now=now)  # nobody listens
+    with factory() as session:
+        [row] = session.scalars(select(Digest)).all()
+    lease = outbox.lease_for(mail.timeout)
+    mine = outbox.claim(factory, row.id, now + timedelta(hours=1), lease)
+    assert outbox.renew(factory, mine, now + timedelta(hours=2))
+    with factory() as session:
+        assert session.get(Digest, row.id).next_attempt_at.replace(tzinfo=timezone.utc) == now + timedelta(hours=2)
+    theirs = outbox.claim(factory, row.id, now + timedelta(hours=3), lease)  # mine ran out meanwhile
+    assert theirs is not None and not outbox.renew(factory, mine, now + timedelta(hours=4))
