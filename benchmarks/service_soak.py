@@ -1,6 +1,7 @@
 """Soak test of `spacewatch run`: many loopback feeds polled for a long while.
 
     python benchmarks/service_soak.py [--feeds 500] [--every 30] [--minutes 10] [--warmup 2] [--db URL]
+                                      [--tracemalloc]
 
 A loopback server serves `--feeds` RSS feeds (ETag and conditional GET, so an unchanged feed
 costs a 304) whose entries change now and then (each feed gets a new, relevant article about
@@ -12,6 +13,11 @@ batches (finished / killed / crashed, from the service's log), the service proce
 (RSS) and open file descriptors, sampled every 5 s; growth is measured from the end of the
 warm-up to the end. Targets: no missed cycle, no killed or crashed batch, memory growth < 10%,
 file descriptors flat.
+
+With `--tracemalloc` the service runs under `benchmarks/traced_service.py`, which writes a heap
+snapshot every 30 s; the growth between the first snapshot after the warm-up and the last is
+printed by source line (where the memory that stays comes from), and the RSS is sampled too
+(tracing costs memory of its own, so compare RSS figures from runs without it).
 """
 from __future__ import annotations
 
@@ -147,6 +153,7 @@ def main() -> int:
     parser.add_argument("--new-every", type=float, default=150.0, help="seconds between new entries of a feed")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (config, log, database)")
+    parser.add_argument("--tracemalloc", action="store_true", help="trace the service's heap and show its growth")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="spacewatch-soak-"))
@@ -162,7 +169,9 @@ def main() -> int:
     log_path = folder / "service.log"
     print(f"soak: {args.feeds} feeds every {args.every} s for {args.minutes} min; work folder {folder}", flush=True)
     with open(log_path, "w") as log:
-        service = subprocess.Popen([sys.executable, "-m", "scheduler.cli", "--config", str(config), "run"],
+        runner = ([str(Path(__file__).resolve().parent / "traced_service.py"), str(folder / "heap")]
+                  if args.tracemalloc else ["-m", "scheduler.cli"])
+        service = subprocess.Popen([sys.executable, *runner, "--config", str(config), "run"],
                                    stdout=subprocess.DEVNULL, stderr=log, cwd=folder,
                                    env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
         samples: list[tuple[float, int, int]] = []
@@ -207,6 +216,8 @@ def main() -> int:
     print(f"CPU: service {own_cpu:.1f} s ({own_cpu / wall * 100:.1f}% of a core), crawl and digest processes "
           f"{children_cpu:.1f} s ({children_cpu / wall * 100:.0f}% of a core)")
     print(f"service open fds after warm-up: min {min(fd_values)}, max {max(fd_values)}, last {fd_values[-1]}")
+    if args.tracemalloc:
+        heap_growth(folder / "heap", warm)
     ok = (alive and code == 0 and killed == 0 and crashed == 0 and missed == 0 and per_feed.count(0) == 0
           and (last_rss - base_rss) / base_rss < 0.10 and max(fd_values) - min(fd_values) <= 4)
     print("PASS" if ok else "FAIL")
@@ -215,6 +226,25 @@ def main() -> int:
 
         shutil.rmtree(folder, ignore_errors=True)
     return 0 if ok else 1
+
+
+def heap_growth(folder: Path, warm_seconds: float, top: int = 15) -> None:
+    """The lines whose memory grew most from the first snapshot after the warm-up to the last."""
+    import tracemalloc
+
+    files = sorted(folder.glob("*.snapshot"))
+    later = [f for f in files if int(f.stem) >= warm_seconds]
+    if len(later) < 2:
+        print("tracemalloc: fewer than two snapshots after the warm-up")
+        return
+    first, last = tracemalloc.Snapshot.load(str(later[0])), tracemalloc.Snapshot.load(str(later[-1]))
+    minutes = (int(later[-1].stem) - int(later[0].stem)) / 60
+    traced = [sum(stat.size for stat in snap.statistics("filename")) for snap in (first, last)]
+    print(f"traced heap after warm-up: {traced[0] / 2**20:.2f} MiB -> {traced[1] / 2**20:.2f} MiB "
+          f"over {minutes:.1f} min ({(traced[1] - traced[0]) / 2**10 / max(minutes, 1e-9):+.0f} KiB/min)")
+    for stat in last.compare_to(first, "lineno")[:top]:
+        frame = stat.traceback[0]
+        print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {frame.filename}:{frame.lineno}")
 
 
 if __name__ == "__main__":

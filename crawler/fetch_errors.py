@@ -12,6 +12,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 ROBOTS_MESSAGE = "Forbidden by robots.txt"
+ROBOTS_UNAVAILABLE = "robots.txt unavailable"
 _STATUS_HINTS = {401: "authentication required", 403: "access denied", 404: "not found",
                  410: "gone for good: remove or update this URL", 429: "too many requests",
                  451: "unavailable for legal reasons"}
@@ -20,6 +21,11 @@ _SIZES = re.compile(r"(Expected to receive|Received) (\d+) bytes which is larger
 
 def is_robots_refusal(failure: Failure) -> bool:
     return failure.check(IgnoreRequest) is not None and ROBOTS_MESSAGE in str(failure.value)
+
+
+def is_robots_unavailable(failure: Failure) -> bool:
+    """Not fetched because robots.txt could not be read (5xx, no answer): to be tried again later."""
+    return failure.check(IgnoreRequest) is not None and str(failure.value).startswith(ROBOTS_UNAVAILABLE)
 
 
 def describe_failure(failure: Failure, timeout: float | None = None) -> str:
@@ -51,6 +57,8 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> str:
             return "response larger than the size cap after decompression (a compression bomb?)"
         if ROBOTS_MESSAGE in text:
             return "disallowed by robots.txt"
+        if text.startswith(ROBOTS_UNAVAILABLE):
+            return text
         return f"request dropped: {text or name}"
     return f"{name}: {text}" if text else name
 

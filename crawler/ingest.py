@@ -4,15 +4,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.document import Document
+from crawler.cleaning import storable_row
 from crawler.dedup import DedupIndex, Verdict
 from storage.locks import transaction_lock
-from storage.models import Article, Observation, Story, as_utc
+from storage.models import URL_MAX_LENGTH, Article, Observation, Story, as_utc
 
 INGEST_LOCK = "ingest"
 # Rows are written with Core statements on the tables: the ORM's unit of work cost more than
@@ -73,20 +75,30 @@ class Ingestor:
 
     @staticmethod
     def _stored_urls(session: Session, docs: list[Document]) -> dict[str, int]:
-        """The ids of the articles already stored under the URLs of `docs`, in one query."""
+        """The ids of the articles already stored under the URLs of `docs` (by link), and under
+        their canonical URLs from the same source and host (see `_same_page_key`), in two queries."""
         urls = sorted({doc.url for doc in docs})
         rows = session.execute(select(ARTICLES.c.url, ARTICLES.c.id).where(ARTICLES.c.url.in_(urls)))
-        return {url: article_id for url, article_id in rows}
+        known = {url: article_id for url, article_id in rows}
+        canonicals = sorted({doc.canonical_url for doc in docs})
+        rows = session.execute(select(ARTICLES.c.source, ARTICLES.c.url, ARTICLES.c.canonical_url, ARTICLES.c.id)
+                               .where(ARTICLES.c.canonical_url.in_(canonicals)).order_by(ARTICLES.c.id))
+        for source, url, canonical, article_id in rows:
+            known.setdefault(_same_page_key(source, url, canonical), article_id)
+        return known
 
     def _store(self, session: Session, doc: Document, known: dict[str, int],
                observations: list[dict[str, Any]]) -> Stored:
-        existing = known.get(doc.url)
+        # the same page again: by its link, or by the canonical URL it declares when its own
+        # source linked it before on the same host under another link (a fresh GUID, a new utm_*)
+        existing = known.get(doc.url) or known.get(_same_page_key(doc.source, doc.url, doc.canonical_url))
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
         story_id = self._story_for(session, doc, verdict)
-        article_id = session.execute(insert(ARTICLES), self._article(doc, verdict, story_id)).inserted_primary_key[0]
-        known[doc.url] = article_id
+        row = storable_row(self._article(doc, verdict, story_id))
+        article_id = session.execute(insert(ARTICLES), row).inserted_primary_key[0]
+        known[doc.url] = known[_same_page_key(doc.source, doc.url, doc.canonical_url)] = article_id
         if doc.relevant:
             observations.extend(self._observations(article_id, doc))
         self.index.add(article_id, doc, story_id, verdict.duplicate_of_id)
@@ -97,8 +109,9 @@ class Ingestor:
     @staticmethod
     def _article(doc: Document, verdict: Verdict, story_id: int | None) -> dict[str, Any]:
         duplicate = verdict.duplicate_of_id is not None
+        canonical = doc.canonical_url if len(doc.canonical_url) <= URL_MAX_LENGTH else doc.url
         return {
-            "url": doc.url, "canonical_url": doc.canonical_url, "source": doc.source, "title": doc.title,
+            "url": doc.url, "canonical_url": canonical, "source": doc.source, "title": doc.title,
             "author": doc.author, "published_at": doc.published_at, "text": doc.text, "text_hash": doc.text_hash,
             "lang": doc.lang, "is_reference": doc.is_reference, "from_feed_only": doc.from_feed_only,
             "fetch_error": doc.fetch_error, "relevant": doc.relevant, "relevance_score": doc.relevance_score,
@@ -125,14 +138,23 @@ class Ingestor:
                 if widened:
                     session.execute(update(STORIES).where(STORIES.c.id == verdict.story_id).values(**widened))
                 return verdict.story_id
-        row = {"title": doc.title, **({"first_seen": seen, "last_seen": seen} if seen else {})}
+        row = storable_row({"title": doc.title, **({"first_seen": seen, "last_seen": seen} if seen else {})})
         return session.execute(insert(STORIES), row).inserted_primary_key[0]
 
     @staticmethod
     def _observations(article_id: int, doc: Document) -> list[dict[str, Any]]:
-        return [{"article_id": article_id, "subject": d.subject, "attribute": d.attribute, "value": d.value,
-                 "snippet": d.snippet, "published_at": doc.published_at, "is_past": d.is_past,
-                 "removed": d.removed, "mention_only": d.mention_only}
+        return [storable_row({"article_id": article_id, "subject": d.subject, "attribute": d.attribute,
+                              "value": d.value, "snippet": d.snippet, "published_at": doc.published_at,
+                              "is_past": d.is_past, "removed": d.removed, "mention_only": d.mention_only})
                 for d in doc.details]
 
 
+
+
+def _same_page_key(source: str, url: str, canonical: str) -> str:
+    """A page linked again by the source that stored it, from the same host: the same page.
+
+    The same canonical URL from another source or host is a copy, stored as a duplicate.
+    """
+    host = urlsplit(url).netloc.lower()
+    return f"{source}\n{host}\n{canonical}"  # never a URL, so it cannot collide with one

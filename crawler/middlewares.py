@@ -6,10 +6,12 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from crawler.options import has_userinfo
 from crawler.settings import MAX_RETRY_AFTER_SECONDS
 
 BACKOFF_STATUSES = (429, 503)
@@ -57,3 +59,14 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait is not None:
             await asyncio.sleep(wait)
         return retry
+
+
+class NoCredentialsInUrlMiddleware:
+    """Refuses any request whose URL carries `user:password@`: a link, a redirect, a meta refresh.
+
+    Credentials in a URL end up in logs, errors and Referer headers; spacewatch takes none.
+    """
+
+    def process_request(self, request: Request) -> None:
+        if has_userinfo(request.url):
+            raise IgnoreRequest("the URL carries a user name or password (user:password@): refused")

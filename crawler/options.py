@@ -25,8 +25,30 @@ def parse_every(text: str) -> int:
 
 def require_http_url(url: str) -> None:
     parts = urlsplit(url)
+    if has_userinfo(url):
+        raise ValueError(f"{without_userinfo(url)!r} carries a user name or password (user:password@): "
+                         "refused, credentials are never put in URLs")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
+
+
+def has_userinfo(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.username is not None or parts.password is not None
+    except ValueError:
+        return False
+
+
+def without_userinfo(url: str) -> str:
+    """`url` with any `user:password@` replaced by `***@`, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return url
+    return f"{scheme}://***@{authority.rsplit('@', 1)[1]}{slash}{path}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +99,7 @@ class CrawlOptions:
     download_delay: float = 0.0
     max_pages_per_site: int = 500
     workers: int = 0  # extraction processes; 0 means one per core
+    allow_private: bool = False  # fetch loopback/private addresses of hosts that are not sources
 
     def __post_init__(self) -> None:
         if self.max_age_days < 0:

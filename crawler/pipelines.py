@@ -14,7 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.analyse import Rules, analyse
+from analysis.rules import Rules
+from crawler.analyse import analyse
 from analysis.document import Document
 from crawler.ingest import Ingestor, Outcome, Stored
 from crawler.items import PageItem

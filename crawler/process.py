@@ -16,6 +16,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
 
+from crawler.addresses import GUARD_SETTING, AddressGuard
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
 from crawler.progress import Counts, Progress
@@ -73,11 +74,15 @@ def _run_spiders(job: CrawlJob, reports: dict[str, SourceReport], known: KnownUr
     from twisted.internet.task import LoopingCall  # imports the reactor: only once it is installed
 
     spiders = {"feed": FeedSpider, "site": SiteSpider, "sitemap": SitemapSpider}
-    process = AsyncCrawlerProcess(Settings(scrapy_settings(job.options, len(job.specs))))
+    guard = AddressGuard.for_sources((spec.url for spec in job.specs), job.options.allow_private)
+    settings = Settings(scrapy_settings(job.options, len(job.specs)))
+    settings.set(GUARD_SETTING, guard)  # the process's own settings: the resolver is built from them
+    process = AsyncCrawlerProcess(settings)
     crawlers = []
     for spec in job.specs:
         crawler = process.create_crawler(spiders[spec.type])
         crawler.settings.set(STORE_SETTING, store)
+        crawler.settings.set(GUARD_SETTING, guard)  # each crawler's settings are a deep copy
         crawlers.append(crawler)
         process.crawl(crawler, source=spec, state=job.states[spec.name], known=known, report=reports[spec.name],
                       options=job.options)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from analysis.rules import Rules
 from crawler.ingest import Outcome
-from crawler.options import CrawlOptions, SourceSpec
+from crawler.options import CrawlOptions, SourceSpec, without_userinfo
 
 MAX_PAGE_ERRORS_KEPT = 20
 
@@ -56,7 +56,7 @@ class SourceReport:
     def page_failed(self, url: str, error: str) -> None:
         self.page_errors += 1
         if len(self.page_error_samples) < MAX_PAGE_ERRORS_KEPT:
-            self.page_error_samples.append(f"{url}: {error}")
+            self.page_error_samples.append(f"{without_userinfo(url)}: {error}")
 
     def note(self, text: str) -> None:
         if text not in self.notes:

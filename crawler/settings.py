@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.options import CrawlOptions
+from storage.models import URL_MAX_LENGTH
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 MAX_RETRY_AFTER_SECONDS = 30.0   # a longer Retry-After is honoured by skipping the source until then
@@ -40,9 +41,17 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         "SPACEWATCH_MAX_RETRY_AFTER": MAX_RETRY_AFTER_SECONDS,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.robots.RobotsMiddleware": 100,
             "crawler.middlewares.RetryAfterMiddleware": 550,
+            "crawler.middlewares.NoCredentialsInUrlMiddleware": 50,
         },
         "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        "URLLENGTH_LIMIT": URL_MAX_LENGTH,  # one limit: what the database stores
+        # every connection goes through this resolver, which refuses internal addresses
+        "TWISTED_DNS_RESOLVER": "crawler.addresses.GuardedResolver",
+        # a source's URL is never sent to another origin
+        "REFERRER_POLICY": "same-origin",
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "HTTPCACHE_ENABLED": False,

@@ -47,6 +47,7 @@ class Claimed:
     message: bytes
     attempts: int  # including this one
     created_at: datetime
+    last_error: str | None = None  # of the attempts before this one
 
 
 def backoff(attempts: int) -> timedelta:
@@ -119,7 +120,17 @@ def claim(factory: sessionmaker[Session], digest_id: int, now: datetime, lease: 
             return None
         row = session.get(Digest, digest_id, populate_existing=True)
         return Claimed(id=row.id, kind=row.kind, message_id=row.message_id, message=row.message,
-                       attempts=row.attempts, created_at=row.created_at)
+                       attempts=row.attempts, created_at=row.created_at, last_error=row.last_error)
+
+
+def renew(factory: sessionmaker[Session], claimed: Claimed, until: datetime) -> bool:
+    """Extend our claim on a mail still being sent; False when it is no longer ours."""
+    with transaction(factory) as session:
+        kept = session.execute(update(Digest)
+                               .where(Digest.id == claimed.id, Digest.status == SENDING,
+                                      Digest.attempts == claimed.attempts)
+                               .values(next_attempt_at=until).execution_options(synchronize_session=False))
+        return kept.rowcount == 1
 
 
 def mark_sent(factory: sessionmaker[Session], digest_id: int, now: datetime, note: str | None = None) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications import outbox
-from notifications.delivery import DeliveryError, Transport, describe_replies, transport_for
+from notifications.delivery import AFTER_DATA, DeliveryError, Transport, describe_replies, transport_for
 from notifications.digest import DigestContent, build_digest
 from notifications.errors import DeliveryFailed
 from notifications.message import compose, message_id
@@ -134,9 +135,19 @@ def deliver(factory: sessionmaker[Session], transport: Transport, digest_id: int
         return Attempt(_not_claimed(factory, digest_id), ok=True)
     what = f"sent {claimed.kind} {claimed.message_id}"
     try:
-        accepted = transport.deliver(claimed.message, mail.sender, mail.to)
+        with Renewal(factory, claimed, outbox.lease_for(mail.timeout)):
+            accepted = transport.deliver(claimed.message, mail.sender, mail.to)
     except DeliveryError as exc:
         reason = str(exc)
+        lost_before = bool(claimed.last_error and AFTER_DATA in claimed.last_error)
+        if exc.after_data and lost_before:
+            # RFC 1047: the server may have the message twice already; a third copy is worse
+            # than none, and the news of a mail marked sent is not offered again
+            note = f"unconfirmed: {reason}, for the second time; not sent again"
+            outbox.mark_sent(factory, claimed.id, now, note)
+            return Attempt(f"{claimed.kind} {claimed.message_id} {note}", ok=True)
+        if lost_before and AFTER_DATA not in reason:
+            reason += f" (earlier: {AFTER_DATA})"  # the one retry after DATA stays spent
         if exc.permanent:
             outbox.mark_failed(factory, claimed.id, reason)
             return Attempt(f"{claimed.kind} {claimed.message_id} failed: {reason}; not retried, "
@@ -154,6 +165,33 @@ def deliver(factory: sessionmaker[Session], transport: Transport, digest_id: int
     counts = f": {_counts(content)}" if content is not None else (
         f" (attempt {claimed.attempts}, built {claimed.created_at:%Y-%m-%d %H:%M} UTC)")
     return Attempt(f"{what}{counts} to {accepted.where}" + (f" ({note})" if note else ""), ok=True)
+
+
+class Renewal:
+    """Keeps a claim alive while the transport works (a send is also bounded by its deadline,
+    below the claim; this covers a clock or a process that is slower than expected)."""
+
+    def __init__(self, factory: sessionmaker[Session], claimed: outbox.Claimed, lease: timedelta) -> None:
+        self.factory, self.claimed, self.lease = factory, claimed, lease
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="spacewatch-claim", daemon=True)
+
+    def __enter__(self) -> "Renewal":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        every = self.lease.total_seconds() / 4
+        while not self.done.wait(every):
+            try:
+                if not outbox.renew(self.factory, self.claimed, datetime.now(timezone.utc) + self.lease):
+                    return
+            except Exception:  # a database hiccup: the deadline still ends the send within the lease
+                return
 
 
 def _counts(content: DigestContent) -> str:

@@ -118,7 +118,14 @@ def read_config(path: Path) -> tuple[Config, bytes]:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_config(data, str(path)), raw
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+    try:
+        return parse_config(data, str(path)), raw
+    except ConfigError:
+        raise
+    except Exception as exc:  # whatever breaks while validating, the file is refused, never the service
+        raise ConfigError(f"{path}: cannot load config: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def parse_config(data: dict[str, Any], origin: str = "<config>") -> Config:

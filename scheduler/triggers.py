@@ -21,6 +21,8 @@ DIGEST_SECOND_ENV = "SPACEWATCH_DIGEST_CRON_SECOND"
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 FIRST_FIRE_SPREAD_MAX = 30.0  # seconds over which the first polls after a start are spread
 JITTER_MAX = 30               # seconds added at random to each interval
+TRANSITION_REACH = timedelta(hours=3)  # more than any DST shift
+MAX_WALL_CANDIDATES = 4 * 3600         # wall-clock matches looked at for one fire time
 
 
 def cron_day_of_week(field: str) -> str:
@@ -55,27 +57,59 @@ def _day_number(token: str, field: str) -> int:
 
 
 class WallClockCronTrigger(CronTrigger):
-    """A cron trigger that, like cron, runs a job with fixed hours once on the night clocks go
-    back: the repeated wall-clock time (fold=1) is skipped. Jobs on every hour run every hour."""
+    """A cron trigger matched against the local wall clock, as cron does, in every IANA zone.
+
+    APScheduler 3 steps through aware datetimes, and after a spring-forward night it computes
+    the next fire time a day late (`0 0 * * *` in Europe/Berlin skipped 2026-03-30). Here the
+    fields are matched by a twin trigger in UTC, a zone with no DST, against naive local times;
+    each match is then placed in the zone:
+    - a wall time that does not exist (skipped by spring-forward) fires at the same wall-clock
+      distance after the gap (02:30 -> 03:30), so a daily job still fires that day;
+    - a wall time that happens twice (clocks go back) fires once for a job with fixed hours, on
+      its first occurrence, and at both for a job on every hour (every real hour).
+    """
 
     def __init__(self, *args, once_per_wall_time: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.once_per_wall_time = once_per_wall_time
+        self._wall = CronTrigger(*args, **{**kwargs, "timezone": tz.utc})
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        fire = super().get_next_fire_time(previous_fire_time, now)
-        for _ in range(10_000):  # a repeated hour holds at most 3600 fire times
-            if fire is None or not self.once_per_wall_time or not _repeated_wall_time(fire):
-                return fire
-            fire = super().get_next_fire_time(None, fire.astimezone(tz.utc) + timedelta(seconds=1))
-        return fire
+        after = now if previous_fire_time is None else max(now, previous_fire_time + timedelta(microseconds=1))
+        wall = after.astimezone(self.timezone).replace(tzinfo=None)
+        if self._near_transition(after):
+            # around a change of offset, an earlier wall time may still be ahead (a skipped time
+            # moved past the gap, the second occurrence of a repeated one)
+            wall -= TRANSITION_REACH
+        for _ in range(MAX_WALL_CANDIDATES):
+            match = self._wall.get_next_fire_time(None, wall.replace(tzinfo=tz.utc))
+            if match is None:
+                return None
+            for fire in self._placements(match.replace(tzinfo=None)):
+                if fire >= after:
+                    return fire
+            wall = match.replace(tzinfo=None) + timedelta(seconds=1)
+        return None
+
+    def _near_transition(self, when: datetime) -> bool:
+        offsets = {(when + step).astimezone(self.timezone).utcoffset()
+                   for step in (-TRANSITION_REACH, timedelta(0), TRANSITION_REACH)}
+        return len(offsets) > 1
+
+    def _placements(self, wall: datetime) -> list[datetime]:
+        """The instants a wall-clock time stands for in the zone (none, one or two)."""
+        first = wall.replace(tzinfo=self.timezone, fold=0)
+        second = wall.replace(tzinfo=self.timezone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return [first]
+        if _exists(first):  # a repeated time: the first and the second occurrence
+            return [first] if self.once_per_wall_time else [first, second]
+        # a skipped time: fold=0 reads it with the offset before the gap, i.e. just after it
+        return [first.astimezone(tz.utc).astimezone(self.timezone)]
 
 
-def _repeated_wall_time(when: datetime) -> bool:
-    wall = when.replace(tzinfo=None)
-    first = wall.replace(tzinfo=when.tzinfo, fold=0)
-    second = wall.replace(tzinfo=when.tzinfo, fold=1)
-    return first.utcoffset() != second.utcoffset() and when.utcoffset() == second.utcoffset()
+def _exists(when: datetime) -> bool:
+    return when.astimezone(tz.utc).astimezone(when.tzinfo).replace(tzinfo=None) == when.replace(tzinfo=None)
 
 
 def digest_trigger(schedule: str, timezone: str, second: str | None = None) -> CronTrigger:

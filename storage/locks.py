@@ -106,7 +106,8 @@ def open_locks(url: str) -> Locks:
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file::memory:"):
             return FileLocks(_temp_folder(url + f"#{os.getpid()}"))  # a private database: private locks
-        database = Path(parsed.database).expanduser()
+        # the real path: a symlink (or another spelling of the path) names the same database
+        database = Path(parsed.database).expanduser().resolve()
         return FileLocks(database.with_name(database.name + ".locks"))
     return FileLocks(_temp_folder(url))
 

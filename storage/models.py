@@ -19,6 +19,8 @@ def as_utc(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
 
 
+URL_MAX_LENGTH = 2048  # the longest article URL stored; the crawler refuses longer links (and says so)
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
 
@@ -84,8 +86,8 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    canonical_url: Mapped[str] = mapped_column(String(2048), index=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX_LENGTH), unique=True)
+    canonical_url: Mapped[str] = mapped_column(String(URL_MAX_LENGTH), index=True)
     source: Mapped[str] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)

@@ -27,15 +27,19 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024  # a crawl opens many connections at once; the default 5 drops some
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class LoopbackSite:
-    """An HTTP server on 127.0.0.1:<free port>; routes are exact paths (query ignored) or a folder.
+    """An HTTP server on 127.0.0.1 (or `host`):<free port>; routes are exact paths (query ignored) or a folder.
 
     `add(path, body, ...)` serves fixed bytes, `add_handler(path, fn)` calls `fn(request)` which
     returns a Response (or None when it wrote the answer itself, e.g. to drop the connection).
     Every request is logged in `requests` as (method, path, headers).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.folder: Path | None = None
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -54,10 +58,10 @@ class LoopbackSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = _Server(("127.0.0.1", 0), _Request)
+        self.server = (_Server6 if ":" in host else _Server)((host, 0), _Request)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
@@ -158,3 +162,81 @@ class MailSink:
     def parsed(self) -> list[EmailMessage]:
         with self._lock:
             return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]
+
+
+class ScriptedSmtp:
+    """A bare SMTP server on 127.0.0.1 that misbehaves as scripted, for what aiosmtpd will not do.
+
+    `mode`: "drop_after_data" takes the whole message, counts it and hangs up without the 250;
+    "trickle" sends its greeting one byte at a time; "endless" sends a multi-line greeting that
+    never ends. `stop()` ends every connection (nothing here waits on a sleep it cannot cut).
+    """
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.messages: list[bytes] = []
+        self.connections = 0
+        self.stopping = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def start(self) -> "ScriptedSmtp":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                if self.mode == "trickle":
+                    for byte in b"220 slowly, very slowly\r\n" * 100:
+                        if self.stopping.wait(0.2):
+                            return
+                        conn.sendall(bytes([byte]))
+                    return
+                if self.mode == "endless":
+                    while not self.stopping.is_set():
+                        conn.sendall(b"220-still greeting you\r\n")
+                    return
+                self._converse(conn)
+            except OSError:
+                return
+
+    def _converse(self, conn: socket.socket) -> None:
+        conn.sendall(b"220 scripted\r\n")
+        reader = conn.makefile("rb")
+        while not self.stopping.is_set():
+            line = reader.readline()
+            if not line:
+                return
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                conn.sendall(b"250-scripted\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                body = b""
+                while not body.endswith(b"\r\n.\r\n"):
+                    chunk = reader.readline()
+                    if not chunk:
+                        return
+                    body += chunk
+                self.messages.append(body)
+                return  # hang up: the message is here, the 250 never goes out
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 ok\r\n")

@@ -11,36 +11,47 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from crawler.fetch_errors import describe_failure, is_robots_refusal
+from crawler.addresses import GUARD_SETTING, url_host
+from crawler.fetch_errors import describe_failure, is_robots_refusal, is_robots_unavailable
 from crawler.items import FeedEntry, PageItem
 from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import SourceReport, SourceState
 from crawler.spiders.charset import decode_html
 from analysis.urls import canonical_url
-from storage.models import utcnow
+from storage.models import URL_MAX_LENGTH, utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class KnownUrls:
-    """URLs (as linked and canonical) of every stored article: never fetched again."""
+    """URLs of every stored article, as linked, cleaned (tracking parameters removed) and as the
+    canonical URL its page declared: never fetched again."""
 
     def __init__(self, urls: Iterable[str] = ()) -> None:
-        self._urls = set(urls)
+        self._urls: set[str] = set()
+        for url in urls:
+            self._urls.add(url)
+            cleaned = _cleaned(url)
+            if cleaned:
+                self._urls.add(cleaned)
 
     def known(self, url: str) -> bool:
-        """Stored already, as linked or by its canonical form (tracking parameters removed)."""
-        if url in self._urls:
-            return True
-        try:
-            return canonical_url(url, None) in self._urls
-        except Exception:  # a link too broken to canonicalise is simply not known
-            return False
+        """Stored already, as linked or by its cleaned form (a fresh utm_* does not make it new)."""
+        return url in self._urls or _cleaned(url) in self._urls
+
+
+def _cleaned(url: str) -> str | None:
+    try:
+        return canonical_url(url, None)
+    except Exception:  # a link too broken to canonicalise is simply not known
+        return None
 
 
 class SourceSpider(scrapy.Spider):
@@ -105,6 +116,11 @@ class SourceSpider(scrapy.Spider):
             self._requested.add(url)
             self.report.page_failed(url, "not an http(s) link")
             return None
+        if len(url) > URL_MAX_LENGTH:
+            self._requested.add(url)
+            self.report.page_failed(url[:200] + "...", f"URL of {len(url)} characters, longer than the "
+                                    f"{URL_MAX_LENGTH} stored: not fetched")
+            return None
         if self.known.known(url):
             self.report.skipped_known += 1
             return None
@@ -147,6 +163,9 @@ class SourceSpider(scrapy.Spider):
             yield PageItem(source=self.source.name, url=request.url, final_url=request.url, entry=entry,
                            error="disallowed by robots.txt")
             return
+        if is_robots_unavailable(failure):  # not stored, so that the next crawl tries it again
+            self.report.page_failed(request.url, self.describe(failure))
+            return
         self._note_backoff(failure)
         item = self._failed_page(request.url, self.describe(failure), entry)
         if item is not None:
@@ -161,6 +180,12 @@ class SourceSpider(scrapy.Spider):
     # ---------------------------------------------------------------- helpers
 
     def describe(self, failure: Failure) -> str:
+        guard = self.crawler.settings.get(GUARD_SETTING) if getattr(self, "crawler", None) else None
+        request = getattr(failure, "request", None)
+        if guard is not None and request is not None and failure.check(DNSLookupError, CannotResolveHostError):
+            refusal = guard.refusal(url_host(request.url))
+            if refusal:
+                return refusal
         return describe_failure(failure, self.options.download_timeout)
 
     def too_old(self, published: datetime | None) -> bool:

@@ -241,6 +241,20 @@ def test_the_maildir_outbox_gets_the_message_through_tmp_into_new(factory, tmp_p
     assert len(list((box / "new").iterdir())) == 1
 
 
+def test_the_maildir_message_is_written_in_tmp_before_it_appears_in_new(factory, tmp_path, options, seeded):
+    """A reader of new/ never sees half a message: it is written in tmp/ and renamed. With tmp/
+    unusable (a file in its place) nothing can be delivered, and nothing appears in new/."""
+    from notifications.options import MailOptions
+
+    box = tmp_path / "outbox"
+    for folder in ("new", "cur"):
+        (box / folder).mkdir(parents=True)
+    (box / "tmp").write_text("not a folder")
+    with pytest.raises(DeliveryFailed, match="cannot write to the Maildir"):
+        send_pending_digest(factory, MailOptions(outbox=str(box)), options)
+    assert list((box / "new").iterdir()) == [] and digests(factory)[0].status == "pending"
+
+
 def test_preview_records_and_sends_nothing(factory, smtp, mail, options, seeded):
     sink, _ = smtp
     text, html = digest_preview(factory, mail, options)

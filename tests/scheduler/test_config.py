@@ -115,3 +115,12 @@ def test_shipped_default_config_is_valid():
     config = load_config(str(path))
     assert {w.name for w in config.watch} == {"challenge", "cruise-film"}
     assert all(s.url.startswith("https://") for s in config.sources)
+
+
+@pytest.mark.parametrize("body", ["deep = " + "[" * 1000 + "]" * 1000, "deep = " + "{a = " * 600 + "1" + "}" * 600])
+def test_deeply_nested_values_are_a_config_error_of_one_line(tmp_path, body):
+    path = tmp_path / "spacewatch.toml"
+    path.write_text(body + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(path))
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

@@ -104,6 +104,17 @@ def test_sqlite_lock_files_sit_next_to_the_database(tmp_path):
         assert len(files) == 1 and files[0].name.startswith("source_odd_name_with_spaces-")
 
 
+def test_a_symlink_to_the_database_shares_its_locks(tmp_path):
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "news.db"
+    real.touch()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "link.db").symlink_to(real)
+    with open_locks(f"sqlite:///{real}") as first, open_locks(f"sqlite:///{tmp_path / 'elsewhere' / 'link.db'}") as second:
+        assert first.try_acquire(SERVICE)
+        assert not second.try_acquire(SERVICE) and second.held_elsewhere(SERVICE)
+
+
 @pytest.mark.postgres
 def test_postgres_locks_are_per_schema(postgres_schema_url):
     from sqlalchemy.engine import make_url

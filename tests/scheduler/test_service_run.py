@@ -91,6 +91,25 @@ def test_a_second_service_on_the_same_database_is_refused(tmp_path, db_url):
         first.close()
 
 
+def test_a_second_service_through_a_symlink_to_the_database_is_refused(tmp_path):
+    real = tmp_path / "data" / "sw.db"
+    real.parent.mkdir()
+    first_config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{real}", [], schedule="0 0 1 1 *")
+    first = RunningService(first_config)
+    try:
+        first.wait_log("event=service.started")
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "sw.db").symlink_to(real)
+        second_config = write_config(other / "spacewatch.toml", f"sqlite:///{other / 'sw.db'}", [],
+                                     schedule="0 0 1 1 *")
+        second = cli(second_config, "run", timeout=60)
+        assert second.returncode != 0 and "another spacewatch service is running" in second.stderr
+        assert first.stop()[0] == 0
+    finally:
+        first.close()
+
+
 def test_sighup_and_file_changes_reload_sources_without_ghosts(tmp_path, site):
     add_feed(site, "old", 1, seed=3)
     add_feed(site, "new", 1, seed=4)
@@ -113,6 +132,9 @@ def test_sighup_and_file_changes_reload_sources_without_ghosts(tmp_path, site):
         path.write_text("[[sources]\nbroken", encoding="utf-8")  # noticed by its mtime, no signal
         log = service.wait_log("event=config.reload_failed")
         assert "not valid TOML" in log
+        path.write_text("deep = " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+        log = service.wait_log("event=config.reload_failed", count=2)
+        assert "nested too deeply" in log and "Traceback" not in log
         polls = feed_requests(site, "new")
         wait_for(lambda: feed_requests(site, "new") >= polls + 1, 60, "a poll after the broken edit")
         assert service.stop()[0] == 0

@@ -6,8 +6,10 @@ import io
 import json
 import logging
 import random
+from functools import cache
 from itertools import pairwise
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
@@ -113,3 +115,40 @@ def test_json_log_lines_parse():
     first, second = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert first["event"] == "digest.failed" and first["level"] == "error" and first["error"] == "refused"
     assert second["event"] == "apscheduler.scheduler" and second["msg"] == "Run time of job x was missed"
+
+
+@cache
+def offset_changes(name: str, first: datetime, last: datetime) -> list[datetime]:
+    """UTC days in [first, last) during which the zone's offset changes."""
+    zone = ZoneInfo(name)
+    days, day = [], first
+    before = first.astimezone(zone).utcoffset()
+    while day < last:
+        after = (day + timedelta(days=1)).astimezone(zone).utcoffset()
+        if after != before:
+            days.append(day)
+        day, before = day + timedelta(days=1), after
+    return days
+
+
+@pytest.mark.parametrize("schedule", ["0 0 * * *", "30 0 * * *", "30 2 * * *"])
+def test_a_daily_schedule_fires_once_every_local_day_in_every_zone(schedule):
+    """2025-2027, every IANA zone: around each offset change (where cron arithmetic goes wrong),
+    the fire times fall once on every local day, in order."""
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
+    checked = 0
+    for name in sorted(available_timezones()):
+        zone = ZoneInfo(name)
+        trigger = digest_trigger(schedule, name, second="0")
+        for change in offset_changes(name, start, end):
+            fire = trigger.get_next_fire_time(None, change - timedelta(days=3))
+            days = []
+            while fire < change + timedelta(days=3):
+                days.append(fire.astimezone(zone).date())
+                following = trigger.get_next_fire_time(fire, fire)
+                assert following > fire, (name, fire)
+                fire = following
+            expected = [days[0] + timedelta(days=i) for i in range(len(days))]
+            assert days == expected, (name, schedule, change, days)
+            checked += 1
+    assert checked > 500
