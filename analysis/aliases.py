@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis.language import entity_votes, is_common_word, word_classes
+from analysis.language import entity_votes, is_common_word, is_stop_word, word_classes
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 ORGANISATION_SUFFIX = re.compile(
@@ -56,6 +56,8 @@ def looks_like_person(alias: str) -> bool:
     words = alias.split()
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
         return False
+    if is_stop_word(words[0]):
+        return False  # "The Quiet Hour"
     first, last = word_classes(words[0]), word_classes(words[-1])
     if not first or not last:
         return True

@@ -39,12 +39,15 @@ NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|ser
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
+REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature))\b",
+                         re.IGNORECASE)
+RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|who|that)\b[^,;]*")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
 AGO = re.compile(r"\W{0,3}(?:ago\b)", re.IGNORECASE)
 AGO_BEFORE = re.compile(r"\bago\s*,?\s*(?:today|on)?\s*$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[A-Z][\w'’]*\s+)?")
+SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
@@ -274,8 +277,10 @@ class _Reader:
         start = max(b for b in bounds if b <= position)
         end = min(b for b in bounds if b > position)
         same = [m for m in s.mentions if start <= m[0] < end]
-        if strict and not same and len(bounds) > 2 and not self.c.cues["production_words"].search(s.text[start:end]):
+        if strict and not same and len(bounds) > 2 and not REFERS_BACK.search(s.text[start:end]):
             return None  # "X launched a satellite from Y; the site for Z is unknown": not Z's
+        if strict and _inside_other_names_clause(s.text, position, {m[0] for m in s.mentions}):
+            return None  # "Unlike The Long Haul, which launches from Y on 2 May, Z will ..."
         return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
 
     # ---------------------------------------------------------------- reading
@@ -426,7 +431,7 @@ class _Reader:
             _end, _start, key, start = max(found)
             if NEGATED.search(left[:start]):
                 return None  # "will not launch on June 1"
-            if key == "release" and any(n.end() >= start - 25 and n.start() <= _end
+            if key == "release" and any(n.end() >= start - 25 and n.start() <= _end + 12
                                         for n in self.c.cues["non_release"].finditer(left)):
                 return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
@@ -697,6 +702,16 @@ def _without_role_words(start: int, written: str) -> tuple[int, str]:
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)
+
+
+def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> bool:
+    """Whether `position` is inside a relative clause hung on a capitalised name that is not a
+    watched production's ("The Long Haul, which launches on 2 May")."""
+    for m in RELATIVE_CLAUSE.finditer(text):
+        if m.end("antecedent") < position < m.end() and not any(
+                m.start("antecedent") <= at < m.end("antecedent") for at in mentions):
+            return True
+    return False
 
 
 def _films_elsewhere(doc) -> bool:

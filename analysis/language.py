@@ -51,6 +51,11 @@ def word_classes(word: str) -> set[str]:
     return {pos for pos, words in _lemma_index().items() if forms & words}
 
 
+def is_stop_word(word: str) -> bool:
+    """A function word of the language ("the", "of", "and"), as the model's vocabulary marks it."""
+    return nlp().vocab[word.casefold()].is_stop
+
+
 def is_common_word(word: str) -> bool:
     """Whether a word is an ordinary English word ("drift", "project"), not only a name."""
     return bool(word_classes(word))

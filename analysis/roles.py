@@ -198,8 +198,8 @@ def _from_noun(found: Finding, noun: Token) -> None:
             g.lemma_.lower() in NOT_DIRECTOR for g in of):
         if lemma != "debut" or "direct" in {w.rstrip("ing") for w in words} or "directing" in words:
             found.roles.add(DIRECTOR)
-    elif lemma in v.cast_nouns:
-        found.roles.add(CAST)
+    elif lemma in v.cast_nouns or words & {"leading", "lead", "title"} and lemma in ("man", "woman", "lady", "role"):
+        found.roles.add(CAST)  # "its leading man"
     elif lemma in v.other_nouns or (lemma == "director" and words & NOT_DIRECTOR):
         found.roles.add(OTHER)
         return
@@ -345,7 +345,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         elif lemma in ("play", "portray", "voice"):
             found.roles.add(CAST)
         elif lemma in v.replace_verbs:
-            found.roles.add(CAST)
+            as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
+            found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
     if lemma in ("play", "portray", "voice"):
         return  # "plays Nell Garrity": a character, not a person of the cast
@@ -358,8 +359,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
-    if prep == "from" and lemma in ("take", "inherit"):
-        found.roles.add(REMOVED)
+    if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
+        found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
         return
     if prep in ("opposite", "alongside") or lemma in ("star", "feature"):
         found.roles.add(CAST)

@@ -18,7 +18,8 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
 _NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour)s?(?:['’]s?)?|(?P<fortnight>a fortnight))"
-_MOVE = r"(?P<move>pushed back|put back|delayed|postponed|moved back|slipped|set back|brought forward|moved up|moved forward|advanced|moved)"
+_MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
+         r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
 THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
@@ -57,7 +58,7 @@ def _days(m: re.Match[str]) -> int:
 def find_offsets(sentence: str) -> list[Offset]:
     found: list[Offset] = []
     for m in SHIFT_BY.finditer(sentence):
-        sign = -1 if m.group("move").lower() in FORWARD else 1
+        sign = -1 if m.group("move").lower().split()[-1] in ("forward", "up", "advanced") else 1
         found.append(Offset(m.start(), m.end(), sign * _days(m), "by"))
     for m in THAN.finditer(sentence):
         sign = -1 if m.group("dir").lower() == "earlier" or m.group("dir").lower() == "sooner" else 1
