@@ -499,6 +499,17 @@ class _Reader:
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
 
+    def _titles_named(self, subject: int, cands: list[Candidate]) -> list[Detail]:
+        """Every name the article gives the film: the one it states as the title ("released as
+        X") first, then the other names it uses, each flagged as only used."""
+        stated = {c.value for c in cands if c.strength >= 2}
+        ordered = sorted(cands, key=lambda c: (c.value not in stated, c.order))
+        seen: dict[str, Candidate] = {}
+        for c in ordered:
+            seen.setdefault(c.value.casefold(), c)
+        return [Detail(self.c.subjects[subject].name, "title", c.value, _snippet(c.snippet),
+                       mention_only=c.value not in stated) for c in seen.values()]
+
     def _people(self, s: Sentence, fallback: int | None) -> None:
         parsed = self._parse(s)
         if parsed is None or not parsed.people:
@@ -627,9 +638,12 @@ class _Reader:
         for cand in self.candidates:
             by_key.setdefault((cand.subject, cand.attribute), []).append(cand)
         for (subject, attribute), cands in by_key.items():
+            if attribute == "title":
+                out += self._titles_named(subject, cands)
+                continue
             best = _best(cands)
             out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),
-                              is_past=best.is_past, mention_only=attribute == "title" and best.strength < 2))
+                              is_past=best.is_past))
         directors: dict[int, list[tuple[int, str]]] = {}
         for (subject, full), found in self.person_roles.items():
             name = self.c.subjects[subject].name

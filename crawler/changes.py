@@ -83,8 +83,9 @@ class _Applier:
                 self._cast(obs)
                 continue
             key = (obs.subject, obs.attribute)
-            if key not in chosen or (chosen[key].is_past and not obs.is_past):
-                chosen[key] = obs
+            if key not in chosen or (chosen[key].is_past and not obs.is_past) or (
+                    chosen[key].mention_only and not obs.mention_only):
+                chosen[key] = obs  # news before history, a stated title before one only used
         for obs in chosen.values():
             self._single(obs)
         self.session.flush()
