@@ -24,8 +24,16 @@ def parse_every(text: str) -> int:
 
 
 def require_http_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """An absolute http(s) URL with a host, and no spaces or control characters in it."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ValueError(f"{url!r} is not an http(s) URL: it contains a space or control character"
+                         " (write a space as %20)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError:
+        raise ValueError(f"{url!r} is not an http(s) URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
 
 

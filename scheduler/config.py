@@ -5,9 +5,11 @@ built-in defaults. Every problem is a `ConfigError` naming the file, the key and
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from importlib import resources
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,9 @@ from notifications.options import DigestOptions, MailOptions
 from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
+SUPPORTED_DATABASES = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
+_POSTGRES_DRIVERS = ("postgres", "postgresql", "postgresql+psycopg")
+_SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
 
 
 class ConfigError(Exception):
@@ -32,14 +37,27 @@ class DatabaseOptions(BaseModel):
     @field_validator("url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        return supported_database_url(url)
 
-        try:
-            make_url(url)
-        except ArgumentError:
-            raise ValueError(f"{url!r} is not an SQLAlchemy database URL") from None
+
+def supported_database_url(url: str) -> str:
+    """`url` if spacewatch can use it; `postgres://` and `postgresql://` (as users write them)
+    become `postgresql+psycopg://`, the driver that is installed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = url.partition("://")[0].lower()
+    if scheme == "postgres":  # Heroku-style; SQLAlchemy knows only "postgresql"
+        url = "postgresql" + url[len("postgres"):]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"{url!r} is not a database URL; use {SUPPORTED_DATABASES}") from None
+    if parsed.drivername in _POSTGRES_DRIVERS:
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if parsed.drivername in _SQLITE_DRIVERS:
         return url
+    raise ValueError(f"{parsed.drivername}:// databases are not supported; use {SUPPORTED_DATABASES}")
 
 
 class Config(BaseModel):
@@ -60,9 +78,11 @@ class Config(BaseModel):
     @classmethod
     def _cron(cls, digest: DigestOptions) -> DigestOptions:
         try:
-            digest_trigger(digest.schedule, digest.timezone, second="0")
+            trigger = digest_trigger(digest.schedule, digest.timezone, second="0")
         except ValueError as exc:
             raise ValueError(f"schedule: {digest.schedule!r} is not a cron expression: {exc}") from None
+        if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
+            raise ValueError(f"schedule: {digest.schedule!r} never fires (no such date)")
         return digest
 
     @model_validator(mode="after")
@@ -116,7 +136,27 @@ def read_config(path: Path) -> tuple[Config, bytes]:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_config(data, str(path)), raw
+    return anchored(parse_config(data, str(path)), path.parent), raw
+
+
+def anchored(config: Config, folder: Path) -> Config:
+    """`config` with a relative SQLite path and outbox read from `folder` (the config file's),
+    so that every command finds the same files whatever the working directory."""
+    from sqlalchemy.engine import make_url
+
+    database = config.database
+    parsed = make_url(database.url)
+    if parsed.drivername in _SQLITE_DRIVERS and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        where = Path(parsed.database).expanduser()
+        if not where.is_absolute():
+            database = DatabaseOptions(url=parsed.set(database=str(folder.resolve() / where))
+                                       .render_as_string(hide_password=False))
+    email = config.email
+    outbox = Path(email.outbox).expanduser()
+    if not outbox.is_absolute():
+        email = dataclasses.replace(email, outbox=str(folder.resolve() / outbox))
+    return config.model_copy(update={"database": database, "email": email})
 
 
 def parse_config(data: dict[str, Any], origin: str = "<config>") -> Config:

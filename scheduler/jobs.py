@@ -37,8 +37,11 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
     from crawler.run import CrawlSummary, run_crawl
     from notifications import send_alert
 
-    specs = [config.source(name) for name in names] if names else list(config.sources)
+    specs = [config.source(name) for name in names] if names else [s for s in config.sources if s.enabled]
     if not specs:
+        if config.sources:
+            raise UserError(f"{config.path or 'config'}: every source has enabled = false; "
+                            "name one to crawl it anyway")
         raise UserError(f"{config.path or 'config'}: no sources configured; add [[sources]] entries")
     engine, factory = open_db(config)
     try:

@@ -162,3 +162,27 @@ def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
     assert original["canonical_url"] in mail and duplicate["canonical_url"] not in mail
     again = spacewatch("--config", config, "digest", "send", cwd=tmp_path)
     assert again.returncode == 0 and len(list((tmp_path / "outbox" / "new").iterdir())) == 1
+
+
+def test_commands_from_another_folder_use_the_database_beside_the_config(tmp_path):
+    home = tmp_path / "watch"
+    home.mkdir()
+    (home / "spacewatch.toml").write_text('[database]\nurl = "sqlite:///watch.db"\n', encoding="utf-8")
+    assert spacewatch("--config", "spacewatch.toml", "db", "upgrade", cwd=home).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    status = spacewatch("--config", str(home / "spacewatch.toml"), "status", "--json", cwd=elsewhere)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["service"]["database"].endswith(str(home / "watch.db"))
+    assert list(elsewhere.iterdir()) == []  # no stray empty database
+
+
+def test_a_disabled_source_is_not_crawled_unless_named(tmp_path, site):
+    serve_world(site)
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    config.write_text(config.read_text().replace('name = "broken"', 'name = "broken"\nenabled = false'))
+    crawl = spacewatch("--config", str(config), "crawl", "--quiet", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    assert "/missing.xml" not in site.paths_requested() and "/feed.xml" in site.paths_requested()
+    named = spacewatch("--config", str(config), "crawl", "--quiet", "broken", cwd=tmp_path)
+    assert named.returncode == 1 and "/missing.xml" in site.paths_requested()
