@@ -186,3 +186,28 @@ def test_a_disabled_source_is_not_crawled_unless_named(tmp_path, site):
     assert "/missing.xml" not in site.paths_requested() and "/feed.xml" in site.paths_requested()
     named = spacewatch("--config", str(config), "crawl", "--quiet", "broken", cwd=tmp_path)
     assert named.returncode == 1 and "/missing.xml" in site.paths_requested()
+
+
+@pytest.mark.parametrize("content", [
+    b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,  # an executable
+    "A film crew flies to the station.\x00 More text.".encode(),  # UTF-8 with a NUL
+    "Un équipage de tournage".encode("latin-1")])  # not UTF-8
+def test_import_refuses_binary_input_in_one_line_and_stores_nothing(tmp_path, db_url, content):
+    config = tmp_path / "spacewatch.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(content)
+    result = spacewatch("--config", str(config), "import", "blob.bin", "--url", "http://news.test/a.html", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "blob.bin: not" in result.stderr and "plain UTF-8 text" in result.stderr
+    assert json.loads(spacewatch("--config", str(config), "articles", "--json", cwd=tmp_path).stdout) == []
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://news.test/a.txt", "http://news.test/a b.html", "http:///path"])
+def test_import_refuses_a_url_that_is_not_http(tmp_path, url):
+    config = tmp_path / "spacewatch.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "db.sqlite"}"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("A film crew flies to the station to shoot a film in orbit.\n")
+    result = spacewatch("--config", str(config), "import", "a.txt", "--url", url, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "--url:" in result.stderr and "not an http(s) URL" in result.stderr
+    assert not (tmp_path / "db.sqlite").exists()
