@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,26 @@ def test_import_refuses_a_url_that_is_not_http(tmp_path, url):
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "--url:" in result.stderr and "not an http(s) URL" in result.stderr
     assert not (tmp_path / "db.sqlite").exists()
+
+
+LOG_LINE = re.compile(r"^ts=\S+Z level=(debug|info|warning|error) event=[a-z_.]+( [a-z_]+=\S.*)?$")
+
+
+def test_a_crawl_with_unreachable_hosts_logs_one_line_per_failing_source(tmp_path, site):
+    from tests.loopback import free_port
+
+    serve_world(site)
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    dead = "".join(f'[[sources]]\nname = "gone-{i}"\ntype = "feed"\nurl = "http://127.0.0.1:{free_port()}/feed.xml"\n'
+                   for i in range(3))
+    config.write_text(config.read_text().replace("[[watch]]", dead + "[[watch]]"))
+    crawl = spacewatch("--config", str(config), "crawl", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    lines = crawl.stderr.splitlines()
+    assert "Traceback" not in crawl.stderr
+    assert all(LOG_LINE.match(line) for line in lines), lines
+    failed = [line for line in lines if "event=source.failed" in line]
+    assert sorted(re.search(r"source=(\S+)", line).group(1) for line in failed) == \
+        ["broken", "gone-0", "gone-1", "gone-2"]
+    assert all("level=warning" in line for line in failed)
+    assert not any("level=info" in line and "failed" in line for line in lines)
