@@ -34,6 +34,7 @@ log = logging.getLogger("spacewatch.crawl")
 # multiprocessing's fork server instead: a clean process started once, with the crawler's
 # modules already imported, so later crawls skip the ~2 s of imports too.
 CHILD_PRELOAD = ["crawler.process"]
+CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 
 
 @dataclass
@@ -230,8 +231,7 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
             outcome, payload = "error", None
         child.join()
     except BaseException:
-        child.terminate()
-        child.join(10)
+        _stop_child(child)
         raise
     finally:
         receiver.close()
@@ -243,6 +243,17 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
         reports[spec.name] = SourceReport(spec.name)
         reports[spec.name].fail(reason)
     return CrawlReport(sources=reports)
+
+
+def _stop_child(child: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM (Scrapy stops its engine; every article already stored stays stored), then SIGKILL
+    after CHILD_STOP_GRACE: a stop must not wait for downloads in flight. Its extraction workers
+    die with it (PR_SET_PDEATHSIG)."""
+    child.terminate()
+    child.join(CHILD_STOP_GRACE)
+    if child.is_alive():
+        child.kill()
+        child.join(5)
 
 
 def _start_method() -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -77,7 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the crawl stops, what it stored stays stored."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _raise_terminated)
     summary = jobs.crawl(config, args.sources, progress=not args.quiet and sys.stderr.isatty(),
                          trigger=args.trigger, wait=args.wait)
     print(summary.describe())
@@ -159,9 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotificationError as exc:  # a mail kept pending (sent by the next call) or refused for good
         print(f"spacewatch: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("spacewatch: interrupted", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return 0
 
