@@ -41,7 +41,7 @@ PR_SET_PDEATHSIG = 1
 def crawl_here(job: CrawlJob) -> CrawlReport:
     """Run the whole crawl in this process (which must not have run a Twisted reactor yet)."""
     clock = time.monotonic()
-    _configure_logging(job.progress)
+    _configure_logging(job.progress, job.log_formatter)
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
     workers = job.options.workers or os.cpu_count() or 1
     # Fork the workers now, while this process has no threads and no database connections.
@@ -129,13 +129,16 @@ def _run_spiders(job: CrawlJob, reports: dict[str, SourceReport], known: KnownUr
             report.fail(f"{spec.url}: the crawl of this source ended before its first response")
 
 
-def _configure_logging(progress: bool) -> None:
-    """Our own lines on stderr at INFO (WARNING while the live progress line is shown), through
-    the handlers inherited from the command, so that a crawl logs as the service does."""
+def _configure_logging(progress: bool, formatter: logging.Formatter | None) -> None:
+    """Our own lines on stderr at INFO (WARNING while the live progress line is shown), in the
+    caller's format (inherited when forked, else `formatter`), so that a crawl logs as the service does."""
     ours = logging.getLogger("spacewatch")
     ours.setLevel(logging.WARNING if progress else logging.INFO)
-    if not ours.handlers:  # not forked from the command: a caller that set up no logging
-        ours.addHandler(fallback_handler())
+    if not ours.handlers:  # started from a fork server: nothing inherited
+        handler = fallback_handler()
+        if formatter is not None:
+            handler.setFormatter(formatter)
+        ours.addHandler(handler)
         ours.propagate = False
 
 

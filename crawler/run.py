@@ -88,6 +88,7 @@ class CrawlJob:
     options: CrawlOptions
     rules: Rules
     progress: bool
+    log_formatter: logging.Formatter | None = None  # the caller's, for a child that does not inherit it
 
 
 def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: CrawlOptions, rules: Rules,
@@ -107,7 +108,7 @@ def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: 
     status = "ok"
     try:
         if active:
-            job = CrawlJob(_database_url(factory), active, states, options, rules, progress)
+            job = CrawlJob(_database_url(factory), active, states, options, rules, progress, _log_formatter())
             report = _crawl_in_child(job)
     except (KeyboardInterrupt, SystemExit):
         _finish_run(factory, run_id, "killed", None, "interrupted")
@@ -138,6 +139,11 @@ def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: 
 
 
 # ------------------------------------------------------------------ bookkeeping (this process)
+
+def _log_formatter() -> logging.Formatter | None:
+    handlers = logging.getLogger("spacewatch").handlers
+    return handlers[0].formatter if handlers else None
+
 
 def _database_url(factory: sessionmaker[Session]) -> str:
     engine = factory.kw["bind"]

@@ -82,6 +82,7 @@ class DigestContent:
     stories: tuple[StoryEntry, ...] = ()
     more_stories: int = 0  # stories beyond STORY_LIMIT: accounted for, counted, not listed
     failing: tuple[SourceTrouble, ...] = ()
+    reported_changes: int = 0  # change rows behind `changes` (several of one detail make one entry)
     article_ids: tuple[int, ...] = field(default=(), repr=False)  # rows this mail accounts for
     change_ids: tuple[int, ...] = field(default=(), repr=False)
 
@@ -111,6 +112,7 @@ def build_digest(news: News, *, kind: str, now: datetime, labels: Mapping[str, s
         kind=kind, created_at=now, since=news.last_sent_at, changes=fresh, recap=recap,
         stories=stories[:STORY_LIMIT], more_stories=max(len(stories) - STORY_LIMIT, 0),
         failing=tuple(trouble(s) for s in news.failing),
+        reported_changes=sum(1 for c in news.changes if not c.alerted),
         article_ids=tuple(sorted(set(article_ids) | linked_by_changes(news, kind))),
         change_ids=tuple(sorted(c.id for c in news.changes if kind == "digest" or not c.alerted)))
     if content.has_news or (send_when_empty and kind == "digest"):
