@@ -1,6 +1,7 @@
 """The `spacewatch` command end to end, as a user runs it: a real process, a loopback site."""
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -82,11 +83,55 @@ def serve_world(site: LoopbackSite) -> None:
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
 
 
+COMMANDS = {"crawl", "import", "articles", "stories", "facts", "changes", "digest", "run", "status", "db", "init",
+            "demo"}
+
+
+def listed_commands(help_text: str) -> dict[str, str]:
+    """The commands the help lists, each on its own line under COMMAND, with their help."""
+    section = help_text.split("\n  COMMAND\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.match(r"^    (\S+)\s+(\S.*)$", line).groups() for line in section.splitlines()
+                if re.match(r"^    \S", line))
+
+
 def test_help_lists_every_command(tmp_path):
     out = spacewatch("--help", cwd=tmp_path).stdout
-    for command in ("crawl", "import", "articles", "stories", "facts", "changes", "digest", "run", "status",
-                    "db", "init", "demo"):
-        assert command in out
+    listed = listed_commands(out)
+    assert set(listed) >= COMMANDS, sorted(COMMANDS - set(listed))
+    assert all(text.strip() for text in listed.values())
+    assert "exit status:" in out
+
+
+def test_every_argument_of_every_command_has_help():
+    from scheduler.cli import build_parser
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, command in action.choices.items():
+                    yield from walk(command, f"{path} {name}")
+            elif action.help != argparse.SUPPRESS and not isinstance(action, argparse._HelpAction):
+                yield f"{path} {'/'.join(action.option_strings) or action.dest}", action.help
+
+    missing = [where for where, text in walk(build_parser(), "spacewatch") if not (text or "").strip()]
+    assert missing == []
+
+
+def test_version_and_crawl_exit_status_are_documented(tmp_path):
+    version = spacewatch("--version", cwd=tmp_path)
+    assert version.returncode == 0 and re.fullmatch(r"spacewatch \d+\.\d+\S*\n", version.stdout)
+    assert "exit status: 0 unless every source failed" in spacewatch("crawl", "--help", cwd=tmp_path).stdout
+
+
+def test_config_works_before_and_after_the_command(tmp_path):
+    (tmp_path / "conf").mkdir()
+    config = tmp_path / "conf" / "watch.toml"
+    config.write_text('[database]\nurl = "sqlite:///after.db"\n', encoding="utf-8")
+    for args in (("--config", str(config), "db", "upgrade"), ("db", "upgrade", "--config", str(config)),
+                 ("status", "--json", "--config", str(config)), ("articles", "--config", str(config))):
+        result = spacewatch(*args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (tmp_path / "conf" / "after.db").exists() and not (tmp_path / "spacewatch.db").exists()
 
 
 def test_broken_config_is_one_line_and_exit_2(tmp_path):
