@@ -255,7 +255,12 @@ class Service:
         if slot is None:
             return False
         built = bookkeeping.last_digest_built(self.factory)
-        return built is None or built < slot
+        if built is not None:
+            return built < slot
+        # no digest ever built: one was missed only if spacewatch was in use before the slot
+        # (a new database owes no digest)
+        since = bookkeeping.first_activity(self.factory)
+        return since is not None and since < slot
 
     def reload(self, why: str) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from contextlib import closing
 from itertools import pairwise
 
@@ -196,3 +196,25 @@ def test_a_hung_crawl_is_killed_at_its_deadline_and_the_service_goes_on(tmp_path
     finally:
         gate.set()
         service.close()
+
+
+@pytest.mark.parametrize("used_before", [False, True])
+def test_a_digest_is_caught_up_at_start_only_when_one_was_due(tmp_path, used_before):
+    db = tmp_path / "sw.db"
+    config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{db}", [], schedule="0 * * * *")
+    if used_before:  # a crawl two days ago: the service was down over the last hourly slot
+        assert cli(config, "db", "upgrade").returncode == 0
+        engine = create_engine(f"sqlite:///{db}")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO crawl_runs (started_at, trigger, sources, status, fetched, new, "
+                              "duplicates, irrelevant, errors) VALUES (:at, 'manual', 'x', 'ok', 0, 0, 0, 0, 0)"),
+                         {"at": datetime.now(timezone.utc) - timedelta(days=2)})
+        engine.dispose()
+    service = RunningService(config)
+    try:
+        log = service.wait_log("event=service.started")
+        code, _ = service.stop()
+        assert code == 0
+    finally:
+        service.close()
+    assert ("event=digest.catch_up" in log) is used_before, log
