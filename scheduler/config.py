@@ -20,6 +20,9 @@ from notifications.options import DigestOptions, MailOptions
 from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
+# The folder relative paths in a config file are read from, when that is not the file's own: the
+# service's children read a private copy of the file, elsewhere (set by the service, not by users)
+CONFIG_DIR_ENV = "SPACEWATCH_CONFIG_DIR"
 SUPPORTED_DATABASES = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
 _POSTGRES_DRIVERS = ("postgres", "postgresql", "postgresql+psycopg")
 _SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
@@ -136,7 +139,7 @@ def read_config(path: Path) -> tuple[Config, bytes]:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return anchored(parse_config(data, str(path)), path.parent), raw
+    return anchored(parse_config(data, str(path)), Path(os.environ.get(CONFIG_DIR_ENV) or path.parent)), raw
 
 
 def anchored(config: Config, folder: Path) -> Config:

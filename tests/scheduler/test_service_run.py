@@ -218,3 +218,22 @@ def test_a_digest_is_caught_up_at_start_only_when_one_was_due(tmp_path, used_bef
     finally:
         service.close()
     assert ("event=digest.catch_up" in log) is used_before, log
+
+
+def test_a_relative_database_path_means_the_same_file_to_the_service_and_its_crawls(tmp_path, site):
+    urls = add_feed(site, "gamma", 1, seed=7)
+    config = write_config(tmp_path / "spacewatch.toml", "sqlite:///relative.db",
+                          [("gamma", site.url("/gamma/feed.xml"), "1h")])
+
+    def stored() -> set[str]:
+        listed = cli(config, "articles", "--json")
+        return {a["url"] for a in json.loads(listed.stdout)} if listed.returncode == 0 else set()
+
+    service = RunningService(config)
+    try:
+        service.wait_log("event=crawl.finished")
+        assert urls[0] in stored(), service.log()  # read from the file beside the config
+        status = json.loads(cli(config, "status", "--json").stdout)
+        assert {s["name"]: s for s in status["sources"]}["gamma"]["result"] == "ok"
+    finally:
+        service.close()
