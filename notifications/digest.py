@@ -137,7 +137,7 @@ def merged_entries(changes: list[ChangeInfo], labels: Mapping[str, str]) -> tupl
         else:
             key = (change.subject, change.attribute)
         groups.setdefault(key, []).append(change)
-    # an entry takes the place of its latest change, so the newest value of a detail leads
+    # an entry takes the place of its detail's latest change; entries keep the order they were found in
     ordered = sorted(groups.values(), key=lambda group: (group[-1].detected_at, group[-1].id))
     return tuple(change_entry(replace(group[-1], old=group[0].old), labels,
                               steps=tuple(c.new or "" for c in group[:-1] if c.new))

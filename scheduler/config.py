@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from importlib import resources
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
