@@ -1,12 +1,15 @@
-"""Downloader middleware: Scrapy's retries, made to honour a server's `Retry-After`."""
+"""Downloader middleware: Scrapy's retries, made to honour a server's `Retry-After`, and one
+time budget per fetch (DOWNLOAD_TIMEOUT) that covers its robots.txt, retries and redirects."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
@@ -15,6 +18,43 @@ from crawler.options import has_userinfo
 from crawler.settings import MAX_RETRY_AFTER_SECONDS
 
 BACKOFF_STATUSES = (429, 503)
+FETCH_STARTED = "spacewatch_fetch_started"  # request meta: (redirect hop, when its first try began)
+
+
+def budget_left(request: Request, timeout: float) -> float:
+    """Seconds left of the fetch's `timeout` (the whole of it before the first try)."""
+    started = request.meta.get(FETCH_STARTED)
+    return timeout if started is None else timeout - (time.monotonic() - started[1])
+
+
+class FetchStartMiddleware:
+    """Notes when a fetch began, before robots.txt is awaited (runs before RobotsTxtMiddleware).
+    Each hop of a redirect is a fetch of its own (a redirect loop is reported as one)."""
+
+    def process_request(self, request: Request) -> None:
+        hop = request.meta.get("redirect_times", 0)
+        started = request.meta.get(FETCH_STARTED)
+        if started is None or started[0] != hop:
+            request.meta[FETCH_STARTED] = (hop, time.monotonic())
+
+
+class FetchBudgetMiddleware:
+    """Gives each try of a fetch what is left of DOWNLOAD_TIMEOUT, so that a host that never
+    answers costs one timeout, not one for robots.txt and one for each retry of each request."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "FetchBudgetMiddleware":
+        return cls(crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+
+    def process_request(self, request: Request) -> None:
+        left = budget_left(request, self.timeout)
+        if left <= 0:
+            request.meta["dont_retry"] = True
+            raise DownloadTimeoutError(f"timed out after {self.timeout:g} s")
+        request.meta["download_timeout"] = left
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -44,6 +84,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.max_wait = settings.getfloat("SPACEWATCH_MAX_RETRY_AFTER", MAX_RETRY_AFTER_SECONDS)
+        self.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
@@ -51,8 +92,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         wait = None
         if response.status in BACKOFF_STATUSES:
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-            if wait is not None and wait > self.max_wait:
-                return response
+            if wait is not None and wait > min(self.max_wait, budget_left(request, self.timeout)):
+                return response  # not waited for in this crawl: the spider records when to come back
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response

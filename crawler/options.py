@@ -24,11 +24,19 @@ def parse_every(text: str) -> int:
 
 
 def require_http_url(url: str) -> None:
-    parts = urlsplit(url)
+    """An absolute http(s) URL with a host, no credentials, and no spaces or control characters."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ValueError(f"{without_userinfo(url)!r} is not an http(s) URL: it contains a space or control "
+                         "character (write a space as %20)")
     if has_userinfo(url):
         raise ValueError(f"{without_userinfo(url)!r} carries a user name or password (user:password@): "
                          "refused, credentials are never put in URLs")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError:
+        raise ValueError(f"{url!r} is not an http(s) URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
 
 

@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from crawler.addresses import GUARD_SETTING, AddressGuard
+from crawler.events import event, fallback_handler
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
 from crawler.progress import Counts, Progress
@@ -37,7 +38,7 @@ PR_SET_PDEATHSIG = 1
 def crawl_here(job: CrawlJob) -> CrawlReport:
     """Run the whole crawl in this process (which must not have run a Twisted reactor yet)."""
     clock = time.monotonic()
-    _configure_logging(job.progress)
+    _configure_logging(job.progress, job.log_formatter)
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
     workers = job.options.workers or os.cpu_count() or 1
     # Fork the workers now, while this process has no threads and no database connections.
@@ -60,14 +61,21 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     for report in reports.values():
-        problem = report.problem()
-        log.info("source=%s status=%s fetched=%d new=%d duplicates=%d irrelevant=%d skipped_known=%d errors=%d%s",
-                 report.name, report.status, report.fetched, report.new, report.duplicates, report.irrelevant,
-                 report.skipped_known, report.errors, f" error={problem!r}" if problem else "")
+        _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
                "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,
                        timings=timings)
+
+
+def _log_source(report: SourceReport) -> None:
+    """One line per source: a warning naming the error when it failed, else its counts."""
+    if report.status == "failed":
+        event(log, "source.failed", logging.WARNING, source=report.name, error=report.problem())
+        return
+    event(log, "source.crawled", source=report.name, status=report.status, fetched=report.fetched, new=report.new,
+          duplicates=report.duplicates, irrelevant=report.irrelevant, skipped_known=report.skipped_known,
+          errors=report.errors, problem=report.problem())
 
 
 def _run_spiders(job: CrawlJob, reports: dict[str, SourceReport], known: KnownUrls, store: Store) -> None:
@@ -78,6 +86,7 @@ def _run_spiders(job: CrawlJob, reports: dict[str, SourceReport], known: KnownUr
     settings = Settings(scrapy_settings(job.options, len(job.specs)))
     settings.set(GUARD_SETTING, guard)  # the process's own settings: the resolver is built from them
     process = AsyncCrawlerProcess(settings)
+    _route_library_logs()  # after Scrapy configured logging, which resets its loggers
     crawlers = []
     for spec in job.specs:
         crawler = process.create_crawler(spiders[spec.type])
@@ -121,19 +130,51 @@ def _run_spiders(job: CrawlJob, reports: dict[str, SourceReport], known: KnownUr
             report.fail(f"{spec.url}: the crawl of this source ended before its first response")
 
 
-def _configure_logging(progress: bool) -> None:
-    """Our own lines on stderr at INFO, unless the live progress line is shown (Scrapy: WARNING)."""
+def _configure_logging(progress: bool, formatter: logging.Formatter | None) -> None:
+    """Our own lines on stderr at INFO (WARNING while the live progress line is shown), in the
+    caller's format (inherited when forked, else `formatter`), so that a crawl logs as the service does."""
     ours = logging.getLogger("spacewatch")
     ours.setLevel(logging.WARNING if progress else logging.INFO)
-    if not ours.handlers:  # a caller that set up its own (the service's format) keeps it
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("ts=%(asctime)s level=%(levelname)s event=%(name)s %(message)s",
-                                               "%Y-%m-%dT%H:%M:%S"))
+    if not ours.handlers:  # started from a fork server: nothing inherited
+        handler = fallback_handler()
+        if formatter is not None:
+            handler.setFormatter(formatter)
         ours.addHandler(handler)
         ours.propagate = False
-    # a robots.txt that cannot be fetched is logged with a traceback; the source's own request
-    # fails the same way a moment later and is reported once, in the summary
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+
+
+class _NotReportedElsewhere(logging.Filter):
+    """A robots.txt that cannot be fetched is logged by Scrapy with a traceback; the source's own
+    request fails the same way a moment later and is reported once, as `source.failed`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("scrapy.downloadermiddlewares.robotstxt")
+
+
+def _route_library_logs() -> None:
+    """Scrapy's and Twisted's errors as one line each through our handlers, without tracebacks."""
+    root = logging.getLogger()
+    for handler in logging.getLogger("spacewatch").handlers:
+        library = logging.StreamHandler(getattr(handler, "stream", sys.stderr))
+        library.setFormatter(_OneLine(handler.formatter))
+        library.setLevel(logging.ERROR)
+        library.addFilter(_NotReportedElsewhere())
+        root.addHandler(library)
+
+
+class _OneLine(logging.Formatter):
+    """`inner`'s line for a record, with an exception as its type and message, never a traceback."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None,
+                                            "msg": f"{record.getMessage()} ({type(error).__name__})", "args": ()})
+        return self.inner.format(record).replace("\n", " ")
 
 
 def _worker_setup() -> None:

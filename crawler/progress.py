@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from crawler.events import event
+
 log = logging.getLogger("spacewatch.crawl")
 
 
@@ -42,8 +44,8 @@ class Progress:
             self.stream.flush()
             self._width = len(text)
         else:
-            log.info("crawl progress fetched=%d stored=%d queued=%d errors=%d",
-                     counts.fetched, counts.stored, counts.queued, counts.errors)
+            event(log, "crawl.progress", fetched=counts.fetched, stored=counts.stored, queued=counts.queued,
+                  errors=counts.errors)
 
     def done(self, counts: Counts) -> None:
         if self.live:

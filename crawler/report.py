@@ -4,6 +4,7 @@ Plain data that pickles, since the crawl runs in a child process and sends its r
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,3 +109,4 @@ class CrawlJob:
     options: CrawlOptions
     rules: Rules
     progress: bool
+    log_formatter: logging.Formatter | None = None  # the caller's, for a child that does not inherit it

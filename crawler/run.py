@@ -34,6 +34,7 @@ log = logging.getLogger("spacewatch.crawl")
 # multiprocessing's fork server instead: a clean process started once, with the crawler's
 # modules already imported, so later crawls skip the ~2 s of imports too.
 CHILD_PRELOAD = ["crawler.process"]
+CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 
 
 @dataclass
@@ -94,7 +95,7 @@ def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: 
     status = "ok"
     try:
         if active:
-            job = CrawlJob(_database_url(factory), active, states, options, rules, progress)
+            job = CrawlJob(_database_url(factory), active, states, options, rules, progress, _log_formatter())
             report = _crawl_in_child(job)
     except (KeyboardInterrupt, SystemExit):
         _finish_run(factory, run_id, "killed", None, "interrupted")
@@ -125,6 +126,11 @@ def run_crawl(factory: sessionmaker[Session], specs: list[SourceSpec], options: 
 
 
 # ------------------------------------------------------------------ bookkeeping (this process)
+
+def _log_formatter() -> logging.Formatter | None:
+    handlers = logging.getLogger("spacewatch").handlers
+    return handlers[0].formatter if handlers else None
+
 
 def _database_url(factory: sessionmaker[Session]) -> str:
     engine = factory.kw["bind"]
@@ -218,8 +224,7 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
             outcome, payload = "error", None
         child.join()
     except BaseException:
-        child.terminate()
-        child.join(10)
+        _stop_child(child)
         raise
     finally:
         receiver.close()
@@ -231,6 +236,17 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
         reports[spec.name] = SourceReport(spec.name)
         reports[spec.name].fail(reason)
     return CrawlReport(sources=reports)
+
+
+def _stop_child(child: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM (Scrapy stops its engine; every article already stored stays stored), then SIGKILL
+    after CHILD_STOP_GRACE: a stop must not wait for downloads in flight. Its extraction workers
+    die with it (PR_SET_PDEATHSIG)."""
+    child.terminate()
+    child.join(CHILD_STOP_GRACE)
+    if child.is_alive():
+        child.kill()
+        child.join(5)
 
 
 def _start_method() -> str:

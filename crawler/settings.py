@@ -40,6 +40,8 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "SPACEWATCH_MAX_RETRY_AFTER": MAX_RETRY_AFTER_SECONDS,
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.FetchStartMiddleware": 40,  # before RobotsTxtMiddleware (100)
+            "crawler.middlewares.FetchBudgetMiddleware": 120,  # after it, before DownloadTimeoutMiddleware
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.robots.RobotsMiddleware": 100,
@@ -56,7 +58,9 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "HTTPCACHE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
-        "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s",
+        # Scrapy's own handler writes nothing: its errors reach stderr as one line each through
+        # the crawl's handlers (crawler.process), the format the whole command logs in
+        "LOG_ENABLED": False,
         "LOG_INSTALL_ROOT_HANDLER": True,
         "LOG_STDOUT": False,
         "ITEM_PIPELINES": {"crawler.pipelines.AnalysePipeline": 300},

@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -44,13 +44,14 @@ class ChangeEntry:
     subject_label: str
     attribute: str
     detail: str  # the attribute's label
-    action: str  # "set" (first value) | "changed" | "added" | "removed"
+    action: str  # "set" (first value) | "changed" | "refined" (more exact) | "added" | "removed"
     old: str | None  # values as a reader reads them (dates written out)
     new: str | None
     snippet: str
     article: ArticleLink
     corroborated_by: str | None
     detected_at: datetime
+    steps: tuple[str, ...] = ()  # values reported in between, when one mail merges several changes
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class DigestContent:
     stories: tuple[StoryEntry, ...] = ()
     more_stories: int = 0  # stories beyond STORY_LIMIT: accounted for, counted, not listed
     failing: tuple[SourceTrouble, ...] = ()
+    reported_changes: int = 0  # change rows behind `changes` (several of one detail make one entry)
     article_ids: tuple[int, ...] = field(default=(), repr=False)  # rows this mail accounts for
     change_ids: tuple[int, ...] = field(default=(), repr=False)
 
@@ -103,25 +105,59 @@ def build_digest(news: News, *, kind: str, now: datetime, labels: Mapping[str, s
     if kind not in KINDS:
         raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
     labels = labels or {}
-    fresh = tuple(change_entry(c, labels) for c in news.changes if not c.alerted)
-    recap = tuple(change_entry(c, labels) for c in news.changes if c.alerted) if kind == "digest" else ()
+    fresh = merged_entries([c for c in news.changes if not c.alerted], labels)
+    recap = merged_entries([c for c in news.changes if c.alerted], labels) if kind == "digest" else ()
     stories, article_ids = story_entries(news.articles, news.stories or {}, news.linked_urls)
     content = DigestContent(
         kind=kind, created_at=now, since=news.last_sent_at, changes=fresh, recap=recap,
         stories=stories[:STORY_LIMIT], more_stories=max(len(stories) - STORY_LIMIT, 0),
         failing=tuple(trouble(s) for s in news.failing),
-        article_ids=tuple(sorted(set(article_ids) | {c.article.id for c in news.changes if not c.alerted})),
+        reported_changes=sum(1 for c in news.changes if not c.alerted),
+        article_ids=tuple(sorted(set(article_ids) | linked_by_changes(news, kind))),
         change_ids=tuple(sorted(c.id for c in news.changes if kind == "digest" or not c.alerted)))
     if content.has_news or (send_when_empty and kind == "digest"):
         return content
     return None
 
 
-def change_entry(change: ChangeInfo, labels: Mapping[str, str]) -> ChangeEntry:
+def linked_by_changes(news: News, kind: str) -> set[int]:
+    """Articles a digest's changes link. An alert marks none: their stories still reach the digest."""
+    if kind != "digest":
+        return set()
+    return {c.article.id for c in news.changes if not c.alerted}
+
+
+def merged_entries(changes: list[ChangeInfo], labels: Mapping[str, str]) -> tuple[ChangeEntry, ...]:
+    """One entry per detail: from the value before the first change to the latest, the values
+    in between as steps. A set detail (cast) keeps one entry per change: each names one person."""
+    groups: dict[tuple[str, ...], list[ChangeInfo]] = {}
+    for change in changes:
+        if detail_spec(change.attribute).get("form") == "set":
+            key: tuple[str, ...] = ("set", str(change.id))
+        else:
+            key = (change.subject, change.attribute)
+        groups.setdefault(key, []).append(change)
+    # an entry takes the place of its detail's latest change; entries keep the order they were found in
+    ordered = sorted(groups.values(), key=lambda group: (group[-1].detected_at, group[-1].id))
+    return tuple(change_entry(replace(group[-1], old=group[0].old), labels,
+                              steps=tuple(c.new or "" for c in group[:-1] if c.new))
+                 for group in ordered)
+
+
+def is_refinement(old: str, new: str) -> bool:
+    """`new` says `old` more exactly: `Soyuz` -> `Soyuz MS-19`, `2030-04` -> `2030-04-26`."""
+    if len(new) <= len(old) or not new.casefold().startswith(old.casefold()):
+        return False
+    return not new[len(old)].isalnum()
+
+
+def change_entry(change: ChangeInfo, labels: Mapping[str, str], steps: tuple[str, ...] = ()) -> ChangeEntry:
     spec = detail_spec(change.attribute)
     old, new = change.old or None, change.new or None
     if spec.get("form") == "set":
         action = "removed" if new is None else ("changed" if old else "added")
+    elif old and new and is_refinement(old, new):
+        action = "refined"
     else:
         action = "changed" if old else "set"
     return ChangeEntry(
@@ -129,7 +165,8 @@ def change_entry(change: ChangeInfo, labels: Mapping[str, str]) -> ChangeEntry:
         attribute=change.attribute, detail=spec.get("label") or change.attribute.replace("_", " ").capitalize(),
         action=action, old=readable_value(old, spec), new=readable_value(new, spec),
         snippet=shorten(one_line(change.snippet), SNIPPET_LIMIT), article=article_link(change.article),
-        corroborated_by=change.corroborated_by, detected_at=change.detected_at)
+        corroborated_by=change.corroborated_by, detected_at=change.detected_at,
+        steps=tuple(readable_value(step, spec) or "" for step in steps))
 
 
 def story_entries(articles: tuple[ArticleInfo, ...], stories: Mapping[int, StoryInfo],

@@ -195,7 +195,9 @@ class Renewal:
 
 
 def _counts(content: DigestContent) -> str:
-    return f"{plural(len(content.changes), 'change')}, {plural(content.story_count, 'story', 'stories')}"
+    merged = content.reported_changes - len(content.changes)
+    reports = f" (of {plural(content.reported_changes, 'detected change')})" if merged > 0 else ""
+    return f"{plural(len(content.changes), 'change')}{reports}, {plural(content.story_count, 'story', 'stories')}"
 
 
 def _not_claimed(factory: sessionmaker[Session], digest_id: int) -> str:

@@ -12,7 +12,7 @@ from crawler.options import SourceSpec
 from scheduler.polling import PollState
 from storage.db import transaction
 from storage.locks import Locks, source_lock
-from storage.models import CrawlRun, Digest, Source, utcnow
+from storage.models import Article, CrawlRun, Digest, Source, as_utc, utcnow
 from storage.repository import source_rows
 
 
@@ -95,6 +95,15 @@ def last_digest_built(factory: sessionmaker[Session]) -> datetime | None:
     """When the newest digest (any state) was built: the service's last digest run, roughly."""
     with factory() as session:
         return session.scalar(select(func.max(Digest.created_at)).where(Digest.kind == "digest"))
+
+
+def first_activity(factory: sessionmaker[Session]) -> datetime | None:
+    """When this database was first used: its first crawl, stored article or mail; None if never."""
+    with factory() as session:
+        times = [session.scalar(select(func.min(CrawlRun.started_at))),
+                 session.scalar(select(func.min(Article.fetched_at))),
+                 session.scalar(select(func.min(Digest.created_at)))]
+    return min((as_utc(t) for t in times if t is not None), default=None)
 
 
 def source_results(factory: sessionmaker[Session], names: list[str]) -> dict[str, tuple[str | None, str | None]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,12 +19,15 @@ from storage.db import DatabaseError, safe_url
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spacewatch",
-        description="Monitor news outlets for one story: crawl, deduplicate, track details, mail digests.")
-    parser.add_argument("--config", metavar="PATH",
-                        help="config file (default: $SPACEWATCH_CONFIG, else ./spacewatch.toml, else built-in defaults)")
+        description="Monitor news outlets for one story: crawl, deduplicate, track details, mail digests.",
+        epilog=EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    crawl = commands.add_parser("crawl", help="crawl all sources, or the named ones, now")
+    crawl = commands.add_parser("crawl", help="crawl all sources, or the named ones, now",
+                                epilog="exit status: 0 unless every source failed (1); 2 for a bad config or "
+                                       "an unknown source; 130/143 when stopped by SIGINT/SIGTERM")
     crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all)")
     crawl.add_argument("--quiet", action="store_true", help="no progress display")
     crawl.add_argument("--trigger", default="manual", choices=["manual", "schedule"], help=argparse.SUPPRESS)
@@ -31,10 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.set_defaults(handler=cmd_crawl)
 
     imp = commands.add_parser("import", help="store a plain-text article as a reference item")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--url", required=True)
-    imp.add_argument("--title")
-    imp.add_argument("--published", metavar="YYYY-MM-DD")
+    imp.add_argument("file", type=Path, metavar="FILE", help="the article as plain UTF-8 text")
+    imp.add_argument("--url", required=True, help="the article's http(s) address (its identity when deduplicating)")
+    imp.add_argument("--title", help="its title (default: the first line of FILE)")
+    imp.add_argument("--published", metavar="YYYY-MM-DD", help="its publication date (default: unknown)")
     imp.set_defaults(handler=cmd_import)
 
     analyse = commands.add_parser(
@@ -56,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                             ("changes", "detected changes of those details")):
         listing = commands.add_parser(name, help=help_text)
         listing.add_argument("--json", action="store_true", help="a JSON array on stdout")
+        listing.add_argument("--since", metavar="DATE",
+                             help="only rows from DATE on (2026-03-01 or 2026-03-01T08:00; UTC unless an offset is given)")
+        listing.add_argument("--source", metavar="NAME", help="only rows of articles from this source")
+        listing.add_argument("--limit", metavar="N", type=_positive, help="only the first N rows")
         if name == "articles":
             listing.add_argument("--text", action="store_true", help="include each article's main text")
             listing.add_argument("--relevant", action="store_true", help="only relevant articles")
@@ -70,11 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     preview.set_defaults(handler=cmd_digest_preview)
 
     run = commands.add_parser("run", help="run the background service")
-    run.add_argument("--log-format", choices=["text", "json"], default="text")
+    run.add_argument("--log-format", choices=["text", "json"], default="text",
+                     help="one key=value line per event (text, the default) or one JSON object per line")
     run.set_defaults(handler=cmd_run)
 
     status = commands.add_parser("status", help="sources, last and next polls, digests")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="a JSON object on stdout")
     status.set_defaults(handler=cmd_status)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -82,17 +91,58 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
 
     init = commands.add_parser("init", help="write a starter spacewatch.toml")
-    init.add_argument("path", nargs="?", type=Path, default=Path("spacewatch.toml"))
+    init.add_argument("path", nargs="?", type=Path, default=Path("spacewatch.toml"), metavar="PATH",
+                      help="where to write it (default: ./spacewatch.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(handler=cmd_init)
 
     demo = commands.add_parser("demo", help="crawl a bundled sample news world served on loopback")
     demo.add_argument("--dir", type=Path, default=Path("spacewatch-demo"), help="where to put its files")
     demo.set_defaults(handler=cmd_demo)
+    _accept_config_after_commands(parser)
     return parser
 
 
+CONFIG_HELP = "config file (default: $SPACEWATCH_CONFIG, else ./spacewatch.toml, else built-in defaults)"
+EXIT_STATUS = """exit status: 0 on success; 1 when the work failed (a crawl in which every source failed, a
+digest kept pending); 2 for a bad config or bad input, with one line on stderr saying what and where"""
+
+
+def _accept_config_after_commands(parser: argparse.ArgumentParser) -> None:
+    """`--config PATH` after the command too (`spacewatch crawl --config x.toml`), at every level."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                if not any("--config" in a.option_strings for a in command._actions):
+                    command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
+                _accept_config_after_commands(command)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("spacewatch")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the crawl stops, what it stored stays stored."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _raise_terminated)
     summary = jobs.crawl(config, args.sources, progress=not args.quiet and sys.stderr.isatty(),
                          trigger=args.trigger, wait=args.wait)
     print(summary.describe())
@@ -131,7 +181,9 @@ def cmd_analyse(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_listing(config: Config, args: argparse.Namespace) -> int:
     rows = listings.listing(config, args.listing, text=getattr(args, "text", False),
-                            relevant_only=getattr(args, "relevant", False))
+                            relevant_only=getattr(args, "relevant", False),
+                            filters=listings.Filters(since=listings.parse_since(args.since) if args.since else None,
+                                                     source=args.source, limit=args.limit))
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -199,9 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotificationError as exc:  # a mail kept pending (sent by the next call) or refused for good
         print(f"spacewatch: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("spacewatch: interrupted", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return 0
 

@@ -5,8 +5,10 @@ built-in defaults. Every problem is a `ConfigError` naming the file, the key and
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,12 @@ from notifications.options import DigestOptions, MailOptions
 from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
+# The folder relative paths in a config file are read from, when that is not the file's own: the
+# service's children read a private copy of the file, elsewhere (set by the service, not by users)
+CONFIG_DIR_ENV = "SPACEWATCH_CONFIG_DIR"
+SUPPORTED_DATABASES = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
+_POSTGRES_DRIVERS = ("postgres", "postgresql", "postgresql+psycopg")
+_SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
 
 
 class ConfigError(Exception):
@@ -33,14 +41,27 @@ class DatabaseOptions(BaseModel):
     @field_validator("url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        return supported_database_url(url)
 
-        try:
-            make_url(url)
-        except ArgumentError:
-            raise ValueError(f"{url!r} is not an SQLAlchemy database URL") from None
+
+def supported_database_url(url: str) -> str:
+    """`url` if spacewatch can use it; `postgres://` and `postgresql://` (as users write them)
+    become `postgresql+psycopg://`, the driver that is installed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = url.partition("://")[0].lower()
+    if scheme == "postgres":  # Heroku-style; SQLAlchemy knows only "postgresql"
+        url = "postgresql" + url[len("postgres"):]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"{url!r} is not a database URL; use {SUPPORTED_DATABASES}") from None
+    if parsed.drivername in _POSTGRES_DRIVERS:
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if parsed.drivername in _SQLITE_DRIVERS:
         return url
+    raise ValueError(f"{parsed.drivername}:// databases are not supported; use {SUPPORTED_DATABASES}")
 
 
 class Config(BaseModel):
@@ -62,9 +83,11 @@ class Config(BaseModel):
     @classmethod
     def _cron(cls, digest: DigestOptions) -> DigestOptions:
         try:
-            digest_trigger(digest.schedule, digest.timezone, second="0")
+            trigger = digest_trigger(digest.schedule, digest.timezone, second="0")
         except ValueError as exc:
             raise ValueError(f"schedule: {digest.schedule!r} is not a cron expression: {exc}") from None
+        if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
+            raise ValueError(f"schedule: {digest.schedule!r} never fires (no such date)")
         return digest
 
     @model_validator(mode="after")
@@ -121,11 +144,32 @@ def read_config(path: Path) -> tuple[Config, bytes]:
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     try:
-        return parse_config(data, str(path)), raw
+        config = parse_config(data, str(path))
     except ConfigError:
         raise
     except Exception as exc:  # whatever breaks while validating, the file is refused, never the service
         raise ConfigError(f"{path}: cannot load config: {type(exc).__name__}: {str(exc)[:200]}") from None
+    return anchored(config, Path(os.environ.get(CONFIG_DIR_ENV) or path.parent)), raw
+
+
+def anchored(config: Config, folder: Path) -> Config:
+    """`config` with a relative SQLite path and outbox read from `folder` (the config file's),
+    so that every command finds the same files whatever the working directory."""
+    from sqlalchemy.engine import make_url
+
+    database = config.database
+    parsed = make_url(database.url)
+    if parsed.drivername in _SQLITE_DRIVERS and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        where = Path(parsed.database).expanduser()
+        if not where.is_absolute():
+            database = DatabaseOptions(url=parsed.set(database=str(folder.resolve() / where))
+                                       .render_as_string(hide_password=False))
+    email = config.email
+    outbox = Path(email.outbox).expanduser()
+    if not outbox.is_absolute():
+        email = dataclasses.replace(email, outbox=str(folder.resolve() / outbox))
+    return config.model_copy(update={"database": database, "email": email})
 
 
 def parse_config(data: dict[str, Any], origin: str = "<config>") -> Config:

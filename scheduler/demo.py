@@ -5,6 +5,7 @@ the free port it got, so the demo never needs a particular port or the internet.
 """
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,15 +30,20 @@ SAMPLE_SOURCES = (
 CONTENT_TYPES = {".xml": "application/xml", ".html": "text/html", ".txt": "text/plain"}
 
 
+DEMO_FILES = ("spacewatch.db", "spacewatch.db-wal", "spacewatch.db-shm", "spacewatch.db.locks", "outbox")
+REFERENCE_PATH = "/reference/challenge-space-race.html"
+
+
 def run_demo(folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
+    fresh_start(folder)
     sample = resources.files("scheduler").joinpath("sample")
+    config_path = folder / "spacewatch.toml"
     with resources.as_file(sample) as sample_dir, serve(sample_dir / "site") as base:
-        config_path = folder / "spacewatch.toml"
         config_path.write_text(config_text(folder, base), encoding="utf-8")
         config = load_config(str(config_path))
         print(f"serving the sample news world at {base}/")
-        print(jobs.import_reference(config, sample_dir / "seed.txt", f"{base}/reference/challenge-space-race.html",
+        print(jobs.import_reference(config, sample_dir / "seed.txt", base + REFERENCE_PATH,
                                     "Russia and the United States race to shoot the first movie in space",
                                     "2021-12-13"))
         summary = jobs.crawl(config, progress=False)
@@ -45,22 +51,49 @@ def run_demo(folder: Path) -> int:
         print(jobs.send_digest(config))
         facts = listings.listing(config, "facts")
         stories = listings.listing(config, "stories")
-    print(f"\n{len(stories)} stories; current details of the watched productions:")
+        articles = listings.listing(config, "articles")
+    # the sample server is gone: the config keeps its sources, switched off, so that a crawl
+    # with it says so in one line instead of failing on a closed port
+    config_path.write_text(config_text(folder, base, enabled=False), encoding="utf-8")
+    crawled = {a["story_id"] for a in articles
+               if a["relevant"] and a["duplicate_of"] is None and not a["url"].endswith(REFERENCE_PATH)}
+    print(f"\n{plural(len(crawled), 'story', 'stories')} from the crawl, as in the digest "
+          f"({len(stories)} stored with the imported reference's own); "
+          "current details of the watched productions:")
     print(listings.human("facts", facts))
     print(f"\ndatabase: {folder / 'spacewatch.db'}\ndigest outbox (Maildir): {folder / 'outbox'}\n"
-          f"config: {folder / 'spacewatch.toml'}\n"
-          f"try: spacewatch --config {folder / 'spacewatch.toml'} stories")
+          f"config: {config_path} (its sources are switched off: the sample server has stopped)\n"
+          f"try: spacewatch --config {config_path} stories")
     return 0 if summary.succeeded else 1
 
 
-def config_text(folder: Path, base: str) -> str:
+def fresh_start(folder: Path) -> None:
+    """Remove what an earlier demo left in `folder`: the sample server gets a new port each
+    run, so its articles would all be copies of the stored ones and no digest would be sent."""
+    for name in DEMO_FILES:
+        target = folder / name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def config_text(folder: Path, base: str, enabled: bool = True) -> str:
     lines = [f'[database]\nurl = "sqlite:///{(folder / "spacewatch.db").resolve()}"\n',
              f'[email]\nto = ["desk@example.org"]\nfrom = "spacewatch@example.org"\n'
              f'outbox = "{(folder / "outbox").resolve()}"\n']
+    if not enabled:
+        lines.insert(0, "# Written by `spacewatch demo`. Its sources were served by the demo while it ran;\n"
+                        "# they are switched off now. Run `spacewatch demo` again to crawl them afresh.\n")
     for name, kind, path, follow in SAMPLE_SOURCES:
         follow_toml = ", ".join(f"'{pattern}'" for pattern in follow)
         lines.append(f'[[sources]]\nname = "{name}"\ntype = "{kind}"\nurl = "{base}{path}"\n'
-                     + (f"follow = [{follow_toml}]\n" if follow else ""))
+                     + (f"follow = [{follow_toml}]\n" if follow else "")
+                     + ("" if enabled else "enabled = false\n"))
     default = starter_config()
     for table in ("[[watch]]", "[topic]"):
         lines += [block for block in _blocks(default) if block.startswith(table)]

@@ -37,8 +37,11 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
     from crawler.run import CrawlSummary, run_crawl
     from notifications import send_alert
 
-    specs = [config.source(name) for name in names] if names else list(config.sources)
+    specs = [config.source(name) for name in names] if names else [s for s in config.sources if s.enabled]
     if not specs:
+        if config.sources:
+            raise UserError(f"{config.path or 'config'}: every source has enabled = false; "
+                            "name one to crawl it anyway")
         raise UserError(f"{config.path or 'config'}: no sources configured; add [[sources]] entries")
     engine, factory = open_db(config)
     try:
@@ -65,10 +68,13 @@ def import_reference(config: Config, file: Path, url: str, title: str | None, pu
     from crawler.ingest import Ingestor
     from crawler.changes import detect_changes
 
+    from crawler.options import require_http_url
+
     try:
-        text = file.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise UserError(f"{file}: cannot read: {exc.strerror or exc}") from None
+        require_http_url(url)
+    except ValueError as exc:
+        raise UserError(f"--url: {exc}") from None
+    text = read_plain_text(file)
     when = None
     if published:
         try:
@@ -86,6 +92,21 @@ def import_reference(config: Config, file: Path, url: str, title: str | None, pu
     finally:
         engine.dispose()
     return f"imported {url}: {stored.outcome.value}" + (f", {len(changes)} detail change(s)" if changes else "")
+
+
+def read_plain_text(file: Path) -> str:
+    """The UTF-8 text in `file`; a binary file (NUL bytes, or bytes that are not UTF-8) is refused."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise UserError(f"{file}: not a text file (a NUL byte at offset {nul}); import takes plain UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{file}: not UTF-8 text (byte {exc.start}); import takes plain UTF-8 text") from None
 
 
 def watch_labels(config: Config) -> dict[str, str]:

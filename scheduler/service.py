@@ -35,7 +35,7 @@ from crawler.options import SourceSpec
 from scheduler import bookkeeping, logs
 from scheduler.batches import BatchQueue, gather_seconds
 from scheduler.children import Children, Outcome, cli_command
-from scheduler.config import Config, ConfigError, read_config
+from scheduler.config import CONFIG_DIR_ENV, Config, ConfigError, read_config
 from scheduler.errors import UserError
 from scheduler.polling import PollState, due_slack, expected_run, is_due, next_poll
 from scheduler.triggers import digest_trigger, previous_fire, source_trigger
@@ -255,7 +255,12 @@ class Service:
         if slot is None:
             return False
         built = bookkeeping.last_digest_built(self.factory)
-        return built is None or built < slot
+        if built is not None:
+            return built < slot
+        # no digest ever built: one was missed only if spacewatch was in use before the slot
+        # (a new database owes no digest)
+        since = bookkeeping.first_activity(self.factory)
+        return since is not None and since < slot
 
     def reload(self, why: str) -> None:
         try:
@@ -425,6 +430,8 @@ def run_service(config: Config, log_format: str = "text") -> int:
     log = logs.setup(log_format)
     folder = Path(tempfile.mkdtemp(prefix="spacewatch-service-"))
     config_file = ConfigFile(Path(config.path).resolve() if config.path else None, folder)
+    if config_file.path is not None:  # the children read a copy elsewhere: paths stay the original's
+        os.environ[CONFIG_DIR_ENV] = str(config_file.path.parent)
     try:
         config, raw = config_file.read()
     except BaseException:

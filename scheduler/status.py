@@ -2,13 +2,15 @@
 (`collect_status`, for `--json`) and as text (`describe_status`)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
 
 from notifications.outbox import FAILED, SENT, UNSENT
+from crawler.options import SourceSpec
 from scheduler.config import Config
+from scheduler.polling import PollState, due_slack, next_poll
 from scheduler.triggers import digest_trigger
 from storage.db import open_database, safe_url
 from storage.locks import SERVICE, open_locks
@@ -30,7 +32,8 @@ def collect_status(config: Config, now: datetime | None = None) -> dict[str, Any
     with open_locks(config.database.url) as locks:
         holder = locks.holder(SERVICE)
         running = holder is not None or locks.held_elsewhere(SERVICE)
-    sources = [_source(spec.name, spec.type, spec.every, spec.enabled, rows.get(spec.name), last_runs)
+    sources = [_source(spec.name, spec.type, spec.every, spec.enabled, rows.get(spec.name), last_runs,
+                       next_poll_at=_next_poll_at(spec, rows.get(spec.name), now))
                for spec in config.sources]
     configured = {spec.name for spec in config.sources}
     sources += [_source(name, row.type, None, False, row, last_runs, configured=False)
@@ -43,8 +46,23 @@ def collect_status(config: Config, now: datetime | None = None) -> dict[str, Any
             "sources": sources, "digest": digests, "generated_at": iso(now)}
 
 
+def _next_poll_at(spec: SourceSpec, row: Source | None, now: datetime) -> datetime | None:
+    """The service's planned next poll, unless a later poll (a manual crawl) made it stale: then
+    the time the source's history calls for, as the service will find when its job fires."""
+    if row is None:
+        return None
+    state = PollState(last_polled_at=row.last_polled_at, last_new_at=row.last_new_at,
+                      consecutive_failures=row.consecutive_failures or 0, retry_after_until=row.retry_after_until)
+    due = next_poll(state, spec.every_seconds, now)
+    planned = row.next_poll_at
+    if planned is not None and planned >= due - timedelta(seconds=due_slack(spec.every_seconds)):
+        return planned
+    return due if row.last_polled_at is not None or planned is not None else None
+
+
 def _source(name: str, kind: str, every: str | None, enabled: bool, row: Source | None,
-            last_runs: dict[str, CrawlRun], configured: bool = True) -> dict[str, Any]:
+            last_runs: dict[str, CrawlRun], configured: bool = True,
+            next_poll_at: datetime | None = None) -> dict[str, Any]:
     run = last_runs.get(name)
     return {
         "name": name, "type": kind, "every": every, "enabled": enabled, "configured": configured,
@@ -52,7 +70,7 @@ def _source(name: str, kind: str, every: str | None, enabled: bool, row: Source 
         "result": row.last_status if row else None,
         "last_success_at": iso(row.last_success_at) if row else None,
         "last_new_at": iso(row.last_new_at) if row else None,
-        "next_poll_at": iso(row.next_poll_at) if row else None,
+        "next_poll_at": iso(next_poll_at if configured else row.next_poll_at) if row else None,
         "retry_after_until": iso(row.retry_after_until) if row else None,
         "consecutive_failures": (row.consecutive_failures or 0) if row else 0,
         "failing_since": iso(row.failing_since) if row else None,

@@ -112,11 +112,18 @@ def _exists(when: datetime) -> bool:
     return when.astimezone(tz.utc).astimezone(when.tzinfo).replace(tzinfo=None) == when.replace(tzinfo=None)
 
 
+# crontab(5)'s nicknames (@reboot means nothing to a service that runs on)
+CRON_NICKNAMES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+                  "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
+
+
 def digest_trigger(schedule: str, timezone: str, second: str | None = None) -> CronTrigger:
     """The digest's cron `schedule` read in `timezone`, across DST as cron does."""
+    schedule = CRON_NICKNAMES.get(schedule.strip().lower(), schedule)
     fields = schedule.split()
     if len(fields) != 5:
-        raise ValueError(f"schedule {schedule!r}: a cron expression has 5 fields, not {len(fields)}")
+        known = ", ".join(CRON_NICKNAMES)
+        raise ValueError(f"a cron expression has 5 fields (or is one of {known}), not {len(fields)}")
     minute, hour, day, month, day_of_week = fields
     if second is None:
         second = os.environ.get(DIGEST_SECOND_ENV) or "0"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -172,3 +173,22 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert retry_after_seconds("Tue, 01 Mar 2022 12:05:00 GMT", now) == 300
     assert retry_after_seconds("Tue, 01 Mar 2022 11:00:00 GMT", now) == 0  # in the past: now
     assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+
+
+def test_a_host_that_never_answers_costs_one_timeout_including_robots_and_retries(sqlite_factory):
+    from tests.loopback import SilentHost
+
+    host = SilentHost().start()
+    try:
+        started = time.monotonic()
+        summary = crawl(sqlite_factory, [feed("silent", host.url("/feed.xml"))], download_timeout=2.0,
+                        obey_robots=True)
+        elapsed = time.monotonic() - started
+    finally:
+        host.stop()
+    [report] = summary.sources
+    assert report.status == "failed" and report.error.endswith("timed out after 2 s")
+    # robots.txt tried once and given the whole budget; no retry, no second request after it
+    assert host.accepted == 1
+    assert summary.timings["crawl_process_wall"] < 2.0 + 3.0  # one timeout, plus the process's start
+    assert elapsed < 2.0 * 3

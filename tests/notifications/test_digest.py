@@ -106,3 +106,53 @@ def test_a_first_digest_over_a_long_history_lists_a_hundred_stories_and_counts_t
     content = build_digest(News(articles=articles, stories=stories), kind="digest", now=NOW)
     assert len(content.stories) == 100 and content.more_stories == 5 and content.story_count == 105
     assert len(content.article_ids) == 105  # all accounted for: none comes back in the next digest
+
+
+def test_two_changes_of_one_detail_are_one_entry_from_the_shown_value_to_the_latest():
+    early, late = art(1, 7), art(2, 7, "kosmos-herald", days=1)
+    news = News(changes=(chg(1, early, old=None, new="2031-05"),
+                         chg(2, late, old="2031-05", new="2031-09-14"),
+                         chg(3, late, "director", None, "Ada Korolenko")),
+                articles=(early, late), stories={7: StoryInfo(7, "S", ("orbit-daily",), False)})
+    content = build_digest(news, kind="digest", now=NOW)
+    entry = next(c for c in content.changes if c.attribute == "release_date")
+    assert [c.attribute for c in content.changes].count("release_date") == 1
+    assert (entry.old, entry.new, entry.steps) == (None, "14 September 2031", ("May 2031",))
+    assert entry.article.url == late.url
+    assert content.change_ids == (1, 2, 3)
+
+
+def test_the_subject_and_first_card_name_the_latest_value():
+    from notifications.render import render
+
+    a, b = art(1, None), art(2, None, "kosmos-herald", days=1)
+    news = News(changes=(chg(1, a, old=None, new="2031-05"), chg(2, b, old="2031-05", new="2031-09-14")))
+    rendered = render(build_digest(news, kind="digest", now=NOW))
+    assert "14 September 2031" in rendered.subject and "May 2031" not in rendered.subject
+    assert "(in between: May 2031)" in rendered.text
+    assert 'class="steps"' in rendered.html
+
+
+@pytest.mark.parametrize("attribute, old, new, shown_old, shown_new", [
+    ("spacecraft", "Starglider", "Starglider MK-3", "Starglider", "Starglider MK-3"),
+    ("launch_date", "2031-05", "2031-05-20", "May 2031", "20 May 2031")])
+def test_a_more_exact_value_reads_as_now_known_exactly_not_as_a_correction(attribute, old, new, shown_old, shown_new):
+    from notifications.render import render
+
+    content = build_digest(News(changes=(chg(1, art(1, None), attribute, old=old, new=new),)), kind="digest", now=NOW)
+    assert content.changes[0].action == "refined"
+    rendered = render(content)
+    assert f"now known exactly, {shown_new} (was {shown_old})" in rendered.text
+    assert 'class="old"' not in rendered.html and "now known exactly" in rendered.html
+
+
+def test_a_different_value_that_only_shares_a_prefix_is_a_correction():
+    content = build_digest(News(changes=(chg(1, art(1, None), "spacecraft", old="Star", new="Starglider"),)),
+                           kind="digest", now=NOW)
+    assert content.changes[0].action == "changed"
+
+
+def test_an_alert_marks_no_article_as_linked():
+    a = art(1, 7)
+    alert = build_digest(News(changes=(chg(1, a),)), kind="alert", now=NOW)
+    assert alert.change_ids == (1,) and alert.article_ids == ()

@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from jinja2 import DictLoader
+from jinja2 import DictLoader, nodes
 
 from notifications import send_pending_digest
 from notifications.digest import DigestContent
@@ -82,8 +82,18 @@ def test_text_filters_refuse_html_templates():
 
 
 def test_html_templates_import_no_text_macros():
-    for template in TEMPLATES.glob("*.html"):
-        assert ".txt" not in template.read_text(encoding="utf-8"), template.name
+    html = sorted(TEMPLATES.glob("*.html"))
+    # the mails' own HTML templates are there to check (an empty glob would check nothing)
+    assert {t.name for t in html} >= {"base.html", "_html.html", "digest.html", "alert.html"}
+    env = make_environment()
+    used: dict[str, set[str]] = {}
+    for template in html:
+        source = template.read_text(encoding="utf-8")
+        used[template.name] = {node.template.value for node in env.parse(source).find_all(
+            (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends))}
+        assert all(name.endswith(".html") for name in used[template.name]), (template.name, used[template.name])
+        assert ".txt" not in source, template.name
+    assert used["digest.html"] >= {"base.html", "_html.html"} and used["alert.html"] >= {"base.html", "_html.html"}
 
 
 def test_an_empty_digest_when_asked_says_so(factory):

@@ -217,10 +217,36 @@ def test_an_alert_carries_new_changes_and_the_digest_does_not_repeat_them(factor
     digest = sink.parsed()[1]
     text, _ = parts(digest)
     assert "WHAT CHANGED" not in text and "ALREADY ALERTED" in text
-    assert urls_in(digest) == {seeded.second.canonical_url}
+    assert urls_in(digest) == {seeded.first.canonical_url, seeded.second.canonical_url}  # the story, whole
     with factory() as session:
         change = session.get(Change, seeded.change.id)
         assert change.alert_id == digests(factory)[0].id and change.digest_id == digests(factory)[1].id
+
+
+def test_a_story_whose_only_article_an_alert_carried_still_reaches_the_digest(factory, smtp, mail, options):
+    sink, _ = smtp
+    with transaction(factory) as session:
+        lone = rows.article(session, "2031/05/rollout.html", title="Harbour film rolls out",
+                            story=rows.story(session, "Harbour film rolls out"))
+        rows.change(session, lone, "harbour", "director", None, "Ada Korolenko")
+    immediate = replace(options, on_change="immediate")
+    assert send_alert(factory, mail, immediate).startswith("sent alert")
+    line = send_pending_digest(factory, mail, immediate)
+    assert line.startswith("sent digest") and "1 story" in line
+    text, _ = parts(sink.parsed()[1])
+    assert "NEW STORIES" in text and "Harbour film rolls out" in text
+    assert urls_in(sink.parsed()[1]) == {lone.canonical_url}
+    assert send_pending_digest(factory, mail, immediate) == NOTHING_NEW  # and only once
+
+
+def test_stories_and_changes_show_their_article_date(factory, smtp, mail, options, seeded):
+    sink, _ = smtp
+    send_pending_digest(factory, mail, options)
+    text, html = parts(sink.parsed()[0])
+    # rows.T0 is 1 March 2026 08:00 UTC; the second article a day later (dates in Europe/Berlin)
+    assert "orbit-daily, 1 March 2026: Challenge heads into the edit" in text
+    assert "kosmos-herald, 2 March 2026: The edit begins" in text
+    assert html.count('class="date"') >= 3  # the change's article and both story links
 
 
 def test_the_maildir_outbox_gets_the_message_through_tmp_into_new(factory, tmp_path, options, seeded):

@@ -43,7 +43,7 @@ def add_feed(site: LoopbackSite, name: str, count: int, *, page_gate: threading.
         page = article_html(f"{name} story {i}: a film crew in orbit", seed * 1000 + i)
         if page_gate is not None and i >= open_pages:
             def gated(request, page=page):
-                page_gate.wait(60)
+                page_gate.wait(300)  # the tests set the gate, at the latest when they end
                 return Response(200, page.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
             site.add_handler(f"/{name}/story-{i}.html", gated)
         else:
@@ -52,9 +52,10 @@ def add_feed(site: LoopbackSite, name: str, count: int, *, page_gate: threading.
 
 
 def write_config(path: Path, db_url: str, sources: list[tuple[str, str, str]], *, smtp_port: int | None = None,
-                 schedule: str = "* * * * *", extra: str = "") -> Path:
-    """sources: (name, url, every)."""
-    lines = [f'[database]\nurl = "{db_url}"\n', '[crawl]\nobey_robots = false\nworkers = 1\n']
+                 schedule: str = "* * * * *", extra: str = "", crawl: dict[str, float] | None = None) -> Path:
+    """sources: (name, url, every); `crawl`: more [crawl] keys."""
+    more = "".join(f"{key} = {value}\n" for key, value in (crawl or {}).items())
+    lines = [f'[database]\nurl = "{db_url}"\n', f'[crawl]\nobey_robots = false\nworkers = 1\n{more}']
     for name, url, every in sources:
         lines.append(f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{url}"\nevery = "{every}"\n')
     if smtp_port:

@@ -1,7 +1,9 @@
 """The `spacewatch` command end to end, as a user runs it: a real process, a loopback site."""
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,11 +83,55 @@ def serve_world(site: LoopbackSite) -> None:
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
 
 
+COMMANDS = {"crawl", "import", "articles", "stories", "facts", "changes", "digest", "run", "status", "db", "init",
+            "demo"}
+
+
+def listed_commands(help_text: str) -> dict[str, str]:
+    """The commands the help lists, each on its own line under COMMAND, with their help."""
+    section = help_text.split("\n  COMMAND\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.match(r"^    (\S+)\s+(\S.*)$", line).groups() for line in section.splitlines()
+                if re.match(r"^    \S", line))
+
+
 def test_help_lists_every_command(tmp_path):
     out = spacewatch("--help", cwd=tmp_path).stdout
-    for command in ("crawl", "import", "articles", "stories", "facts", "changes", "digest", "run", "status",
-                    "db", "init", "demo"):
-        assert command in out
+    listed = listed_commands(out)
+    assert set(listed) >= COMMANDS, sorted(COMMANDS - set(listed))
+    assert all(text.strip() for text in listed.values())
+    assert "exit status:" in out
+
+
+def test_every_argument_of_every_command_has_help():
+    from scheduler.cli import build_parser
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, command in action.choices.items():
+                    yield from walk(command, f"{path} {name}")
+            elif action.help != argparse.SUPPRESS and not isinstance(action, argparse._HelpAction):
+                yield f"{path} {'/'.join(action.option_strings) or action.dest}", action.help
+
+    missing = [where for where, text in walk(build_parser(), "spacewatch") if not (text or "").strip()]
+    assert missing == []
+
+
+def test_version_and_crawl_exit_status_are_documented(tmp_path):
+    version = spacewatch("--version", cwd=tmp_path)
+    assert version.returncode == 0 and re.fullmatch(r"spacewatch \d+\.\d+\S*\n", version.stdout)
+    assert "exit status: 0 unless every source failed" in spacewatch("crawl", "--help", cwd=tmp_path).stdout
+
+
+def test_config_works_before_and_after_the_command(tmp_path):
+    (tmp_path / "conf").mkdir()
+    config = tmp_path / "conf" / "watch.toml"
+    config.write_text('[database]\nurl = "sqlite:///after.db"\n', encoding="utf-8")
+    for args in (("--config", str(config), "db", "upgrade"), ("db", "upgrade", "--config", str(config)),
+                 ("status", "--json", "--config", str(config)), ("articles", "--config", str(config))):
+        result = spacewatch(*args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (tmp_path / "conf" / "after.db").exists() and not (tmp_path / "spacewatch.db").exists()
 
 
 def test_broken_config_is_one_line_and_exit_2(tmp_path):
@@ -162,3 +208,75 @@ def test_crawl_then_listings_and_digest(tmp_path, site, db_url):
     assert original["canonical_url"] in mail and duplicate["canonical_url"] not in mail
     again = spacewatch("--config", config, "digest", "send", cwd=tmp_path)
     assert again.returncode == 0 and len(list((tmp_path / "outbox" / "new").iterdir())) == 1
+
+
+def test_commands_from_another_folder_use_the_database_beside_the_config(tmp_path):
+    home = tmp_path / "watch"
+    home.mkdir()
+    (home / "spacewatch.toml").write_text('[database]\nurl = "sqlite:///watch.db"\n', encoding="utf-8")
+    assert spacewatch("--config", "spacewatch.toml", "db", "upgrade", cwd=home).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    status = spacewatch("--config", str(home / "spacewatch.toml"), "status", "--json", cwd=elsewhere)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["service"]["database"].endswith(str(home / "watch.db"))
+    assert list(elsewhere.iterdir()) == []  # no stray empty database
+
+
+def test_a_disabled_source_is_not_crawled_unless_named(tmp_path, site):
+    serve_world(site)
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    config.write_text(config.read_text().replace('name = "broken"', 'name = "broken"\nenabled = false'))
+    crawl = spacewatch("--config", str(config), "crawl", "--quiet", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    assert "/missing.xml" not in site.paths_requested() and "/feed.xml" in site.paths_requested()
+    named = spacewatch("--config", str(config), "crawl", "--quiet", "broken", cwd=tmp_path)
+    assert named.returncode == 1 and "/missing.xml" in site.paths_requested()
+
+
+@pytest.mark.parametrize("content", [
+    b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,  # an executable
+    "A film crew flies to the station.\x00 More text.".encode(),  # UTF-8 with a NUL
+    "Un équipage de tournage".encode("latin-1")])  # not UTF-8
+def test_import_refuses_binary_input_in_one_line_and_stores_nothing(tmp_path, db_url, content):
+    config = tmp_path / "spacewatch.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(content)
+    result = spacewatch("--config", str(config), "import", "blob.bin", "--url", "http://news.test/a.html", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "blob.bin: not" in result.stderr and "plain UTF-8 text" in result.stderr
+    assert json.loads(spacewatch("--config", str(config), "articles", "--json", cwd=tmp_path).stdout) == []
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://news.test/a.txt", "http://news.test/a b.html", "http:///path"])
+def test_import_refuses_a_url_that_is_not_http(tmp_path, url):
+    config = tmp_path / "spacewatch.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "db.sqlite"}"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("A film crew flies to the station to shoot a film in orbit.\n")
+    result = spacewatch("--config", str(config), "import", "a.txt", "--url", url, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "--url:" in result.stderr and "not an http(s) URL" in result.stderr
+    assert not (tmp_path / "db.sqlite").exists()
+
+
+LOG_LINE = re.compile(r"^ts=\S+Z level=(debug|info|warning|error) event=[a-z_.]+( [a-z_]+=\S.*)?$")
+
+
+def test_a_crawl_with_unreachable_hosts_logs_one_line_per_failing_source(tmp_path, site):
+    from tests.loopback import free_port
+
+    serve_world(site)
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    dead = "".join(f'[[sources]]\nname = "gone-{i}"\ntype = "feed"\nurl = "http://127.0.0.1:{free_port()}/feed.xml"\n'
+                   for i in range(3))
+    config.write_text(config.read_text().replace("[[watch]]", dead + "[[watch]]"))
+    crawl = spacewatch("--config", str(config), "crawl", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    lines = crawl.stderr.splitlines()
+    assert "Traceback" not in crawl.stderr
+    assert all(LOG_LINE.match(line) for line in lines), lines
+    failed = [line for line in lines if "event=source.failed" in line]
+    assert sorted(re.search(r"source=(\S+)", line).group(1) for line in failed) == \
+        ["broken", "gone-0", "gone-1", "gone-2"]
+    assert all("level=warning" in line for line in failed)
+    assert not any("level=info" in line and "failed" in line for line in lines)

@@ -124,3 +124,67 @@ def test_deeply_nested_values_are_a_config_error_of_one_line(tmp_path, body):
     with pytest.raises(ConfigError) as caught:
         load_config(str(path))
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_relative_database_and_outbox_paths_are_read_from_the_config_files_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "spacewatch.toml").write_text('[database]\nurl = "sqlite:///state/watch.db"\n'
+                                           '[email]\noutbox = "mail"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = load_config("../etc/spacewatch.toml")
+    assert config.database.url == f"sqlite:///{folder / 'state' / 'watch.db'}"
+    assert config.email.outbox == str(folder / "mail")
+
+
+def test_absolute_paths_and_the_built_in_defaults_stay_as_they_are(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SPACEWATCH_CONFIG", raising=False)
+    assert load_config(None).database.url == "sqlite:///spacewatch.db"
+    path = write(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path}/abs.db"\n[email]\noutbox = "/var/tmp/box"\n')
+    config = load_config(path)
+    assert config.database.url == f"sqlite:///{tmp_path}/abs.db" and config.email.outbox == "/var/tmp/box"
+
+
+@pytest.mark.parametrize("written, used", [
+    ("postgres://watcher@127.0.0.1:5432/news", "postgresql+psycopg://watcher@127.0.0.1:5432/news"),
+    ("postgresql://watcher@127.0.0.1/news", "postgresql+psycopg://watcher@127.0.0.1/news"),
+    ("postgresql+psycopg://watcher@127.0.0.1/news", "postgresql+psycopg://watcher@127.0.0.1/news")])
+def test_postgres_urls_as_users_write_them_are_accepted(tmp_path, written, used):
+    assert load_config(write(tmp_path, f'[database]\nurl = "{written}"\n')).database.url == used
+
+
+@pytest.mark.parametrize("url", ["mysql://watcher@127.0.0.1/news", "oracle://x@y/z", "not a url"])
+def test_unsupported_database_urls_name_the_supported_ones(tmp_path, url):
+    path = write(tmp_path, f'[database]\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"{path}: database.url:" in str(error.value)
+    assert "sqlite:///PATH or postgresql+psycopg://" in str(error.value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/feeds/orbit daily.xml", "http://127.0.0.1:8765/a\tb",
+                                 " http://127.0.0.1:8765/feed.xml", "http://127.0.0.1:port/feed.xml"])
+def test_a_source_url_with_a_space_or_bad_port_is_refused(tmp_path, url):
+    path = write(tmp_path, f'[[sources]]\nname = "spaced"\ntype = "feed"\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert 'sources[0] "spaced".url:' in str(error.value)
+
+
+@pytest.mark.parametrize("nickname", ["@daily", "@hourly", "@weekly", "@monthly", "@yearly"])
+def test_cron_nicknames_are_accepted(tmp_path, nickname):
+    assert load_config(write(tmp_path, f'[digest]\nschedule = "{nickname}"\n')).digest.schedule == nickname
+
+
+@pytest.mark.parametrize("schedule, problem", [
+    ("0 8 31 2 *", "never fires"), ("0 8 * *", "5 fields"), ("0 8 x * *", "\"x\"")])
+def test_cron_errors_say_once_what_is_wrong(tmp_path, schedule, problem):
+    path = write(tmp_path, f'[digest]\nschedule = "{schedule}"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: digest.schedule:") and problem in message
+    assert message.count(schedule) == 1

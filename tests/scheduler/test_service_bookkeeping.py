@@ -62,3 +62,10 @@ def test_next_polls_are_written_and_rows_created(factory):
     with factory() as session:
         rows = {row.name: row for row in session.scalars(select(Source))}
     assert list(rows) == ["a"] and rows["a"].next_poll_at == when and rows["a"].url == A.url
+
+
+def test_first_activity_is_the_first_crawl_article_or_mail(factory):
+    assert bookkeeping.first_activity(factory) is None  # a new database
+    with transaction(factory) as session:
+        session.add(CrawlRun(started_at=NOW - timedelta(days=2), trigger="manual", sources="a", status="ok"))
+    assert bookkeeping.first_activity(factory) == NOW - timedelta(days=2)

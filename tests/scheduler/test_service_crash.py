@@ -37,8 +37,11 @@ def test_kill_9_mid_crawl_then_restart_loses_and_repeats_nothing(tmp_path, site,
     gate = threading.Event()
     urls = add_feed(site, "wire", 6, page_gate=gate, open_pages=2, seed=11)
     db = f"sqlite:///{tmp_path / 'sw.db'}"
+    # The gated pages hang until the gate opens, however slow the machine: a page that timed out would
+    # be stored from its feed entry before the kill. All six are requested at once, so that the hanging
+    # ones do not hold every connection to the host while the open ones wait.
     config = write_config(tmp_path / "spacewatch.toml", db, [("wire", site.url("/wire/feed.xml"), "2s")],
-                          smtp_port=port)
+                          smtp_port=port, crawl={"download_timeout": 600, "concurrency_per_domain": 8})
     env = {"SPACEWATCH_DIGEST_CRON_SECOND": f"*/{DIGEST_EVERY}"}
     first = RunningService(config, env=env, log_name="first.log")
     second = None

@@ -82,3 +82,14 @@ def test_status_command_on_an_empty_database(tmp_path):
     assert text.returncode == 0 and "service: not running" in text.stdout and "last poll: -" in text.stdout
     data = json.loads(cli(config, "status", "--json").stdout)
     assert data["sources"][0]["name"] == "orbit" and data["digest"]["pending"] == 0
+
+
+def test_the_next_poll_is_never_before_the_last_one_after_a_manual_crawl(db_url, factory):
+    with transaction(factory) as session:
+        # the service planned a poll for 10 min ago, before a manual crawl polled the source just now
+        session.add(Source(name="orbit", type="feed", url="http://127.0.0.1:9/feed.xml", last_status="ok",
+                           last_polled_at=NOW, last_new_at=NOW, consecutive_failures=0,
+                           next_poll_at=NOW - timedelta(minutes=10)))
+    orbit = next(s for s in collect_status(config_for(db_url), now=NOW)["sources"] if s["name"] == "orbit")
+    assert datetime.fromisoformat(orbit["next_poll_at"]) == NOW + timedelta(minutes=30)  # `every` after it
+    assert orbit["next_poll_at"] > orbit["last_poll_at"]
