@@ -13,8 +13,9 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_]+)?")
-PARTICLES = {"de", "van", "von", "der", "da", "di", "del", "bin", "al", "la", "le", "du", "dos", "ter"}
+TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
+PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
+             "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af"}
 MASK = "\x00"
 # "the agency's director, X" runs an organisation, not a film.
 ORG_DIRECTOR = re.compile(r"(?:agency|station|company|cent(?:er|re)|institute|museum|festival|channel|programme|program|"

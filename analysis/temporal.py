@@ -33,6 +33,7 @@ HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "cons
           "possibly", "perhaps", "unconfirmed", "suggest", "talk"}
 EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere", "opening", "debut", "date", "target",
                "departure", "mission", "start", "window", "schedule"}
+WATCHING = {"attend", "watch", "witness", "observe", "view", "see"}  # "watched the launch of another craft"
 CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
 
 
@@ -78,7 +79,7 @@ def find_offsets(sentence: str) -> list[Offset]:
 
 def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
     """Whether the clause that holds the characters start..end states a plan or a fact, not a
-    possibility, a condition, a denial or a negation."""
+    possibility, a condition, a denial, a negation, or an event someone only watched."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
@@ -95,7 +96,7 @@ def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
 
 
 def _hedged(token: Token, until: bool = False) -> bool:
-    if token.lemma_.lower() in HEDGES:
+    if token.lemma_.lower() in HEDGES or (token.pos_ == "VERB" and token.lemma_.lower() in WATCHING):
         return True
     for child in token.children:
         if (child.dep_ == "neg" and child.i < token.i and not until) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
@@ -126,7 +127,7 @@ def governing_verb(doc: Doc, start: int, end: int) -> tuple[set[str], int]:
         token, seen = token.head, seen + 1
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound" and token.lemma_.lower() in EVENT_NOUNS:
             return set(), start
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "acl":  # a participle describing a noun is no event
             if any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in EVENT_NOUNS for c in token.children):
                 return set(), start
             lower = token.lower_
