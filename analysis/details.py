@@ -52,7 +52,8 @@ FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 FOREIGN_FILM = re.compile(r"\b(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+)?((?:[A-Z][\w’'\-]*:?\s+){1,5})"
-                          r"(?:film|movie|sequel|instalment|installment|franchise|feature)\b")
+                          r"(?:film|movie|sequel|instalment|installment|franchise|feature)\b"
+                          r"(?!\s+(?:festival|fest|awards?|academy|institute|school|critics|market|commission|industry))")
 
 
 @dataclass(frozen=True)
@@ -521,7 +522,7 @@ class _Reader:
             name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
             if full is None or subject is None or name is None:
                 continue
-            finding = R.read_role(name.sent, name)
+            finding = R.read_role(name.sent, name, sole=len(parsed.people) == 1)
             if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):

@@ -21,6 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from analysis.datafiles import read_data_toml
+from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
 NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
@@ -71,8 +72,9 @@ class Finding:
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
-def read_role(sentence: Span, name: Span) -> Finding:
-    """The roles `sentence` gives the person `name` (a span of the same doc)."""
+def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
+    """The roles `sentence` gives the person `name` (a span of the same doc); when `sole`, the
+    sentence names nobody else, so a later "he" or "she" is that person."""
     found = Finding()
     anchor = _first_conjunct(name.root)
     _describe(found, name, name.root)
@@ -86,6 +88,10 @@ def read_role(sentence: Span, name: Span) -> Finding:
     if anchor.dep_ == "appos" and anchor.head.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
         # "played by a real cosmonaut: X": X stands where the noun stands
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
+    if sole:  # "X says he will direct the first scene"; "X will not fly; she will direct from the ground"
+        predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
+                       and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
+                       and any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
     found.by_verb = bool(found.roles - described)
@@ -259,8 +265,15 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(DIRECTOR)  # "X is behind the camera on Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
-    if lemma == "step" and particles & {"in", "into"}:
-        found.roles.add(CAST)  # "X steps in"
+    if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):
+        # "Y steps in", "Y takes over": the role the sentence is about
+        directing = any(word(t) in v.director_nouns for t in verb.doc) and not any(
+            word(t) in v.cast_nouns for t in verb.doc)
+        found.roles.add(DIRECTOR if directing else CAST)
+        return
+    if any(t.lower_ in ("directing", "directorial") and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut"
+           for t in verb.subtree):
+        found.roles.add(DIRECTOR)  # "makes her directing debut"
         return
     leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"}
                                          or (lemma == "drop" and person.dep_ == "nsubjpass"))
