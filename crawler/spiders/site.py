@@ -65,17 +65,18 @@ class SiteSpider(SourceSpider):
     def parse_listing(self, response: Response):
         if not isinstance(response, TextResponse):
             return
-        rel_next = {response.urljoin(href) for href in
-                    response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
+        rel_next = self._rel_next(response)
         for url, text in self._links(response):
-            if self.is_article(url):
+            # A next page is a listing even when its path matches `follow` ("/news/page/2/"): stored as
+            # an article it would be marked known and never read for the links only it carries.
+            if url in rel_next or pagination().is_next(url, text):
+                if url not in self._listings and len(self._listings) < MAX_LISTING_PAGES:
+                    self._listings.add(url)
+                    yield Request(url, callback=self.parse_listing, errback=self.part_failed, dont_filter=True)
+            elif self.is_article(url):
                 request = self.page_request(url, callback=self.parse_article)
                 if request is not None:
                     yield request
-            elif (url in rel_next or pagination().is_next(url, text)) and url not in self._listings \
-                    and len(self._listings) < MAX_LISTING_PAGES:
-                self._listings.add(url)
-                yield Request(url, callback=self.parse_listing, errback=self.part_failed, dont_filter=True)
 
     def parse_article(self, response: Response, entry: FeedEntry | None = None):
         item = self.page_item(response, entry)
@@ -87,6 +88,12 @@ class SiteSpider(SourceSpider):
                     request = self.page_request(url, callback=self.parse_article)
                     if request is not None:
                         yield request
+
+    @staticmethod
+    def _rel_next(response: TextResponse) -> set[str]:
+        """The page's declared next page (`rel="next"`), which beats any guess from link text."""
+        return {response.urljoin(href) for href in
+                response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
 
     def is_article(self, url: str) -> bool:
         path = urlsplit(url).path or "/"

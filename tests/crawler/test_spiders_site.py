@@ -53,6 +53,26 @@ def test_site_follows_matching_links_pages_and_stays_home(sqlite_url, site):
         engine.dispose()
 
 
+@pytest.mark.slow
+def test_a_next_page_matching_follow_is_read_as_a_listing_not_stored_as_an_article(sqlite_url, site):
+    from storage.db import open_database
+
+    engine, factory = open_database(sqlite_url)
+    site.add("/wire/", '<html><head><link rel="next" href="/wire/2031/page-2.html"></head><body>'
+                       '<a href="/wire/2031/first.html">First</a> <a href="/wire/2031/page-2.html">More</a></body></html>')
+    site.add("/wire/2031/page-2.html", listing(("/wire/2031/second.html", "Second")))
+    for name in ("first", "second"):
+        site.add(f"/wire/2031/{name}.html", article(f"Story {name}"))
+    spec = SourceSpec(name="wire", type="site", url=site.url("/wire/"), follow=(r"^/wire/\d{4}/",))
+    try:
+        crawl(factory, [spec])
+        with factory() as session:
+            stored = {a.url.removeprefix(site.base) for a in session.scalars(select(Article))}
+        assert stored == {"/wire/2031/first.html", "/wire/2031/second.html"}  # page 2 read, not stored
+    finally:
+        engine.dispose()
+
+
 def test_pagination_links_are_recognised():
     rules = pagination()
     assert rules.is_next("http://h/news/?page=3", "3")
