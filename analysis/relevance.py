@@ -120,7 +120,7 @@ class _Article:
         limits = m.vocab.limits
         self.m = m
         title = " ".join(title[: limits["title_chars"]].split())
-        lead_end = _lead_end(text, m.vocab.lead_words)
+        lead_end = _lead_end(text, title, m.vocab.lead_words, m.vocab.lead_paragraphs)
         self.units: list[_Unit] = []
         if title:
             self.units.append(_Unit("title", title, 0))
@@ -247,6 +247,8 @@ def _classify(units: list[_Unit], m: _Matchers) -> None:
 _DEPICT = {"about", "depict", "depicts", "depicted", "depicting", "portray", "portrays", "portrayed", "portraying",
            "simulate", "simulates", "simulated", "simulating", "imagine", "imagines", "imagined", "recreate",
            "recreates", "recreated", "recreating"}
+_SAY = {"say", "says", "said", "saying", "tell", "tells", "told", "announce", "announces", "announced", "confirm",
+        "confirms", "confirmed", "add", "adds", "added", "state", "states", "stated", "report", "reports", "reported"}
 _VIEW = {"watch", "watches", "watched", "watching", "see", "sees", "saw", "seen", "seeing", "screen", "screens",
          "screened", "screening", "show", "shows", "showed", "shown", "showing", "night", "nights", "projected",
          "projecting", "enjoy", "enjoyed", "stream", "streamed", "streaming", "festival", "marathon"}
@@ -270,7 +272,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                 return token
         return None
 
-    productions = [t for a, b, _ in unit.get("production") if (t := at(b - 1)) is not None]
+    productions = [t for a, b, _ in unit.get("production") if (t := at(b - 1)) is not None
+                   and not (t.dep_ == "nsubj" and t.head.lower_ in _SAY)]  # "the studio said"
     verdicts = []
     for a, b, label in unit.get("places"):
         first, last = at(a), at(b - 1)
@@ -535,6 +538,7 @@ class _Vocabulary:
     weights: dict[str, float]
     limits: dict[str, int]
     lead_words: int
+    lead_paragraphs: int
     inflections: dict[str, tuple[str, ...]]
     masks: tuple[str, ...]
     production: tuple[str, ...]
@@ -584,6 +588,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         weights={key: float(value) for key, value in data["weights"].items()},
         limits=limits,
         lead_words=int(data.get("lead_words", 40)),
+        lead_paragraphs=int(data.get("lead_paragraphs", 2)),
         inflections={key.lower(): tuple(forms) for key, forms in data.get("inflections", {}).items()},
         masks=tuple(data["masks"]["phrases"]),
         production=tuple(data["production"]["words"]),
@@ -864,19 +869,18 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     return spans
 
 
-def _lead_end(text: str, lead_words: int) -> int:
-    """Offset where the lead ends: the first paragraph, and the second if the first is short."""
-    end, words, count = 0, 0, 0
-    start = 0
-    while count < 2 and words < lead_words and start <= len(text):
+def _lead_end(text: str, title: str, lead_words: int, lead_paragraphs: int) -> int:
+    """Offset where the lead ends: the first paragraphs until `lead_words` words, at most
+    `lead_paragraphs` of them, not counting a first paragraph that repeats the title."""
+    end, words, count, start = 0, 0, 0, 0
+    folded_title = " ".join(title.split()).casefold()
+    while count < lead_paragraphs and words < lead_words and start < len(text):
         stop = text.find("\n", start)
         stop = len(text) if stop < 0 else stop
-        paragraph = text[start:stop]
+        paragraph = text[start:min(stop, start + 4 * len(folded_title) + 400)]
         if paragraph.strip():
-            count += 1
-            words += len(paragraph.split(None, lead_words))
-        end = stop + 1
-        start = stop + 1
-        if stop >= len(text):
-            break
+            if not (count == 0 and words == 0 and folded_title and " ".join(paragraph.split()).casefold() == folded_title):
+                count += 1
+                words += len(paragraph.split(None, lead_words))
+        end = start = stop + 1
     return end
