@@ -130,6 +130,7 @@ class _Article:
         if title:
             _scan_into(title, [self.units[0]], m)
         _scan_into(text, [u for u in self.units if u.where != "title"], m)
+        _drop_doubtful_aliases(self.units)
         for unit in self.units:
             _scan_space(unit, m)
         self.space_context = any(u.get("require") or u.get("places") or u.get("names") or u.get("cues")
@@ -196,6 +197,21 @@ def _scan_unit(unit: _Unit, m: _Matchers, space_context: bool) -> None:
         hits = _find_raw(pattern, text)
         if hits:
             unit.hits[kind] = hits
+
+
+def _drop_doubtful_aliases(units: list[_Unit]) -> None:
+    """A one-word alias that opens a sentence may be the common word it also is ("Drift in the
+    attitude readings ..."): it counts there only with a production word in the same sentence
+    or another sure mention of a watched subject in the article."""
+    def doubtful(unit: _Unit, hit: _Hit) -> bool:
+        return " " not in hit[2] and not unit.text[:hit[0]].strip(" \t\"'\u201c\u2018(") and \
+            not (unit.get("production") or unit.get("include"))
+    sure = any(not doubtful(unit, hit) for unit in units for hit in unit.get("aliases"))
+    if sure:
+        return
+    for unit in units:
+        if unit.get("aliases"):
+            unit.hits["aliases"] = [hit for hit in unit.get("aliases") if not doubtful(unit, hit)]
 
 
 def _covered(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +160,134 @@ def test_watches_may_be_any_sequence_and_lists_inside_are_accepted():
     listed = TopicRules(include=list(TOPIC.include), require=list(TOPIC.require))
     watches = [WatchSpec("zero-horizon", "", list(WATCHES[0].aliases))]
     assert judge("Zero Horizon shoots in orbit", "", listed, watches) == expected
+
+
+# -- filming in space: what the place attaches to, negation, setting ---------------------------
+
+
+def in_space(verdict) -> bool:
+    """Whether the reasons include a sentence that puts the filming in space."""
+    return any(part.startswith("filming in space") for part in verdict.reason.split("; "))
+
+
+WATCH_KITE = (WatchSpec("kite", "Paper Kite (orbital drama)", ("Paper Kite", "Oriel Vance", "Brightwater Pictures")),)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Studio confirms orbital shoot", "The drama will be filmed aboard the space station next spring, the producers said."),
+    ("Crew to film in orbit", "The actress will spend ten days on the station, where the final act of the film will be shot."),
+    ("An astronaut's short", "An astronaut directed a short film during her long stay on the space station."),
+])
+def test_filming_in_space_is_read_from_the_sentence(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant, verdict.reason
+    assert in_space(verdict)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Producers rule out an orbital shoot",
+     "The thriller will not be shot in orbit, its producers said on Monday. The actors will stay on the ground."),
+    ("Singer flies to the station as a tourist",
+     "The singer said she had no plans to film anything in space. She paid for her seat on the flight to the space station herself."),
+])
+def test_negated_filming_is_evidence_against(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+    assert "negated" in verdict.reason
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Space drama films its weightless scenes on a zero-g plane",
+     "The makers of the drama shot the weightless scenes aboard a modified airliner flying parabolic arcs. "
+     "The rest of the film was shot on sets in Lyon."),
+    ("Astronaut film trains its cast in a water tank",
+     "The cast of the astronaut film spent a month in an underwater tank in Gdynia before shooting the spacewalk scenes there."),
+    ("Station thriller wraps its shoot in Prague",
+     "The thriller, set aboard a failing space station, wrapped its shoot on sound stages outside Prague on Friday."),
+    ("How a space epic faked zero gravity",
+     "The orbital scenes were shot in front of green screens, with the actors hanging from wires."),
+    ("Astronauts hold a movie night on the station",
+     "The crew of the space station gathered on Saturday to watch a film projected on the wall of the module."),
+    ("Game lets players run a station in orbit",
+     "The console game, in which players build a station in orbit, has cut-scenes shot with motion capture in a studio."),
+])
+def test_space_depicted_on_the_ground_is_not_filming_in_space(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+
+
+def test_a_set_in_space_is_a_setting_not_a_location():
+    text = "The series, which is set entirely on board a space station, will be shot in Leeds next month."
+    verdict = judge("New series", text, TOPIC, ())
+    assert not in_space(verdict) and not verdict.relevant
+    assert "space only the setting" in verdict.reason
+
+
+def test_the_studio_said_is_no_production_word():
+    text = "The actress will play a pilot in a biopic about the first woman in space, the studio said."
+    assert not in_space(judge("Actress cast in biopic", text, TOPIC, ()))
+
+
+def test_watched_production_counts_with_space_context_anywhere():
+    title = "Oriel Vance joins Paper Kite"
+    text = ("Brightwater Pictures has cast Oriel Vance as the lead in Paper Kite, its drama about two sisters.\n"
+            "Rehearsals begin in May.\n"
+            "The production has booked two seats on a flight to the space station for next year.")
+    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    assert verdict.relevant, verdict.reason
+    assert "watched alias (title): Oriel Vance, Paper Kite" in verdict.reason
+    assert not judge(title, text, TOPIC, ()).relevant  # the same text about an unwatched film
+
+
+def test_watched_production_without_space_is_not_relevant():
+    title = "Oriel Vance to star in a stage comedy"
+    text = "Oriel Vance will play a lawyer in a comedy at a London theatre, directed by a film veteran."
+    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    assert not verdict.relevant and "without space context" in verdict.reason
+
+
+def test_an_alias_inside_a_longer_name_is_not_the_watched_subject():
+    watches = (WatchSpec("kite", "", ("Kite", "Oriel Vance")),)
+    text = "The Kite Station game puts players in orbit. Its studio shot cut-scenes with actors in Oslo."
+    assert "watched alias" not in judge("Game review", text, TOPIC, watches).reason
+    text = "A film shot on the space station, Kite opens on Friday."
+    assert "watched alias" in judge("Review", text, TOPIC, watches).reason
+
+
+def test_an_alias_that_is_a_common_word_needs_company_at_a_sentence_start():
+    watches = (WatchSpec("kite", "", ("Kite", "Oriel Vance")),)
+    text = "Kite lines tangled on the space station's robotic arm during the test, NASA said."
+    assert "watched alias" not in judge("Station arm test", text, TOPIC, watches).reason
+    text = "Kite lines tangled on the space station's arm. Oriel Vance will fly there in May."
+    assert "watched alias" in judge("Station arm test", text, TOPIC, watches).reason
+
+
+def test_without_the_parser_proximity_decides(monkeypatch):
+    from analysis import relevance
+    monkeypatch.setattr(relevance, "_NLP", [None])
+    assert judge("Crew to film in orbit", "The drama will be filmed aboard the space station.", TOPIC, ()).relevant
+    verdict = judge("No orbital shoot", "The thriller will not be filmed aboard the space station.", TOPIC, ())
+    assert not verdict.relevant and "negated" in verdict.reason
+
+
+# -- bounded time --------------------------------------------------------------------------------
+
+TEN_MIB = 10 * 2 ** 20
+RUN_ON = "the actress Oriel Vance will film scenes aboard the space station and shoot in orbit while the director watches, "
+
+
+@pytest.mark.parametrize("title, text", [
+    ("", (RUN_ON * (TEN_MIB // len(RUN_ON) + 1))[:TEN_MIB]),     # one sentence, no full stop
+    ((RUN_ON * (TEN_MIB // len(RUN_ON) + 1))[:TEN_MIB], ""),     # a title of 10 MiB
+    ("", "orbit film " * (TEN_MIB // 11)),                     # a hit every word
+    ("", "x" * TEN_MIB),                                       # one word of 10 MiB
+])
+def test_ten_mib_is_judged_in_under_two_seconds(title, text):
+    judge("warm-up", "a film shot in orbit", TOPIC, WATCH_KITE)  # the parser loads outside the timing
+    started = time.perf_counter()
+    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    assert time.perf_counter() - started < 2.0
+    assert verdict.reason
 
 
 # -- labelled sets --------------------------------------------------------------------------
