@@ -175,8 +175,11 @@ WATCH_KITE = (WatchSpec("kite", "Paper Kite (orbital drama)", ("Paper Kite", "Or
 
 @pytest.mark.parametrize("title, text", [
     ("Studio confirms orbital shoot", "The drama will be filmed aboard the space station next spring, the producers said."),
-    ("Crew to film in orbit", "The actress will spend ten days on the station, where the final act of the film will be shot."),
-    ("An astronaut's short", "An astronaut directed a short film during her long stay on the space station."),
+    ("Actress books two weeks in orbit",
+     "The actress will spend two weeks aboard the space station next spring, where, according to the producers "
+     "who announced the casting on Monday, she will shoot the closing scenes."),
+    ("An astronaut's short", "An astronaut wrote, cast and directed a short film in her spare time during a "
+                             "six-month stay aboard the International Space Station."),
 ])
 def test_filming_in_space_is_read_from_the_sentence(title, text):
     verdict = judge(title, text, TOPIC, ())
@@ -224,7 +227,7 @@ def test_a_set_in_space_is_a_setting_not_a_location():
 
 
 def test_the_studio_said_is_no_production_word():
-    text = "The actress will play a pilot in a biopic about the first woman in space, the studio said."
+    text = "The actress will play a pilot in a drama about a mission in orbit, the studio said."
     assert not in_space(judge("Actress cast in biopic", text, TOPIC, ()))
 
 
