@@ -60,7 +60,7 @@ def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec]
     _score_pairs(doc, evidence)
     _score_negatives(doc, evidence)
     missing = []
-    if topic.include and not (doc.has("include") or watched):
+    if topic.include and not (doc.has("include") or watched or (in_space and m.film_topic)):
         missing.append("include")
     if topic.require and not (doc.has("require") or doc.has("places") or doc.has("names") or watched):
         missing.append("require")
@@ -274,6 +274,15 @@ _VIEW = {"watch", "watches", "watched", "watching", "see", "sees", "saw", "seen"
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
                "dative"}
 _NEGATORS = {"no", "never", "nothing", "neither", "nor", "none"}
+# Verbs that call a plan off: "abandoned plans to film aboard the station".
+_CALL_OFF = {"abandon", "abandons", "abandoned", "abandoning", "drop", "drops", "dropped", "dropping", "scrap",
+             "scraps", "scrapped", "scrapping", "cancel", "cancels", "cancelled", "canceled", "cancelling", "shelve",
+             "shelves", "shelved", "refuse", "refuses", "refused", "decline", "declines", "declined", "deny",
+             "denies", "denied", "abandonment", "cancellation"}
+# Events that a camera on the ground films: the place in "film the launch of a crew to the
+# station" is where the crew goes, not where the filming is.
+_WATCHED_EVENTS = {"launch", "launches", "liftoff", "lift-off", "blastoff", "takeoff", "landing", "landings",
+                   "splashdown", "departure", "rocket", "rockets", "ascent"}
 _PREPOSITION_WORDS = {"aboard", "on", "to", "at", "inside", "outside", "in", "from", "into", "onboard", "above",
                       "beyond", "during", "off"}
 # Dependencies that stay inside one clause: negation is looked for along them only.
@@ -327,6 +336,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                 verdicts.append(("depicted", span))
             elif (p.i != word.i and p.lower_ in _VIEW) or any(t.head.lower_ in _VIEW and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
                                           for t in (word, p)):
+                verdicts.append(("viewing", span))
+            elif any(t.lower_ in _WATCHED_EVENTS and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
                 verdicts.append(("viewing", span))
             elif _negated(path, p):
                 verdicts.append(("negated", span))
@@ -406,6 +417,9 @@ def _path(a, b) -> list | None:
 def _negated(path, production) -> bool:
     """A negation on the path, or on the words that govern the production word within its
     clause: "will not be shot in orbit", "no plans to film anything in space", "no film gear"."""
+    doc = production.doc
+    if any(t.lower_ in _CALL_OFF for t in doc[max(0, production.i - 4):production.i]):
+        return True  # "drops plan to shoot in space", however a headline is parsed
     words = list(path)
     token = production
     for _ in range(3):
@@ -415,6 +429,8 @@ def _negated(path, production) -> bool:
         words.append(token)
     for token in words:
         if token.lower_ in _NEGATORS and token.dep_ in ("det", "dobj", "nsubj", "nsubjpass", "neg"):
+            return True
+        if token.lower_ in _CALL_OFF and token.i != production.i:
             return True
         for child in token.children:
             if child.dep_ == "neg" or (child.lower_ in _NEGATORS and child.dep_ in ("det", "advmod", "neg", "dobj")):
@@ -667,6 +683,7 @@ class _Matchers:
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
     not_film: re.Pattern[str] | None
+    film_topic: bool  # the config's include terms are production words: in-space evidence stands for them
 
 
 @lru_cache(maxsize=64)
@@ -696,6 +713,7 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         depictions=_either(vocab.depictions),
         on_earth=_either(vocab.on_earth),
         not_film=_either(vocab.not_film),
+        film_topic=any(term.lower() in {w.lower() for w in vocab.production} for term in topic.include),
     )
 
 

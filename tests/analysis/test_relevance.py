@@ -235,7 +235,7 @@ def test_watched_production_counts_with_space_context_anywhere():
     title = "Oriel Vance joins Paper Kite"
     text = ("Brightwater Pictures has cast Oriel Vance as the lead in Paper Kite, its drama about two sisters.\n"
             "Rehearsals begin in May.\n"
-            "The production has booked two seats on a flight to the space station for next year.")
+            "Vance is due to fly to the space station next year.")
     verdict = judge(title, text, TOPIC, WATCH_KITE)
     assert verdict.relevant, verdict.reason
     assert "watched alias (title): Oriel Vance, Paper Kite" in verdict.reason
