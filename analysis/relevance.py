@@ -265,7 +265,10 @@ def _classify(units: list[_Unit], m: _Matchers) -> None:
 
 _DEPICT = {"about", "depict", "depicts", "depicted", "depicting", "portray", "portrays", "portrayed", "portraying",
            "simulate", "simulates", "simulated", "simulating", "imagine", "imagines", "imagined", "recreate",
-           "recreates", "recreated", "recreating"}
+           "recreates", "recreated", "recreating", "tell", "tells", "told", "telling", "retell", "retells",
+           "retold", "retelling", "recount", "recounts", "recounted", "recounting", "dramatise", "dramatises",
+           "dramatised", "dramatize", "dramatizes", "dramatized", "chronicle", "chronicles", "chronicled",
+           "story", "stories", "tale", "tales", "biopic", "biopics"}
 _SAY = {"say", "says", "said", "saying", "tell", "tells", "told", "announce", "announces", "announced", "confirm",
         "confirms", "confirmed", "add", "adds", "added", "state", "states", "stated", "report", "reports", "reported"}
 _VIEW = {"watch", "watches", "watched", "watching", "see", "sees", "saw", "seen", "seeing", "screen", "screens",
@@ -423,6 +426,8 @@ def _negated(path, production) -> bool:
     words = list(path)
     token = production
     for _ in range(3):
+        if token.dep_ == "ccomp" and token.head.lower_ in _CALL_OFF:
+            return True  # "denied that a film crew would fly to the station"
         if token.dep_ not in _IN_CLAUSE or token.head.i == token.i:
             break
         token = token.head
