@@ -231,8 +231,8 @@ def _inside_a_name(text: str, hit: _Hit) -> bool:
         if match is None:
             continue
         word = match.group(1)
-        if not word[:1].isupper() or word.isupper():
-            continue
+        if not word[:1].isupper() or word.isupper() or (match is before and word.endswith(("'s", "\u2019s", "'", "\u2019"))):
+            continue  # a lower-case word, an acronym, or a possessive ("the studio's X")
         if match is before and (start - len(match.group(0)) == 0 or
                                 re.search(r"[.!?:\n\"\u201c]\s*$", text[max(0, start - len(match.group(0)) - 3):start - len(match.group(0))])):
             continue  # the word before starts a sentence: capitalised anyway

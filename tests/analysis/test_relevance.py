@@ -255,6 +255,8 @@ def test_an_alias_inside_a_longer_name_is_not_the_watched_subject():
     assert "watched alias" not in judge("Game review", text, TOPIC, watches).reason
     text = "A film shot on the space station, Kite opens on Friday."
     assert "watched alias" in judge("Review", text, TOPIC, watches).reason
+    text = "Brightwater Pictures' Kite, shot on the space station, opens on Friday."  # a possessive, no name
+    assert "watched alias" in judge("Review", text, TOPIC, watches).reason
 
 
 def test_an_alias_that_is_a_common_word_needs_company_at_a_sentence_start():
