@@ -249,6 +249,14 @@ def test_watched_production_without_space_is_not_relevant():
     assert not verdict.relevant and "without space context" in verdict.reason
 
 
+def test_film_marketing_words_are_no_space_context():
+    title = "Brightwater Pictures launches its comedy"
+    text = ("Brightwater Pictures launched its new comedy in cinemas on Friday, and it rocketed to the top "
+            "of the box office. The studio made space in its schedule for a sequel.")
+    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    assert not verdict.relevant and "without space context" in verdict.reason
+
+
 def test_an_alias_inside_a_longer_name_is_not_the_watched_subject():
     watches = (WatchSpec("kite", "", ("Kite", "Oriel Vance")),)
     text = "The Kite Station game puts players in orbit. Its studio shot cut-scenes with actors in Oslo."
