@@ -519,6 +519,9 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not doc.space_context:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
+    if not (doc.has("production") or doc.has("include")):
+        evidence.reasons.append(f"watched alias with no word of filming: {names}")
+        return 0
     where = with_alias[0].where
     evidence.reasons.append(f"watched alias{' (' + where + ')' if where != 'body' else ''}: {names}")
     evidence.add({"title": "watch_title", "lead": "watch_lead"}.get(where, "watch_body"))

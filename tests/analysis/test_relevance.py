@@ -249,6 +249,13 @@ def test_watched_production_without_space_is_not_relevant():
     assert not verdict.relevant and "without space context" in verdict.reason
 
 
+def test_a_watched_person_needs_a_word_of_filming():
+    title = "Oriel Vance dazzles at NASA gala"
+    text = "Oriel Vance wore a gown inspired by a spacesuit at the NASA gala in Houston, where she met three astronauts."
+    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    assert not verdict.relevant and "no word of filming" in verdict.reason
+
+
 def test_film_marketing_words_are_no_space_context():
     title = "Brightwater Pictures launches its comedy"
     text = ("Brightwater Pictures launched its new comedy in cinemas on Friday, and it rocketed to the top "
