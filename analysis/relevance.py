@@ -153,12 +153,13 @@ def _scan_into(text: str, units: list[_Unit], m: _Matchers) -> None:
         "require": _find(m.require, text, lowered),
         "exclude": _find(m.exclude, text, lowered),
         "production": _find(m.production, text, lowered),
+        "context": _find(m.context, text, lowered),
         "aliases": [hit for hit in _find(m.aliases, text, lowered) if not _inside_a_name(text, hit)],
     }
     masks = _masks_at(m.masks, text, found["include"] + found["require"] + found["production"])
     # An alias's words are a name, not topic words ("Northern Orbit", "Polyus Film").
     masks += [(a, b, label) for a, b, label in _find(m.aliases, text, lowered)]
-    for kind in ("include", "require", "production"):
+    for kind in ("include", "require", "production", "context"):
         found[kind] = _unmasked(found[kind], masks)
     starts = [unit.start for unit in units]
     for kind, hits in found.items():
@@ -519,7 +520,7 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not doc.space_context:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
-    if not (doc.has("production") or doc.has("include")):
+    if not (doc.has("production") or doc.has("include") or doc.has("context")):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
     where = with_alias[0].where
@@ -590,6 +591,7 @@ class _Vocabulary:
     masks: tuple[str, ...]
     production: tuple[str, ...]
     not_production: frozenset[str]
+    context: tuple[str, ...]
     stations: tuple[str, ...]
     craft: tuple[str, ...]
     places: tuple[str, ...]
@@ -640,6 +642,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         masks=tuple(data["masks"]["phrases"]),
         production=tuple(data["production"]["words"]),
         not_production=frozenset(word.lower() for word in data["production"].get("not_production", ())),
+        context=tuple(data["production"].get("context", ())),
         stations=tuple(space["stations"]),
         craft=tuple(space["craft"]),
         places=tuple(space["places"]),
@@ -683,6 +686,7 @@ class _Matchers:
     aliases: _TermSet
     masks: dict[str, re.Pattern[str]]  # by each word a mask phrase spells out
     production: _TermSet
+    context: _TermSet                       # words of making a production, for watched aliases
     places_strict: re.Pattern[str] | None   # places in space, and named stations and craft
     places_station: re.Pattern[str] | None  # "aboard the station": only once space is the subject
     names: re.Pattern[str] | None           # station and craft names anywhere (space context)
@@ -713,6 +717,7 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         aliases=_alias_set(aliases),
         masks=_masks_by_word(vocab.masks),
         production=_term_set(production, vocab.inflections),
+        context=_term_set(vocab.context, vocab.inflections),
         places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]),
         places_station=_either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places)),
         names=_either(named),
