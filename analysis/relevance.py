@@ -521,7 +521,7 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not doc.space_context:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
-    if not (doc.has("production") or doc.has("include") or doc.has("context")):
+    if not (doc.has("production") or doc.has("context")):  # production words include the config's, less people
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
     where = with_alias[0].where
