@@ -265,29 +265,8 @@ def _classify(units: list[_Unit], m: _Matchers) -> None:
         unit.verdict, unit.snippet = _by_parse(unit, doc, m)
 
 
-_DEPICT = {"about", "depict", "depicts", "depicted", "depicting", "portray", "portrays", "portrayed", "portraying",
-           "simulate", "simulates", "simulated", "simulating", "imagine", "imagines", "imagined", "recreate",
-           "recreates", "recreated", "recreating", "tell", "tells", "told", "telling", "retell", "retells",
-           "retold", "retelling", "recount", "recounts", "recounted", "recounting", "dramatise", "dramatises",
-           "dramatised", "dramatize", "dramatizes", "dramatized", "chronicle", "chronicles", "chronicled",
-           "story", "stories", "tale", "tales", "biopic", "biopics"}
-_SAY = {"say", "says", "said", "saying", "tell", "tells", "told", "announce", "announces", "announced", "confirm",
-        "confirms", "confirmed", "add", "adds", "added", "state", "states", "stated", "report", "reports", "reported"}
-_VIEW = {"watch", "watches", "watched", "watching", "see", "sees", "saw", "seen", "seeing", "screen", "screens",
-         "screened", "screening", "show", "shows", "showed", "shown", "showing", "night", "nights", "projected",
-         "projecting", "enjoy", "enjoyed", "stream", "streamed", "streaming", "festival", "marathon"}
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
                "dative"}
-_NEGATORS = {"no", "never", "nothing", "neither", "nor", "none"}
-# Verbs that call a plan off: "abandoned plans to film aboard the station".
-_CALL_OFF = {"abandon", "abandons", "abandoned", "abandoning", "drop", "drops", "dropped", "dropping", "scrap",
-             "scraps", "scrapped", "scrapping", "cancel", "cancels", "cancelled", "canceled", "cancelling", "shelve",
-             "shelves", "shelved", "refuse", "refuses", "refused", "decline", "declines", "declined", "deny",
-             "denies", "denied", "abandonment", "cancellation"}
-# Events that a camera on the ground films: the place in "film the launch of a crew to the
-# station" is where the crew goes, not where the filming is.
-_WATCHED_EVENTS = {"launch", "launches", "liftoff", "lift-off", "blastoff", "takeoff", "landing", "landings",
-                   "splashdown", "departure", "rocket", "rockets", "ascent"}
 _PREPOSITION_WORDS = {"aboard", "on", "to", "at", "inside", "outside", "in", "from", "into", "onboard", "above",
                       "beyond", "during", "off"}
 # Dependencies that stay inside one clause: negation is looked for along them only.
@@ -297,6 +276,7 @@ _IN_CLAUSE = {"xcomp", "dobj", "pobj", "prep", "compound", "nsubj", "nsubjpass",
 
 def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
     """in_space / negated / depicted / viewing / "" for one parsed sentence, and its words."""
+    words = m.vocab.words
     tokens = list(doc)
     if not tokens:
         return "", ""
@@ -308,7 +288,7 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
 
     most = 6  # pairs looked at in one sentence: enough for news prose, bounded for anything else
     productions = [t for a, b, _ in unit.get("production")[:most] if (t := at(b - 1)) is not None
-                   and not (t.dep_ == "nsubj" and t.head.lower_ in _SAY)]  # "the studio said"
+                   and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
     verdicts = []
     for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
@@ -335,16 +315,17 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             lo, hi = min(p.i, first.i), max(p.i, last.i)
             span = doc[lo: hi + 1].text
             between = doc[lo: hi + 1]
-            if any(t.lower_ in _DEPICT and (t.lower_ != "about" or t.dep_ == "prep") for t in list(between) + chain) or \
+            if any(t.lower_ in words["depict"] and (t.dep_ == "prep" or t.lower_ not in _PREPOSITION_WORDS | {"about"})
+                   for t in list(between) + chain) or \
                     any(t.lower_ == "set" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
                     (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES):
                 verdicts.append(("depicted", span))
-            elif (p.i != word.i and p.lower_ in _VIEW) or any(t.head.lower_ in _VIEW and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
+            elif (p.i != word.i and p.lower_ in words["view"]) or any(t.head.lower_ in words["view"] and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
                                           for t in (word, p)):
                 verdicts.append(("viewing", span))
-            elif any(t.lower_ in _WATCHED_EVENTS and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
+            elif any(t.lower_ in words["watched_events"] and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
                 verdicts.append(("viewing", span))
-            elif _negated(path, p):
+            elif _negated(path, p, words):
                 verdicts.append(("negated", span))
             else:
                 verdicts.append(("in_space", span))
@@ -419,28 +400,28 @@ def _path(a, b) -> list | None:
     return None
 
 
-def _negated(path, production) -> bool:
+def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
     """A negation on the path, or on the words that govern the production word within its
     clause: "will not be shot in orbit", "no plans to film anything in space", "no film gear"."""
     doc = production.doc
-    if any(t.lower_ in _CALL_OFF for t in doc[max(0, production.i - 4):production.i]):
+    if any(t.lower_ in words["call_off"] for t in doc[max(0, production.i - 4):production.i]):
         return True  # "drops plan to shoot in space", however a headline is parsed
-    words = list(path)
+    governing = list(path)
     token = production
     for _ in range(3):
-        if token.dep_ == "ccomp" and token.head.lower_ in _CALL_OFF:
+        if token.dep_ == "ccomp" and token.head.lower_ in words["call_off"]:
             return True  # "denied that a film crew would fly to the station"
         if token.dep_ not in _IN_CLAUSE or token.head.i == token.i:
             break
         token = token.head
-        words.append(token)
-    for token in words:
-        if token.lower_ in _NEGATORS and token.dep_ in ("det", "dobj", "nsubj", "nsubjpass", "neg"):
+        governing.append(token)
+    for token in governing:
+        if token.lower_ in words["negators"] and token.dep_ in ("det", "dobj", "nsubj", "nsubjpass", "neg"):
             return True
-        if token.lower_ in _CALL_OFF and token.i != production.i:
+        if token.lower_ in words["call_off"] and token.i != production.i:
             return True
         for child in token.children:
-            if child.dep_ == "neg" or (child.lower_ in _NEGATORS and child.dep_ in ("det", "advmod", "neg", "dobj")):
+            if child.dep_ == "neg" or (child.lower_ in words["negators"] and child.dep_ in ("det", "advmod", "neg", "dobj")):
                 return True
     return False
 
@@ -593,6 +574,7 @@ class _Vocabulary:
     production: tuple[str, ...]
     not_production: frozenset[str]
     context: tuple[str, ...]
+    words: dict[str, frozenset[str]]  # [parse]: word lists read against the parse
     stations: tuple[str, ...]
     craft: tuple[str, ...]
     places: tuple[str, ...]
@@ -607,6 +589,7 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}
@@ -650,6 +633,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         production=tuple(data["production"]["words"]),
         not_production=frozenset(word.lower() for word in data["production"].get("not_production", ())),
         context=tuple(data["production"].get("context", ())),
+        words={key: frozenset(word.lower() for word in data["parse"][key]) for key in _PARSE_WORDS},
         stations=tuple(space["stations"]),
         craft=tuple(space["craft"]),
         places=tuple(space["places"]),
