@@ -6,7 +6,7 @@ The evidence, strongest first:
   station", "on a Soyuz"). The link is read from the dependency parse (spaCy, when installed):
   the place must attach to the production word or to the verb it hangs from ("spend three
   weeks aboard the station filming"), and the sentence is set apart when it negates the
-  filming ("will not be shot in orbit", "no plans to film anything in space") or only sets a
+  filming ("will not be shot in orbit", "no intention of filming in space") or only sets a
   story there ("a thriller set aboard a space station", "a film about life in orbit").
   Without spaCy, a production word within a few words of the place counts as linked.
 - **A watched production**: an alias (its title, studio or one of its people) in an article
@@ -402,7 +402,7 @@ def _path(a, b) -> list | None:
 
 def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
     """A negation on the path, or on the words that govern the production word within its
-    clause: "will not be shot in orbit", "no plans to film anything in space", "no film gear"."""
+    clause: "will not be shot in orbit", "no intention of filming in space", "no film gear"."""
     doc = production.doc
     if any(t.lower_ in words["call_off"] for t in doc[max(0, production.i - 4):production.i]):
         return True  # "drops plan to shoot in space", however a headline is parsed

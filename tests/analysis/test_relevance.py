@@ -170,7 +170,7 @@ def in_space(verdict) -> bool:
     return any(part.startswith("filming in space") for part in verdict.reason.split("; "))
 
 
-WATCH_KITE = (WatchSpec("kite", "Paper Kite (orbital drama)", ("Paper Kite", "Oriel Vance", "Brightwater Pictures")),)
+WATCH_FINCH = (WatchSpec("finch", "Copper Finch (orbital drama)", ("Copper Finch", "Oriel Vance", "Brightwater Pictures")),)
 
 
 @pytest.mark.parametrize("title, text", [
@@ -190,8 +190,8 @@ def test_filming_in_space_is_read_from_the_sentence(title, text):
 @pytest.mark.parametrize("title, text", [
     ("Producers rule out an orbital shoot",
      "The thriller will not be shot in orbit, its producers said on Monday. The actors will stay on the ground."),
-    ("Singer flies to the station as a tourist",
-     "The singer said she had no plans to film anything in space. She paid for her seat on the flight to the space station herself."),
+    ("Pianist books a private week in orbit",
+     "The pianist said she would never film anything during her week aboard the space station. She bought the seat herself."),
 ])
 def test_negated_filming_is_evidence_against(title, text):
     verdict = judge(title, text, TOPIC, ())
@@ -200,19 +200,21 @@ def test_negated_filming_is_evidence_against(title, text):
 
 
 @pytest.mark.parametrize("title, text", [
-    ("Space drama films its weightless scenes on a zero-g plane",
-     "The makers of the drama shot the weightless scenes aboard a modified airliner flying parabolic arcs. "
-     "The rest of the film was shot on sets in Lyon."),
-    ("Astronaut film trains its cast in a water tank",
-     "The cast of the astronaut film spent a month in an underwater tank in Gdynia before shooting the spacewalk scenes there."),
-    ("Station thriller wraps its shoot in Prague",
-     "The thriller, set aboard a failing space station, wrapped its shoot on sound stages outside Prague on Friday."),
-    ("How a space epic faked zero gravity",
-     "The orbital scenes were shot in front of green screens, with the actors hanging from wires."),
-    ("Astronauts hold a movie night on the station",
-     "The crew of the space station gathered on Saturday to watch a film projected on the wall of the module."),
-    ("Game lets players run a station in orbit",
-     "The console game, in which players build a station in orbit, has cut-scenes shot with motion capture in a studio."),
+    ("Parabolas stand in for orbit in new drama",
+     "For its floating sequences the production hired a jet that dives in parabolas over the North Sea, thirty "
+     "seconds of free fall at a time. Everything else was filmed on stages near Lille."),
+    ("Diving pool doubles as orbit",
+     "The actors rehearsed the spacewalk sequence for a month at the bottom of a diving pool in Gdynia, where "
+     "the orbital scenes will be filmed in June."),
+    ("Orbital siege drama wraps",
+     "The drama, which takes place on a crippled research station in orbit, finished its shoot on sound stages "
+     "near Brno on Friday."),
+    ("Effects team explains the orbit sequence",
+     "Every orbital scene was shot against a blue screen in a Glasgow warehouse, the cast suspended on harnesses."),
+    ("Station crew screens a comedy for the holidays",
+     "On their day off the crew of the space station watched a comedy film on a laptop strapped to the wall."),
+    ("Puzzle game sends players to orbit",
+     "In the mobile game, out in March, players repair a station in orbit; its trailer was animated by a studio in Lille."),
 ])
 def test_space_depicted_on_the_ground_is_not_filming_in_space(title, text):
     verdict = judge(title, text, TOPIC, ())
@@ -232,27 +234,27 @@ def test_the_studio_said_is_no_production_word():
 
 
 def test_watched_production_counts_with_space_context_anywhere():
-    title = "Oriel Vance joins Paper Kite"
-    text = ("Brightwater Pictures has cast Oriel Vance as the lead in Paper Kite, its drama about two sisters.\n"
+    title = "Oriel Vance joins Copper Finch"
+    text = ("Brightwater Pictures has cast Oriel Vance as the lead in Copper Finch, its drama about two sisters.\n"
             "Rehearsals begin in May.\n"
             "Vance is due to fly to the space station next year.")
-    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
     assert verdict.relevant, verdict.reason
-    assert "watched alias (title): Oriel Vance, Paper Kite" in verdict.reason
+    assert "watched alias (title): Oriel Vance, Copper Finch" in verdict.reason
     assert not judge(title, text, TOPIC, ()).relevant  # the same text about an unwatched film
 
 
 def test_watched_production_without_space_is_not_relevant():
     title = "Oriel Vance to star in a stage comedy"
     text = "Oriel Vance will play a lawyer in a comedy at a London theatre, directed by a film veteran."
-    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
     assert not verdict.relevant and "without space context" in verdict.reason
 
 
 def test_a_watched_person_needs_a_word_of_filming():
     title = "Oriel Vance dazzles at NASA gala"
     text = "Oriel Vance wore a gown inspired by a spacesuit at the NASA gala in Houston, where she met three astronauts."
-    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
     assert not verdict.relevant and "no word of filming" in verdict.reason
 
 
@@ -260,25 +262,25 @@ def test_film_marketing_words_are_no_space_context():
     title = "Brightwater Pictures launches its comedy"
     text = ("Brightwater Pictures launched its new comedy in cinemas on Friday, and it rocketed to the top "
             "of the box office. The studio made space in its schedule for a sequel.")
-    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
     assert not verdict.relevant and "without space context" in verdict.reason
 
 
 def test_an_alias_inside_a_longer_name_is_not_the_watched_subject():
-    watches = (WatchSpec("kite", "", ("Kite", "Oriel Vance")),)
-    text = "The Kite Station game puts players in orbit. Its studio shot cut-scenes with actors in Oslo."
+    watches = (WatchSpec("finch", "", ("Finch", "Oriel Vance")),)
+    text = "The Finch Station game puts players in orbit. Its studio shot cut-scenes with actors in Oslo."
     assert "watched alias" not in judge("Game review", text, TOPIC, watches).reason
-    text = "A film shot on the space station, Kite opens on Friday."
+    text = "A film shot on the space station, Finch opens on Friday."
     assert "watched alias" in judge("Review", text, TOPIC, watches).reason
-    text = "Brightwater Pictures' Kite, shot on the space station, opens on Friday."  # a possessive, no name
+    text = "Brightwater Pictures' Finch, shot on the space station, opens on Friday."  # a possessive, no name
     assert "watched alias" in judge("Review", text, TOPIC, watches).reason
 
 
 def test_an_alias_that_is_a_common_word_needs_company_at_a_sentence_start():
-    watches = (WatchSpec("kite", "", ("Kite", "Oriel Vance")),)
-    text = "Kite lines tangled on the space station's robotic arm during the test, NASA said."
+    watches = (WatchSpec("finch", "", ("Finch", "Oriel Vance")),)
+    text = "Finch feeders were tested on the space station's robotic arm last week, NASA said."
     assert "watched alias" not in judge("Station arm test", text, TOPIC, watches).reason
-    text = "Kite lines tangled on the space station's arm. Oriel Vance will fly there in May."
+    text = "Finch feeders were tested on the space station's arm. Oriel Vance will fly there in May."
     assert "watched alias" in judge("Station arm test", text, TOPIC, watches).reason
 
 
@@ -303,9 +305,9 @@ RUN_ON = "the actress Oriel Vance will film scenes aboard the space station and 
     ("", "x" * TEN_MIB),                                       # one word of 10 MiB
 ])
 def test_ten_mib_is_judged_in_under_two_seconds(title, text):
-    judge("warm-up", "a film shot in orbit", TOPIC, WATCH_KITE)  # the parser loads outside the timing
+    judge("warm-up", "a film shot in orbit", TOPIC, WATCH_FINCH)  # the parser loads outside the timing
     started = time.perf_counter()
-    verdict = judge(title, text, TOPIC, WATCH_KITE)
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
     assert time.perf_counter() - started < 2.0
     assert verdict.reason
 
