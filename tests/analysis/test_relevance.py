@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +160,156 @@ def test_watches_may_be_any_sequence_and_lists_inside_are_accepted():
     listed = TopicRules(include=list(TOPIC.include), require=list(TOPIC.require))
     watches = [WatchSpec("zero-horizon", "", list(WATCHES[0].aliases))]
     assert judge("Zero Horizon shoots in orbit", "", listed, watches) == expected
+
+
+# -- filming in space: what the place attaches to, negation, setting ---------------------------
+
+
+def in_space(verdict) -> bool:
+    """Whether the reasons include a sentence that puts the filming in space."""
+    return any(part.startswith("filming in space") for part in verdict.reason.split("; "))
+
+
+WATCH_FINCH = (WatchSpec("finch", "Copper Finch (orbital drama)", ("Copper Finch", "Oriel Vance", "Brightwater Pictures")),)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Studio confirms orbital shoot", "The drama will be filmed aboard the space station next spring, the producers said."),
+    ("Actress books two weeks in orbit",
+     "The actress will spend two weeks aboard the space station next spring, where, according to the producers "
+     "who announced the casting on Monday, she will shoot the closing scenes."),
+    ("An astronaut's short", "An astronaut wrote, cast and directed a short film in her spare time during a "
+                             "six-month stay aboard the International Space Station."),
+])
+def test_filming_in_space_is_read_from_the_sentence(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant, verdict.reason
+    assert in_space(verdict)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Producers rule out an orbital shoot",
+     "The thriller will not be shot in orbit, its producers said on Monday. The actors will stay on the ground."),
+    ("Pianist books a private week in orbit",
+     "The pianist said she would never film anything during her week aboard the space station. She bought the seat herself."),
+])
+def test_negated_filming_is_evidence_against(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+    assert "negated" in verdict.reason
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Parabolas stand in for orbit in new drama",
+     "For its floating sequences the production hired a jet that dives in parabolas over the North Sea, thirty "
+     "seconds of free fall at a time. Everything else was filmed on stages near Lille."),
+    ("Diving pool doubles as orbit",
+     "The actors rehearsed the spacewalk sequence for a month at the bottom of a diving pool in Gdynia, where "
+     "the orbital scenes will be filmed in June."),
+    ("Orbital siege drama wraps",
+     "The drama, which takes place on a crippled research station in orbit, finished its shoot on sound stages "
+     "near Brno on Friday."),
+    ("Effects team explains the orbit sequence",
+     "Every orbital scene was shot against a blue screen in a Glasgow warehouse, the cast suspended on harnesses."),
+    ("Station crew screens a comedy for the holidays",
+     "On their day off the crew of the space station watched a comedy film on a laptop strapped to the wall."),
+    ("Puzzle game sends players to orbit",
+     "In the mobile game, out in March, players repair a station in orbit; its trailer was animated by a studio in Lille."),
+])
+def test_space_depicted_on_the_ground_is_not_filming_in_space(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+
+
+def test_a_set_in_space_is_a_setting_not_a_location():
+    text = "The series, which is set entirely on board a space station, will be shot in Leeds next month."
+    verdict = judge("New series", text, TOPIC, ())
+    assert not in_space(verdict) and not verdict.relevant
+    assert "space only the setting" in verdict.reason
+
+
+def test_the_studio_said_is_no_production_word():
+    text = "The actress will play a pilot in a drama about a mission in orbit, the studio said."
+    assert not in_space(judge("Actress cast in biopic", text, TOPIC, ()))
+
+
+def test_watched_production_counts_with_space_context_anywhere():
+    title = "Oriel Vance joins Copper Finch"
+    text = ("Brightwater Pictures has cast Oriel Vance as the lead in Copper Finch, its drama about two sisters.\n"
+            "Rehearsals begin in May.\n"
+            "Vance is due to fly to the space station next year.")
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert verdict.relevant, verdict.reason
+    assert "watched alias (title): Oriel Vance, Copper Finch" in verdict.reason
+    assert not judge(title, text, TOPIC, ()).relevant  # the same text about an unwatched film
+
+
+def test_watched_production_without_space_is_not_relevant():
+    title = "Oriel Vance to star in a stage comedy"
+    text = "Oriel Vance will play a lawyer in a comedy at a London theatre, directed by a film veteran."
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert not verdict.relevant and "without space context" in verdict.reason
+
+
+def test_a_watched_person_needs_a_word_of_filming():
+    title = "Oriel Vance dazzles at NASA gala"
+    text = "Oriel Vance wore a gown inspired by a spacesuit at the NASA gala in Houston, where she met three astronauts."
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert not verdict.relevant and "no word of filming" in verdict.reason
+
+
+def test_film_marketing_words_are_no_space_context():
+    title = "Brightwater Pictures launches its comedy"
+    text = ("Brightwater Pictures launched its new comedy in cinemas on Friday, and it rocketed to the top "
+            "of the box office. The studio made space in its schedule for a sequel.")
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert not verdict.relevant and "without space context" in verdict.reason
+
+
+def test_an_alias_inside_a_longer_name_is_not_the_watched_subject():
+    watches = (WatchSpec("finch", "", ("Finch", "Oriel Vance")),)
+    text = "The Finch Station game puts players in orbit. Its studio shot cut-scenes with actors in Oslo."
+    assert "watched alias" not in judge("Game review", text, TOPIC, watches).reason
+    text = "A film shot on the space station, Finch opens on Friday."
+    assert "watched alias" in judge("Review", text, TOPIC, watches).reason
+    text = "Brightwater Pictures' Finch, shot on the space station, opens on Friday."  # a possessive, no name
+    assert "watched alias" in judge("Review", text, TOPIC, watches).reason
+
+
+def test_an_alias_that_is_a_common_word_needs_company_at_a_sentence_start():
+    watches = (WatchSpec("finch", "", ("Finch", "Oriel Vance")),)
+    text = "Finch feeders were tested on the space station's robotic arm last week, NASA said."
+    assert "watched alias" not in judge("Station arm test", text, TOPIC, watches).reason
+    text = "Finch feeders were tested on the space station's arm. Oriel Vance will fly there in May."
+    assert "watched alias" in judge("Station arm test", text, TOPIC, watches).reason
+
+
+def test_without_the_parser_proximity_decides(monkeypatch):
+    from analysis import relevance
+    monkeypatch.setattr(relevance, "_NLP", [None])
+    assert judge("Crew to film in orbit", "The drama will be filmed aboard the space station.", TOPIC, ()).relevant
+    verdict = judge("No orbital shoot", "The thriller will not be filmed aboard the space station.", TOPIC, ())
+    assert not verdict.relevant and "negated" in verdict.reason
+
+
+# -- bounded time --------------------------------------------------------------------------------
+
+TEN_MIB = 10 * 2 ** 20
+RUN_ON = "the actress Oriel Vance will film scenes aboard the space station and shoot in orbit while the director watches, "
+
+
+@pytest.mark.parametrize("title, text", [
+    ("", (RUN_ON * (TEN_MIB // len(RUN_ON) + 1))[:TEN_MIB]),     # one sentence, no full stop
+    ((RUN_ON * (TEN_MIB // len(RUN_ON) + 1))[:TEN_MIB], ""),     # a title of 10 MiB
+    ("", "orbit film " * (TEN_MIB // 11)),                     # a hit every word
+    ("", "x" * TEN_MIB),                                       # one word of 10 MiB
+])
+def test_ten_mib_is_judged_in_under_two_seconds(title, text):
+    judge("warm-up", "a film shot in orbit", TOPIC, WATCH_FINCH)  # the parser loads outside the timing
+    started = time.perf_counter()
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert time.perf_counter() - started < 2.0
+    assert verdict.reason
 
 
 # -- labelled sets --------------------------------------------------------------------------
