@@ -38,12 +38,14 @@ def analyse_text(text: str, *, url: str, title: str | None, published_at: dateti
 
 def document(*, url: str, canonical: str, source: str, title: str, text: str,
              published_at: datetime | None, author: str | None, lang: str | None, rules: Rules,
-             is_reference: bool = False, from_feed_only: bool = False, fetch_error: str | None = None) -> Document:
+             is_reference: bool = False, from_feed_only: bool = False, fetch_error: str | None = None,
+             published_precision: str = "") -> Document:
     """Judge one article: relevance, then the details of a relevant one, and its signature."""
     verdict = judge(title, text, rules.topic, rules.watches)
     details = extract_details(title, text, published_at, rules.watches, rules.spacy_model) if verdict.relevant else []
     return Document(url=url, canonical_url=canonical, source=source, title=title, text=text,
-                    text_hash=text_hash(text), published_at=published_at, author=author, lang=lang,
+                    text_hash=text_hash(text), published_at=published_at, published_precision=published_precision,
+                    author=author, lang=lang,
                     is_reference=is_reference, from_feed_only=from_feed_only, fetch_error=fetch_error,
                     relevant=verdict.relevant, relevance_score=verdict.score, relevance_reason=verdict.reason,
                     signature=signature(text), details=details)

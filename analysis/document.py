@@ -33,6 +33,7 @@ class Document:
     text: str
     text_hash: str
     published_at: datetime | None = None
+    published_precision: str = ""   # "" (a day or a time), "month" or "year"
     author: str | None = None
     lang: str | None = None
     is_reference: bool = False

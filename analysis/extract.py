@@ -49,6 +49,7 @@ class Extracted:
     author: str | None = None
     canonical_url: str | None = None
     lang: str | None = None
+    published_precision: str = ""   # "month" or "year" when the page dates itself no closer
 
 
 def extract_page(html: str, url: str) -> Extracted:
@@ -67,10 +68,13 @@ def extract_page(html: str, url: str) -> Extracted:
         log.debug("metadata extraction failed for %s", url, exc_info=True)
         title, published, author, canonical, lang = "", None, None, None, None
     text = main_text(tree, url)
+    precision = ""
+    if isinstance(published, tuple):
+        published, precision = published
     if published is None and text:
         published = _date_search(tree, url)
     return Extracted(title=title, text=text, published_at=published, author=author,
-                     canonical_url=canonical, lang=lang)
+                     canonical_url=canonical, lang=lang, published_precision=precision)
 
 
 def main_text(tree: HtmlElement, url: str | None = None) -> str:
@@ -189,13 +193,16 @@ def _strip_site_name(title: str, h1: str, site_name: str) -> str:
     return title
 
 
-def _published(tree: HtmlElement, head: _HeadMeta) -> datetime | None:
+def _published(tree: HtmlElement, head: _HeadMeta) -> datetime | tuple[datetime, str] | None:
     for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
                 "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "sailthru.date",
                 "parsely-pub-date"):
         value = parse_datetime(head.meta.get(key))
         if value:
             return value
+        partial = parse_partial_date(head.meta.get(key))
+        if partial:
+            return partial
     for item in head.article_ld:
         for key in _DATE_KEYS:
             value = parse_datetime(item.get(key))
@@ -228,6 +235,18 @@ def _date_search(tree: HtmlElement, url: str) -> datetime | None:
     except Exception:  # noqa: BLE001
         return None
     return parse_datetime(found)
+
+
+def parse_partial_date(value: object) -> tuple[datetime, str] | None:
+    """"2023-04" -> (2023-04-01, "month"), "2023" -> (2023-01-01, "year"): the start of the period
+    and how precise the page was; never completed with today's day."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*((?:19|20|21)\d\d)(?:-(\d\d))?\s*", value)
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        return None
+    year, month = int(match.group(1)), int(match.group(2) or 1)
+    return datetime(year, month, 1, tzinfo=timezone.utc), "month" if match.group(2) else "year"
 
 
 def parse_datetime(value: object) -> datetime | None:

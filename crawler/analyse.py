@@ -20,5 +20,6 @@ def analyse(page: PageItem, rules: Rules) -> Document:
                     source=page.source, title=page_says.title or feed_says.title,
                     text=page_says.text or feed_says.summary,
                     published_at=page_says.published_at or feed_says.published_at,
+                    published_precision=page_says.published_precision if page_says.published_at else "",
                     author=page_says.author or feed_says.author, lang=page_says.lang,
                     rules=rules, from_feed_only=page.html is None, fetch_error=page.error)

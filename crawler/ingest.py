@@ -112,7 +112,8 @@ class Ingestor:
         canonical = doc.canonical_url if len(doc.canonical_url) <= URL_MAX_LENGTH else doc.url
         return {
             "url": doc.url, "canonical_url": canonical, "source": doc.source, "title": doc.title,
-            "author": doc.author, "published_at": doc.published_at, "text": doc.text, "text_hash": doc.text_hash,
+            "author": doc.author, "published_at": doc.published_at,
+            "published_precision": doc.published_precision, "text": doc.text, "text_hash": doc.text_hash,
             "lang": doc.lang, "is_reference": doc.is_reference, "from_feed_only": doc.from_feed_only,
             "fetch_error": doc.fetch_error, "relevant": doc.relevant, "relevance_score": doc.relevance_score,
             "relevance_reason": doc.relevance_reason, "duplicate_of_id": verdict.duplicate_of_id,

@@ -92,6 +92,8 @@ class Article(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # "month" or "year" when the page dated itself no closer (published_at is then the period's start)
+    published_precision: Mapped[str] = mapped_column(String(5), default="", server_default="")
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     text_hash: Mapped[str] = mapped_column(String(64), index=True)

@@ -33,8 +33,15 @@ def source_rows(session: Session, sources: Iterable[SourceIdentity]) -> dict[str
     return rows
 
 
-def iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when else None
+def iso(when: datetime | None, precision: str = "") -> str | None:
+    """ISO 8601 at the precision known: "2023-04" for a month, "2023" for a year."""
+    if when is None:
+        return None
+    if precision == "month":
+        return f"{when.year:04d}-{when.month:02d}"
+    if precision == "year":
+        return f"{when.year:04d}"
+    return when.isoformat()
 
 
 def article_rows(session: Session, *, with_text: bool = False, relevant_only: bool = False) -> list[dict[str, Any]]:
@@ -46,7 +53,7 @@ def article_rows(session: Session, *, with_text: bool = False, relevant_only: bo
     rows = []
     for article, duplicate_of in session.execute(query):
         row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
-               "source": article.source, "published_at": iso(article.published_at),
+               "source": article.source, "published_at": iso(article.published_at, article.published_precision),
                "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
                "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
                "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,

@@ -182,3 +182,20 @@ def test_scenario_pages(article):
     assert plain(got.title) == plain(article["title"])
     assert got.published_at == datetime.fromisoformat(article["published"]).astimezone(timezone.utc)
     assert got.canonical_url and got.canonical_url.startswith("http://127.0.0.1:8765/")
+
+
+@pytest.mark.parametrize("declared, start, precision", [
+    ("2031-04", datetime(2031, 4, 1, tzinfo=timezone.utc), "month"),
+    ("2031", datetime(2031, 1, 1, tzinfo=timezone.utc), "year"),
+])
+def test_a_page_dated_only_to_the_month_or_year_keeps_that_precision(declared, start, precision):
+    got = extract_page(page(head=f'<meta property="article:published_time" content="{declared}">'), "http://x/a")
+    assert (got.published_at, got.published_precision) == (start, precision)  # never today's day
+
+
+def test_a_partial_date_is_listed_at_its_precision():
+    from storage.repository import iso
+
+    assert iso(datetime(2031, 4, 1, tzinfo=timezone.utc), "month") == "2031-04"
+    assert iso(datetime(2031, 1, 1, tzinfo=timezone.utc), "year") == "2031"
+    assert iso(datetime(2031, 4, 9, 8, 0, tzinfo=timezone.utc)) == "2031-04-09T08:00:00+00:00"
