@@ -40,7 +40,7 @@ from analysis.document import Document
 from analysis import shingles
 from crawler.lsh import BandIndex
 from analysis.shingles import NUM_PERM, Signature
-from analysis.stories import Similar, TermIndex, story_terms
+from analysis.stories import Similar, TermIndex, story_entities, story_score, story_terms
 from analysis.urls import normalise_url, url_variants_key, variant_key_of_normal
 from storage.models import Article, as_utc
 
@@ -53,9 +53,7 @@ REWRITE_COSINE = 0.6
 CONTAINMENT = 0.85               # a copy cut short, or one with a long tail of comments
 MIN_CONTAINED_SHINGLES = 60
 CONTAINMENT_MIN_JACCARD = 0.1    # below ~13 of 128 equal values the estimate is too noisy to scale up
-STORY_COSINE = 0.4               # both published within STORY_WINDOW_DAYS of each other
-STORY_COSINE_UNDATED = 0.55      # either date unknown: no window to lean on
-STORY_WINDOW_DAYS = 10.0
+STORY_SCORE = 0.27               # `analysis.stories.story_score` that joins a story
 GAP_TTL_SECONDS = 120.0          # how long an id skipped by `refresh` may still appear (open transaction)
 MAX_GAPS = 200                   # only ids this close below the newest can be open transactions
 REFRESH_CHUNK = 5000             # rows read (and their signatures held) at a time when rebuilding
@@ -106,6 +104,7 @@ class DedupIndex:
         self._stories = array("q")          # -1: none
         self._published = array("d")        # days since the epoch, nan when unknown
         self._shingles = array("i")         # 0: no signature
+        self._has_names = array("b")        # 1: its signature lists entities (SWS2)
         self._urls: list[str] = []
         self._row_of: dict[int, int] = {}
         self._by_url: dict[str, int] = {}
@@ -114,6 +113,7 @@ class DedupIndex:
         self._matrix = np.zeros((0, NUM_PERM), dtype=np.uint32)
         self._lsh = BandIndex(LSH_BANDS, LSH_ROWS, NUM_PERM)
         self._terms = TermIndex()
+        self._names = TermIndex()          # entity words, for rows whose signature has entities
         self._last_id = 0
         self._gaps: dict[int, float] = {}
 
@@ -156,11 +156,12 @@ class DedupIndex:
 
     def nbytes(self) -> int:
         """An estimate of the memory the index holds (arrays exactly, dicts roughly)."""
-        columns = (self._ids, self._roots, self._stories, self._published, self._shingles)
+        columns = (self._ids, self._roots, self._stories, self._published, self._shingles, self._has_names)
         arrays = sum(a.itemsize * len(a) for a in columns)
         urls = sum(len(u) + 49 + 8 for u in self._urls)
         dicts = 100 * (len(self._by_url) + len(self._by_variant) + len(self._by_hash) + len(self._row_of))
-        return arrays + urls + dicts + self._matrix.nbytes + self._lsh.nbytes() + self._terms.nbytes()
+        return (arrays + urls + dicts + self._matrix.nbytes + self._lsh.nbytes() + self._terms.nbytes()
+                + self._names.nbytes())
 
     def _advance(self, article_id: int, now: float) -> None:
         """Note `article_id` as seen; ids skipped on the way may belong to transactions still open."""
@@ -198,8 +199,10 @@ class DedupIndex:
         if sig is None:
             return None
         terms = story_terms(sig.terms, sig.counts, doc.title)
+        names = story_entities(sig.entities, sig.entity_counts, doc.title)
         similar = {s.row: s for s in self._terms.similar(terms)}
-        rows = self._lsh.query(sig.hashvalues) | set(similar)
+        named = {s.row: s for s in self._names.similar(names)} if names else {}
+        rows = self._lsh.query(sig.hashvalues) | set(similar) | set(named)
         if not rows:
             return None
         candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
@@ -212,7 +215,13 @@ class DedupIndex:
         if best is not None:
             j, row, reason = best
             return self._duplicate(self._roots[row], "near", round(j, 3), reason)
-        return self._story(doc.published_at, similar.values())
+        in_stories = sorted(row for row in set(similar) | set(named) if self._stories[row] >= 0)
+        if not in_stories:
+            return None
+        similar.update(self._terms.cosines(terms, [row for row in in_stories if row not in similar]))
+        if names:
+            named.update(self._names.cosines(names, [row for row in in_stories if row not in named]))
+        return self._story(doc.published_at, sig.named, in_stories, similar, named)
 
     def _near_reason(self, j: float, mine: int, theirs: int, similar: Similar | None) -> str | None:
         if j >= NEAR_JACCARD:
@@ -226,25 +235,26 @@ class DedupIndex:
             return f"a rewrite: shingle Jaccard {j:.2f} and key-term cosine {similar.cosine:.2f} with"
         return None
 
-    def _story(self, published: datetime | None, similar: Iterable[Similar]) -> Verdict | None:
+    def _story(self, published: datetime | None, has_names: bool, rows: list[int],
+               similar: dict[int, Similar], named: dict[int, Similar]) -> Verdict | None:
+        """The story of the stored article that most probably reports the same event."""
         when = _days(published)
-        for s in sorted(similar, key=lambda s: -s.cosine):
-            if s.cosine < STORY_COSINE:
-                break
-            story = self._stories[s.row]
-            if story < 0:
-                continue
-            stored_when = self._published[s.row]
-            if math.isnan(when) or math.isnan(stored_when):
-                if s.cosine < STORY_COSINE_UNDATED:
-                    continue
-            elif abs(when - stored_when) > STORY_WINDOW_DAYS:
-                continue
-            article = self._ids[s.row]
-            return Verdict(None, "story", round(s.cosine, 3), story,
-                           f"story: key-term cosine {s.cosine:.2f} with article {article} {self._urls[s.row]} "
-                           f"(shared: {', '.join(s.shared)})")
-        return None
+        best: tuple[float, int] | None = None
+        for row in rows:
+            terms = similar[row].cosine if row in similar else 0.0
+            entities = (named[row].cosine if row in named else 0.0) if has_names and self._has_names[row] else None
+            days = abs(when - self._published[row])  # nan when either is unknown
+            score = story_score(terms, entities, None if math.isnan(days) else days)
+            if score >= STORY_SCORE and (best is None or score > best[0]):
+                best = (score, row)
+        if best is None:
+            return None
+        score, row = best
+        shared = (named[row].shared[:4] if row in named else ()) + (similar[row].shared[:4] if row in similar else ())
+        return Verdict(None, "story", round(score, 3), self._stories[row],
+                       f"story: score {score:.2f} (entities {named[row].cosine if row in named else 0:.2f}, "
+                       f"key terms {similar[row].cosine if row in similar else 0:.2f}) with article "
+                       f"{self._ids[row]} {self._urls[row]} (shared: {', '.join(dict.fromkeys(shared))})")
 
     def _duplicate(self, root: int, layer: str, score: float, reason: str) -> Verdict:
         row = self._row_of[root]
@@ -276,6 +286,8 @@ class DedupIndex:
             if sig is not None:
                 self._matrix[first + k] = sig.hashvalues
                 self._terms.add(first + k, story_terms(sig.terms, sig.counts, rows[k].title))
+                if sig.entities:
+                    self._names.add(first + k, story_entities(sig.entities, sig.entity_counts, rows[k].title))
         if len(sig_rows) > 64:
             self._lsh.add_many(np.asarray(sig_rows), self._matrix[sig_rows])
         else:
@@ -303,6 +315,7 @@ class DedupIndex:
         self._stories.append(row.story_id if row.story_id is not None else -1)
         self._published.append(_days(row.published_at))
         self._shingles.append(sig.shingles if sig is not None else 0)
+        self._has_names.append(1 if sig is not None and sig.named else 0)
         canonical = row.canonical_url  # normalised when it was stored (`canonical_url`)
         self._urls.append(canonical)
         if root not in self._row_of:  # the original is not in this database any more: be our own root
