@@ -26,7 +26,7 @@ from analysis.datafiles import read_data
 MAX_ENTITIES = 30
 MAX_ENTITY_WORDS = 6
 WORD_TOKEN = re.compile(r"[^\W_]\w*(?:[-'’.&][^\W_]\w*)*")
-SENTENCE_END = re.compile(r"[.!?:;]")
+SENTENCE_END = re.compile(r"[.!?:;]|\s[-–—]\s|[–—]")  # after these a capital may open a clause
 POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words that stand inside names ("Luz de Tiangong", "Bank of England", "Ludwig van ...").
 PARTICLES = frozenset("de del della der di da das dos du la le van von y of al bin ibn".split())
@@ -70,7 +70,7 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
     current_initial = False
-    pending: list[str] = []  # a particle after the current run, kept only if a name follows
+    pending: list[str] = []  # particles after the current run, kept only if a name follows
     sentence_start = True
     last_end = 0
     for match in WORD_TOKEN.finditer(text):
@@ -96,8 +96,8 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
             if word != token or text.startswith(("'", "’"), match.end()):  # "Vyom's crew", "Studios' film"
                 runs.append((current, current_initial))
                 current = []
-        elif current and token in PARTICLES and not pending:
-            pending = [token]
+        elif current and token in PARTICLES and len(pending) < 2:  # "de la"
+            pending.append(token)
         else:
             if current:
                 runs.append((current, current_initial))
@@ -118,8 +118,9 @@ def entities(text: str) -> Counter[str]:
     found: Counter[tuple[str, ...]] = Counter()
     for words, initial in runs:
         while words and not _acronym(words[0]) and (
-                words[0].casefold() in titles or words[0].casefold() in function_words or
-                (initial and (words[0].casefold() in lowered or (words[0].endswith("ing") and len(words) > 1)))):
+                words[0].casefold() in titles or
+                (initial and (words[0].casefold() in function_words or words[0].casefold() in lowered or
+                              (words[0].endswith("ing") and len(words) > 1)))):
             words, initial = words[1:], False
             while words and words[0] in PARTICLES:
                 words = words[1:]
