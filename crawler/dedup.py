@@ -5,19 +5,26 @@
 2. hash / near: the same text (hash of the whitespace- and case-folded text), or nearly the
    same text: MinHash over word 3-shingles, candidates from banded LSH and from the story
    layer's term index, judged on the estimated Jaccard (and containment) of the shingles;
-3. story: not a copy, the same story in other words: TF-IDF cosine of key terms, within a
-   time window.
+3. story: not a copy, the same event in other words: `analysis.stories.story_score`, the TF-IDF
+   cosines of named entities and of key terms, discounted by a half-life once the articles are
+   more than two days apart (no hard window).
 
-Thresholds, measured on the space-race scenario (texts as `extract_page` extracts them):
+Duplicate thresholds, measured on the space-race scenario (texts as `extract_page` extracts them):
 copies and syndicated copies have shingle Jaccard 0.91-1.0, a light rewrite 0.58, a moderate
 rewrite (half the sentences reworded) 0.33; unrelated pairs at most 0.10, whatever their subject.
-Key-term cosine: rewrites and copies 0.77-1.0, different stories about the same film at most
-0.43 (those months apart; within ten days at most 0.16), a rewrite in other words (shingle
-Jaccard < 0.1) about 0.5. So a Jaccard of NEAR_JACCARD alone, or REWRITE_JACCARD together with a
-key-term cosine of REWRITE_COSINE, makes a duplicate; a cosine of STORY_COSINE within the time
-window (STORY_COSINE_UNDATED when a date is unknown) joins the story. An LSH tuned to a nominal
-0.8 would never even propose the light rewrite; the bands here (42 of 3 values) propose pairs
-from a Jaccard of about 0.3, and the term index proposes rewrites whatever their Jaccard.
+Key-term cosine: rewrites and copies 0.77-1.0, a rewrite in other words (shingle Jaccard < 0.1)
+about 0.5. So a Jaccard of NEAR_JACCARD alone, or REWRITE_JACCARD together with a key-term
+cosine of REWRITE_COSINE, makes a duplicate. A paraphrase keeps fewer shingles (an estimated
+Jaccard of 0.1-0.2, where 128 MinHash values are too noisy to lean on alone) but all the names
+and most key terms: PARAPHRASE_JACCARD with PARAPHRASE_COSINE and PARAPHRASE_ENTITIES makes a
+duplicate too, at any age. On the labelled bundles (benchmarks/story_thresholds.py), the 23
+duplicates have an estimated Jaccard of 0.59-1.0; independent reports of one event at most
+0.04 (key-term cosine up to 0.72, entity cosine up to 0.93), different events at most 0.08.
+An LSH tuned to a nominal 0.8 would never even propose the light rewrite; the bands here (42 of
+3 values) propose pairs from a Jaccard of about 0.3, and the term and entity indexes propose
+rewrites whatever their Jaccard.
+
+Story threshold: see `analysis.stories` and STORY_SCORE below.
 
 The index lives in memory and is rebuilt from `Article.signature` (see
 `analysis.shingles.Signature`); `refresh` takes in what other processes stored since.
@@ -50,6 +57,9 @@ LSH_BANDS, LSH_ROWS = 42, 3      # S-curve midpoint (1/42)**(1/3) = 0.29: P(cand
 NEAR_JACCARD = 0.5
 REWRITE_JACCARD = 0.2
 REWRITE_COSINE = 0.6
+PARAPHRASE_JACCARD = 0.1
+PARAPHRASE_COSINE = 0.6               # as REWRITE_COSINE: below REWRITE_JACCARD the names must agree too
+PARAPHRASE_ENTITIES = 0.85
 CONTAINMENT = 0.85               # a copy cut short, or one with a long tail of comments
 MIN_CONTAINED_SHINGLES = 60
 CONTAINMENT_MIN_JACCARD = 0.1    # below ~13 of 128 equal values the estimate is too noisy to scale up
@@ -209,7 +219,7 @@ class DedupIndex:
         jaccard = (self._matrix[candidates] == sig.hashvalues).mean(axis=1)
         best: tuple[float, int, str] | None = None
         for row, j in zip(candidates.tolist(), jaccard.tolist()):
-            reason = self._near_reason(j, sig.shingles, self._shingles[row], similar.get(row))
+            reason = self._near_reason(j, sig.shingles, self._shingles[row], similar.get(row), named.get(row))
             if reason and (best is None or j > best[0]):
                 best = (j, row, reason)
         if best is not None:
@@ -223,7 +233,8 @@ class DedupIndex:
             named.update(self._names.cosines(names, [row for row in in_stories if row not in named]))
         return self._story(doc.published_at, sig.named, in_stories, similar, named)
 
-    def _near_reason(self, j: float, mine: int, theirs: int, similar: Similar | None) -> str | None:
+    def _near_reason(self, j: float, mine: int, theirs: int, similar: Similar | None,
+                     named: Similar | None) -> str | None:
         if j >= NEAR_JACCARD:
             return f"MinHash Jaccard {j:.2f} of word 3-shingles with"
         if j >= CONTAINMENT_MIN_JACCARD and min(mine, theirs) >= MIN_CONTAINED_SHINGLES:
@@ -233,6 +244,10 @@ class DedupIndex:
                 return f"{containment:.0%} of the shorter text's shingles (Jaccard {j:.2f}) shared with"
         if j >= REWRITE_JACCARD and similar is not None and similar.cosine >= REWRITE_COSINE:
             return f"a rewrite: shingle Jaccard {j:.2f} and key-term cosine {similar.cosine:.2f} with"
+        if (j >= PARAPHRASE_JACCARD and similar is not None and similar.cosine >= PARAPHRASE_COSINE
+                and named is not None and named.cosine >= PARAPHRASE_ENTITIES):
+            return (f"a paraphrase: shingle Jaccard {j:.2f}, key-term cosine {similar.cosine:.2f} and entity cosine "
+                    f"{named.cosine:.2f} with")
         return None
 
     def _story(self, published: datetime | None, has_names: bool, rows: list[int],

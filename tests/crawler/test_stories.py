@@ -65,6 +65,17 @@ minutes of footage, more than planned for the film's final act. Falcão plays a 
 Rezende said the editing would start in Rio next month and that the studio still planned a release in
 Brazilian cinemas next year, with Axiom Space sharing the footage rights."""
 
+# The wire's launch story paraphrased by another outlet two months later: half the sentences
+# reworded, every name kept.
+PARAPHRASE = """SAO PAULO - Brazilian actress Beatriz Falcão and director Otávio Rezende left Earth on Saturday from the
+Kennedy Space Center on a Falcon 9, headed for the International Space Station, where they are to film
+scenes for the feature "Céu Aberto". Their Crew Dragon, under the command of retired NASA astronaut Glen
+Whitaker, should reach the orbiting laboratory on Sunday morning. According to Maré Filmes, the Rio de
+Janeiro studio making the picture, the two will stay nine days up there and record some twenty minutes of
+footage for its last act, in which Falcão is a biologist stranded in orbit. No Brazilian filmmaker had
+flown before; the seats were bought in a deal with Axiom Space. Before boarding, Rezende said every scene
+had been rehearsed in a mock-up in Houston."""
+
 LAUNCH_TITLES = ("Brazilian actress and director launch to film in orbit", "Cheers in Copacabana as Falcão heads for orbit",
                  "Céu Aberto crew splashes down after nine days")
 
@@ -146,3 +157,13 @@ def test_another_event_of_the_production_days_later_stays_apart_though_it_shares
     _, same_day, _ = again.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
                                         published=T0 + timedelta(hours=6)))
     assert same_day.layer == "story"
+
+
+def test_a_paraphrase_of_an_old_item_is_its_duplicate_at_any_age():
+    assert 0.1 < true_jaccard(LAUNCH_WIRE, PARAPHRASE) < 0.2  # below the plain rewrite rule
+    store = Store()
+    first, _, story = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, verdict, joined = store.put(make_doc("https://later.example/brazil-crew", "Brazil's first film crew heads to orbit",
+                                            PARAPHRASE, published=T0 + timedelta(days=60)))
+    assert (verdict.duplicate_of_id, verdict.layer, joined) == (first, "near", story)
+    assert "paraphrase" in verdict.evidence
