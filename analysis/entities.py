@@ -10,9 +10,10 @@ counts as that name. Keys are case- and accent-folded ("Lucia Barragan" and "Luc
 one entity), so two outlets that spell a name with and without accents still agree.
 
 Measured against spaCy's `en_core_web_sm` NER for the same job (`benchmarks/story_thresholds.py
---compare-spacy`): the capitalised runs cost about 0.3 ms an article against 15-25 ms for the
-parse, and separate stories at least as well, so the worker process computes these and keeps
-them in the article's signature.
+--compare-spacy`): the capitalised runs cost about 0.5 ms a 170-word article (1.4 ms at 520
+words) against 50 ms for the NER pipeline on the same machine, and separate stories at least as
+well (the same F1 on the labelled bundles, higher same-story entity cosines on the invented
+ones), so the worker process computes these and keeps them in the article's signature.
 """
 from __future__ import annotations
 

@@ -167,3 +167,18 @@ def test_a_paraphrase_of_an_old_item_is_its_duplicate_at_any_age():
                                             PARAPHRASE, published=T0 + timedelta(days=60)))
     assert (verdict.duplicate_of_id, verdict.layer, joined) == (first, "near", story)
     assert "paraphrase" in verdict.evidence
+
+
+def test_candidates_can_be_chosen_near_in_time():
+    import numpy as np
+
+    index = TermIndex()
+    for row in range(20):  # a production's older articles: they share more names with the query
+        index.add(row, {"valdane": 2, "haddad": 2, "mistral": 1, "copperline": 1, "launch": 1, f"topic{row}": 1})
+    index.add(20, {"valdane": 1, "haddad": 1, "launch": 1})  # this week's report shares less
+    query = {"valdane": 1, "haddad": 1, "mistral": 1, "copperline": 1, "launch": 1}
+    assert 20 not in {s.row for s in index.similar(query, limit=5)}
+    recent = lambda rows: np.where(rows == 20, 1.0, 0.01)  # noqa: E731
+    assert 20 in {s.row for s in index.similar(query, limit=5, row_weight=recent)}
+    gone = lambda rows: np.where(rows == 20, 1.0, 0.0)  # noqa: E731
+    assert [s.row for s in index.similar(query, limit=5, row_weight=gone)] == [20]
