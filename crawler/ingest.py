@@ -1,6 +1,7 @@
 """From a processed document to stored rows: deduplicate, group into a story, store."""
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,11 @@ class Ingestor:
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
+        if not doc.relevant and verdict.duplicate_of_id is not None and verdict.story_id is not None:
+            # a copy of a relevant article (one in a story) is relevant coverage and in its story,
+            # however its own text was judged (a copy cut short, a rewrite that lost its keywords)
+            doc = dataclasses.replace(doc, relevant=True, relevance_reason="; ".join(
+                filter(None, [doc.relevance_reason, f"a copy of relevant article {verdict.duplicate_of_id}"])))
         story_id = self._story_for(session, doc, verdict)
         article_id = session.execute(insert(ARTICLES), self._article(doc, verdict, story_id)).inserted_primary_key[0]
         known[doc.url] = article_id
