@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.document import Document
-from crawler.dedup import DedupIndex, Verdict
+from crawler.dedup import RELEVANT_STORY_SCORE, DedupIndex, Verdict
 from storage.locks import transaction_lock
 from storage.models import Article, Observation, Story, as_utc
 
@@ -85,11 +85,8 @@ class Ingestor:
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
-        if not doc.relevant and verdict.duplicate_of_id is not None and verdict.story_id is not None:
-            # a copy of a relevant article (one in a story) is relevant coverage and in its story,
-            # however its own text was judged (a copy cut short, a rewrite that lost its keywords)
-            doc = dataclasses.replace(doc, relevant=True, relevance_reason="; ".join(
-                filter(None, [doc.relevance_reason, f"a copy of relevant article {verdict.duplicate_of_id}"])))
+        if not doc.relevant and verdict.story_id is not None:
+            doc = self._lent_relevance(doc, verdict)
         story_id = self._story_for(session, doc, verdict)
         article_id = session.execute(insert(ARTICLES), self._article(doc, verdict, story_id)).inserted_primary_key[0]
         known[doc.url] = article_id
@@ -99,6 +96,19 @@ class Ingestor:
         if verdict.duplicate_of_id is not None:
             return Stored(Outcome.DUPLICATE, article_id)
         return Stored(Outcome.NEW if doc.relevant else Outcome.IRRELEVANT, article_id)
+
+    @staticmethod
+    def _lent_relevance(doc: Document, verdict: Verdict) -> Document:
+        """A copy of a relevant article (one in a story), or a report of the same event, is
+        relevant coverage and in its story however its own text was judged (a copy cut short, a
+        rewrite or another outlet's report that does without the topic's keywords)."""
+        if verdict.duplicate_of_id is not None:
+            why = f"a copy of relevant article {verdict.duplicate_of_id}"
+        elif verdict.layer == "story" and verdict.score is not None and verdict.score >= RELEVANT_STORY_SCORE:
+            why = f"reports the event of relevant story {verdict.story_id} ({verdict.evidence})"
+        else:
+            return doc
+        return dataclasses.replace(doc, relevant=True, relevance_reason="; ".join(filter(None, [doc.relevance_reason, why])))
 
     @staticmethod
     def _article(doc: Document, verdict: Verdict, story_id: int | None) -> dict[str, Any]:

@@ -170,3 +170,17 @@ def test_a_copy_judged_irrelevant_inherits_its_originals_verdict_and_story(facto
     result = ingestor.ingest(again)
     with factory() as session:
         assert not session.get(Article, result.article_id).relevant
+
+
+def test_a_report_of_a_relevant_event_is_relevant_though_judged_otherwise(factory):
+    ingestor = Ingestor(factory)
+    ingestor.ingest(make_doc("https://fjord.example/polar-night", "Norwegian film to shoot on Tiangong", ORIGINAL))
+    judged = [make_doc("https://wire.example/rewrite", "Polar Night will film in orbit", REWRITE,
+                       published=T0 + timedelta(days=1), relevant=False),
+              make_doc("https://fjord.example/recast", "Polar Night loses its lead actress", OTHER_STORY,
+                       published=T0 + timedelta(days=3), relevant=False)]
+    results = [ingestor.ingest(doc) for doc in judged]
+    with factory() as session:
+        report, later = (session.get(Article, r.article_id) for r in results)
+        assert report.relevant and report.story_id is not None and "reports the event" in report.relevance_reason
+        assert not later.relevant and later.story_id is None  # another event: its own verdict stands
