@@ -75,17 +75,22 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     sentence_start = True
     last_end = 0
     for match in WORD_TOKEN.finditer(text):
-        gap = text[last_end:match.start()]
+        start = match.start()
+        if start != last_end + 1 or text[last_end] != " ":  # anything but one space: look closer
+            gap = text[last_end:start]
+            if gap.strip() or gap.count("\n") > 1:  # a single line break is a space in hard-wrapped text
+                if current:
+                    runs.append((current, current_initial))
+                current, pending = [], []
+                if SENTENCE_END.search(gap) or gap.count("\n") > 1:
+                    sentence_start = True
         last_end = match.end()
-        if gap.strip() or gap.count("\n") > 1:  # a single line break is a space in hard-wrapped text
-            if current:
-                runs.append((current, current_initial))
-            current, pending = [], []
-            if SENTENCE_END.search(gap) or gap.count("\n") > 1:
-                sentence_start = True
         token = match.group()
+        if not current and not token[0].isupper():  # the common case: an ordinary word
+            sentence_start = False
+            continue
         if token[0].isupper():
-            word = POSSESSIVE.sub("", token)
+            word = POSSESSIVE.sub("", token) if ("'" in token or "’" in token) else token
             if current and len(current) + len(pending) < MAX_ENTITY_WORDS:
                 current.extend(pending)
                 current.append(word)

@@ -63,7 +63,7 @@ def compose(rng: np.random.Generator, words: np.ndarray, p: np.ndarray, names: n
     tokens = words[np.minimum(np.searchsorted(p, rng.random(n)), len(words) - 1)]
     mask = rng.random(n) < 0.08
     tokens[mask] = [name.capitalize() for name in rng.choice(names, size=int(mask.sum()))]  # names, as news writes them
-    sentences = [" ".join(tokens[i:i + 18]).capitalize() + "." for i in range(0, n, 18)]
+    sentences = [(lambda s: s[:1].upper() + s[1:])(" ".join(tokens[i:i + 18])) + "." for i in range(0, n, 18)]
     return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
 
 
