@@ -166,12 +166,13 @@ def title_entities(title: str, known: dict[str, int]) -> Counter[str]:
     if not words or not known:
         return Counter()
     out: Counter[str] = Counter()
+    present = set(words)
     parts = {key: tuple(key.split()) for key in known}
+    last_words = Counter(tokens[-1] for tokens in parts.values())
     joined = tuple(words)
     for key, tokens in parts.items():
-        if _contains(joined, tokens):
+        if tokens[0] in present and _contains(joined, tokens):
             out[key] += 1
-        elif len(tokens) > 1 and tokens[-1] in joined and len(tokens[-1]) > 2 and \
-                sum(1 for other in parts.values() if other[-1] == tokens[-1]) == 1:
+        elif len(tokens) > 1 and tokens[-1] in present and len(tokens[-1]) > 2 and last_words[tokens[-1]] == 1:
             out[key] += 1  # the surname alone, as headlines write people
     return out

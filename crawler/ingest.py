@@ -108,7 +108,8 @@ class Ingestor:
             why = f"reports the event of relevant story {verdict.story_id} ({verdict.evidence})"
         else:
             return doc
-        return dataclasses.replace(doc, relevant=True, relevance_reason="; ".join(filter(None, [doc.relevance_reason, why])))
+        reason = "; ".join(filter(None, [doc.relevance_reason, why]))
+        return dataclasses.replace(doc, relevant=True, relevance_reason=reason)
 
     @staticmethod
     def _article(doc: Document, verdict: Verdict, story_id: int | None) -> dict[str, Any]:
