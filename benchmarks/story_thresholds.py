@@ -161,7 +161,9 @@ def pairwise(articles: list[Article], result: Run) -> tuple[float, float, float,
                 else:
                     missed += 1
     p, r = both / max(1, mine), both / max(1, true_pairs)
-    return p, r, 2 * p * r / max(1e-9, p + r), links_ok / max(1, links_ok + links_wrong), found / max(1, found + missed)
+    dp = links_ok / (links_ok + links_wrong) if links_ok + links_wrong else math.nan  # nan: no link made
+    dr = found / (found + missed) if found + missed else math.nan                    # nan: none labelled
+    return p, r, 2 * p * r / max(1e-9, p + r), dp, dr
 
 
 def quantiles(values: list[float]) -> str:

@@ -75,7 +75,8 @@ CONTAINMENT_MIN_JACCARD = 0.1    # below ~13 of 128 equal values the estimate is
 STORY_SCORE = 0.27
 # An article judged irrelevant that reports the same event as a relevant one (a story score of at
 # least this, 0.03 above STORY_SCORE) is relevant coverage too: on the labelled bundles the reports
-# the relevance judge missed score 0.32-0.63 with their story, different stories at most 0.20.
+# the relevance judge missed score 0.32-0.64 with their story (0.37-0.70 in one index), different
+# stories at most 0.20.
 RELEVANT_STORY_SCORE = 0.3
 GAP_TTL_SECONDS = 120.0          # how long an id skipped by `refresh` may still appear (open transaction)
 MAX_GAPS = 200                   # only ids this close below the newest can be open transactions
