@@ -278,8 +278,7 @@ class DedupIndex:
                 return f"{containment:.0%} of the shorter text's shingles (Jaccard {j:.2f}) shared with"
         if j >= REWRITE_JACCARD and similar is not None and similar.cosine >= REWRITE_COSINE:
             return f"a rewrite: shingle Jaccard {j:.2f} and key-term cosine {similar.cosine:.2f} with"
-        if (j >= PARAPHRASE_JACCARD and similar is not None and similar.cosine >= PARAPHRASE_COSINE
-                and named is not None and named.cosine >= PARAPHRASE_ENTITIES):
+        if self._paraphrase_candidate(j, similar) and named is not None and named.cosine >= PARAPHRASE_ENTITIES:
             return (f"a paraphrase: shingle Jaccard {j:.2f}, key-term cosine {similar.cosine:.2f} and entity cosine "
                     f"{named.cosine:.2f} with")
         return None
