@@ -2,6 +2,9 @@
 
 `Signature` is what a worker process computes once per article and the database keeps
 (`Article.signature`), so the dedup index is rebuilt without reading or tokenising any text.
+Format SWS2 adds the text's named entities (`analysis.entities`) for the story layer; SWS1
+signatures, stored before, still read (with no entities: the story layer then judges those
+articles on key terms alone, as before).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import numpy as np
 from datasketch import MinHash
 
 from analysis.datafiles import read_data
+from analysis.entities import entities as named_entities
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -27,8 +31,10 @@ MIN_WORDS = 25          # below this a text is a title and a line: too little to
 MAX_TERMS = 40          # key terms kept per article for the story layer
 MIN_TERM_LENGTH = 3
 MINHASH_SEED = 1
-FORMAT = b"SWS1"
-HEADER = struct.Struct("<4sHHII")  # format, num_perm, terms, shingles, words
+FORMAT = b"SWS2"
+HEADER = struct.Struct("<4sHHIIH")  # format, num_perm, terms, shingles, words, entities
+OLD_FORMAT = b"SWS1"
+OLD_HEADER = struct.Struct("<4sHHII")  # as SWS2 without entities
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -36,34 +42,49 @@ LETTERS = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class Signature:
-    """MinHash values of the text's word shingles, with the counts needed to read them, and
-    the text's key terms (most frequent content words first) with their frequencies."""
+    """MinHash values of the text's word shingles, with the counts needed to read them, the
+    text's key terms (most frequent content words first) with their frequencies, and its named
+    entities (`analysis.entities.entity_key` keys, most named first) with theirs."""
 
     hashvalues: np.ndarray  # uint32[NUM_PERM]
     shingles: int
     words: int
     terms: tuple[str, ...]
     counts: tuple[int, ...]
+    entities: tuple[str, ...] = ()
+    entity_counts: tuple[int, ...] = ()
+    named: bool = True  # False for an SWS1 signature, stored before entities were read
 
     def to_bytes(self) -> bytes:
-        names = "\n".join(self.terms).encode("utf-8")
-        return b"".join((HEADER.pack(FORMAT, len(self.hashvalues), len(self.terms), self.shingles, self.words),
-                         self.hashvalues.astype("<u4").tobytes(), bytes(min(c, 255) for c in self.counts), names))
+        names = "\n".join(self.terms + self.entities).encode("utf-8")
+        return b"".join((HEADER.pack(FORMAT, len(self.hashvalues), len(self.terms), self.shingles, self.words,
+                                     len(self.entities)),
+                         self.hashvalues.astype("<u4").tobytes(), bytes(min(c, 255) for c in self.counts),
+                         bytes(min(c, 255) for c in self.entity_counts), names))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Signature":
-        """Raises ValueError naming what is wrong when `data` is no signature of this format."""
-        if len(data) < HEADER.size or data[:4] != FORMAT:
+        """Raises ValueError naming what is wrong when `data` is no signature of this format
+        (or of the SWS1 format before it)."""
+        if len(data) >= HEADER.size and data[:4] == FORMAT:
+            _, perms, nterms, shingles, words, nentities = HEADER.unpack_from(data)
+            start = HEADER.size
+        elif len(data) >= OLD_HEADER.size and data[:4] == OLD_FORMAT:
+            _, perms, nterms, shingles, words = OLD_HEADER.unpack_from(data)
+            nentities, start = 0, OLD_HEADER.size
+        else:
             raise ValueError(f"not a {FORMAT.decode()} signature ({len(data)} bytes)")
-        _, perms, nterms, shingles, words = HEADER.unpack_from(data)
-        start = HEADER.size
         end = start + 4 * perms
+        if len(data) < end + nterms + nentities:
+            raise ValueError(f"truncated signature: {len(data)} bytes")
         hashvalues = np.frombuffer(data, dtype="<u4", count=perms, offset=start).astype(np.uint32)
         counts = tuple(data[end:end + nterms])
-        terms = tuple(data[end + nterms:].decode("utf-8").split("\n")) if nterms else ()
-        if len(terms) != nterms or len(counts) != nterms:
-            raise ValueError(f"truncated signature: {nterms} terms announced, {len(terms)} found")
-        return cls(hashvalues, shingles, words, terms, counts)
+        entity_counts = tuple(data[end + nterms:end + nterms + nentities])
+        names = data[end + nterms + nentities:].decode("utf-8").split("\n") if nterms + nentities else []
+        if len(names) != nterms + nentities:
+            raise ValueError(f"truncated signature: {nterms + nentities} names announced, {len(names)} found")
+        return cls(hashvalues, shingles, words, tuple(names[:nterms]), counts, tuple(names[nterms:]), entity_counts,
+                   named=data[:4] == FORMAT)
 
 
 def fold(text: str) -> str:
@@ -138,12 +159,14 @@ def compute(text: str) -> Signature | None:
         return None
     items = shingles(tokens)
     top = content_terms(text, limit=MAX_WORDS, folded=folded).most_common(MAX_TERMS)
+    names = named_entities(text[:MAX_CHARS]).most_common()
     return Signature(minhash(items).hashvalues.astype(np.uint32), len(items), len(tokens),
-                     tuple(t for t, _ in top), tuple(c for _, c in top))
+                     tuple(t for t, _ in top), tuple(c for _, c in top),
+                     tuple(e for e, _ in names), tuple(c for _, c in names))
 
 
 def signature(text: str) -> bytes | None:
-    """What the dedup index needs of a text (MinHash of its word shingles and its key terms),
+    """What the dedup index needs of a text (MinHash of its word shingles, key terms, entities),
     serialised for `Article.signature`; None for an empty or tiny text."""
     computed = compute(text)
     return computed.to_bytes() if computed is not None else None

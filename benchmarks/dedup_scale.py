@@ -4,7 +4,7 @@ usage: python benchmarks/dedup_scale.py [--sizes 1000,10000,100000] [--db PATH] 
 
 Synthetic articles that look like news to the index: 450-900 words drawn from a Zipf-shaped
 vocabulary (function words first, then 40k content words), about 8% of them the names and rare
-words of the article's story, stories of one to three articles a few days apart, published over
+words of the article's story (capitalised, so the story layer reads them as named entities), stories of one to three articles a few days apart, published over
 three years. Signatures are computed in a process pool (as a crawl does) and the rows written
 with Core executemany. At each size the index is rebuilt from the database (timed), its memory
 measured with tracemalloc (what the loaded index keeps, and the peak while loading: Python
@@ -62,8 +62,8 @@ def compose(rng: np.random.Generator, words: np.ndarray, p: np.ndarray, names: n
     n = int(rng.integers(450, 900))
     tokens = words[np.minimum(np.searchsorted(p, rng.random(n)), len(words) - 1)]
     mask = rng.random(n) < 0.08
-    tokens[mask] = rng.choice(names, size=int(mask.sum()))
-    sentences = [" ".join(tokens[i:i + 18]).capitalize() + "." for i in range(0, n, 18)]
+    tokens[mask] = [name.capitalize() for name in rng.choice(names, size=int(mask.sum()))]  # names, as news writes them
+    sentences = [(lambda s: s[:1].upper() + s[1:])(" ".join(tokens[i:i + 18])) + "." for i in range(0, n, 18)]
     return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
 
 

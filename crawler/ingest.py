@@ -1,6 +1,7 @@
 """From a processed document to stored rows: deduplicate, group into a story, store."""
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.document import Document
 from crawler.cleaning import storable_row
-from crawler.dedup import DedupIndex, Verdict
+from crawler.dedup import RELEVANT_STORY_SCORE, DedupIndex, Verdict
 from storage.locks import transaction_lock
 from storage.models import URL_MAX_LENGTH, Article, Observation, Story, as_utc
 
@@ -95,6 +96,8 @@ class Ingestor:
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
         verdict = self.index.check(doc)
+        if not doc.relevant and verdict.story_id is not None:
+            doc = self._lent_relevance(doc, verdict)
         story_id = self._story_for(session, doc, verdict)
         row = storable_row(self._article(doc, verdict, story_id))
         article_id = session.execute(insert(ARTICLES), row).inserted_primary_key[0]
@@ -105,6 +108,20 @@ class Ingestor:
         if verdict.duplicate_of_id is not None:
             return Stored(Outcome.DUPLICATE, article_id)
         return Stored(Outcome.NEW if doc.relevant else Outcome.IRRELEVANT, article_id)
+
+    @staticmethod
+    def _lent_relevance(doc: Document, verdict: Verdict) -> Document:
+        """A copy of a relevant article (one in a story), or a report of the same event, is
+        relevant coverage and in its story however its own text was judged (a copy cut short, a
+        rewrite or another outlet's report that does without the topic's keywords)."""
+        if verdict.duplicate_of_id is not None:
+            why = f"a copy of relevant article {verdict.duplicate_of_id}"
+        elif verdict.layer == "story" and verdict.score is not None and verdict.score >= RELEVANT_STORY_SCORE:
+            why = f"reports the event of relevant story {verdict.story_id} ({verdict.evidence})"
+        else:
+            return doc
+        reason = "; ".join(filter(None, [doc.relevance_reason, why]))
+        return dataclasses.replace(doc, relevant=True, relevance_reason=reason)
 
     @staticmethod
     def _article(doc: Document, verdict: Verdict, story_id: int | None) -> dict[str, Any]:

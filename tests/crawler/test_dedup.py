@@ -237,3 +237,32 @@ def test_a_copy_cut_short_is_contained_but_a_shared_sentence_is_not():
     brief[1].append(paras[4][0])  # quotes one sentence of the long article
     _, quoted, _ = store.put(make_doc("https://c.example/brief", "Brief", render(brief)))
     assert quoted.duplicate_of_id is None
+
+
+def test_signature_keeps_the_named_entities():
+    text = ("The studio Brightwater Films said on Monday that Marta Quist will fly to the station. "
+            "Quist trained in Star City for a year. ") * 3
+    sig = Signature.from_bytes(signature(text))
+    named = dict(zip(sig.entities, sig.entity_counts))
+    assert named["marta quist"] == 6 and named["brightwater films"] == 3 and sig.named
+
+
+def test_old_signatures_without_entities_still_read_and_deduplicate():
+    from analysis.shingles import OLD_HEADER
+
+    rng = random.Random(12)
+    paras = article(rng)
+    new = Signature.from_bytes(signature(render(paras)))
+    old = b"".join((OLD_HEADER.pack(b"SWS1", len(new.hashvalues), len(new.terms), new.shingles, new.words),
+                    new.hashvalues.astype("<u4").tobytes(), bytes(new.counts), "\n".join(new.terms).encode()))
+    sig = Signature.from_bytes(old)
+    assert (sig.terms, sig.counts, sig.entities, sig.named) == (new.terms, new.counts, (), False)
+    assert (sig.hashvalues == new.hashvalues).all()
+    store = Store()
+    stored = make_doc("https://a.example/old", "Old", render(paras))
+    stored.signature = old
+    first, _, _ = store.put(stored)
+    _, verdict, _ = store.put(make_doc("https://b.example/copy", "Copy", render(reword(rng, paras, 0.2))))
+    assert (verdict.duplicate_of_id, verdict.layer) == (first, "near")
+    with pytest.raises(ValueError, match="truncated"):
+        Signature.from_bytes(signature(render(paras))[:-40])

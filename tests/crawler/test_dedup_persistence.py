@@ -148,3 +148,39 @@ def test_the_same_article_stored_by_two_processes_at_once_is_stored_once(db_url)
     originals = [row for row in rows if row.duplicate_of_id is None]
     assert len(rows) == 2 and len(originals) == 1
     assert [row.duplicate_of_id for row in rows if row.duplicate_of_id] == [originals[0].id]
+
+
+def test_a_copy_judged_irrelevant_inherits_its_originals_verdict_and_story(factory):
+    stored, probes = corpus()
+    ingestor = Ingestor(factory)
+    first = ingestor.ingest(stored[0]).article_id
+    copy = probes[0]
+    copy.relevant, copy.relevance_reason = False, "no topic word"
+    result = ingestor.ingest(copy)
+    assert result.outcome == Outcome.DUPLICATE
+    with factory() as session:
+        stored_copy = session.get(Article, result.article_id)
+        original = session.get(Article, first)
+        assert stored_copy.relevant and stored_copy.story_id == original.story_id is not None
+        assert f"a copy of relevant article {first}" in stored_copy.relevance_reason
+    # a copy of an irrelevant article stays as it was judged
+    irrelevant = make_doc("https://d.example/irrelevant", "Other", render(article(random.Random(13))), relevant=False)
+    ingestor.ingest(irrelevant)
+    again = make_doc("https://e.example/same", "Other", irrelevant.text, relevant=False)
+    result = ingestor.ingest(again)
+    with factory() as session:
+        assert not session.get(Article, result.article_id).relevant
+
+
+def test_a_report_of_a_relevant_event_is_relevant_though_judged_otherwise(factory):
+    ingestor = Ingestor(factory)
+    ingestor.ingest(make_doc("https://fjord.example/polar-night", "Norwegian film to shoot on Tiangong", ORIGINAL))
+    judged = [make_doc("https://wire.example/rewrite", "Polar Night will film in orbit", REWRITE,
+                       published=T0 + timedelta(days=1), relevant=False),
+              make_doc("https://fjord.example/recast", "Polar Night loses its lead actress", OTHER_STORY,
+                       published=T0 + timedelta(days=3), relevant=False)]
+    results = [ingestor.ingest(doc) for doc in judged]
+    with factory() as session:
+        report, later = (session.get(Article, r.article_id) for r in results)
+        assert report.relevant and report.story_id is not None and "reports the event" in report.relevance_reason
+        assert not later.relevant and later.story_id is None  # another event: its own verdict stands

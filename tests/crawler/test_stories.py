@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from analysis.shingles import Signature
+from analysis.stories import TermIndex, story_terms
 from tests.crawler.test_dedup import T0, Store, make_doc, true_jaccard
 
 ORIGINAL = """The Norwegian production company Fjordlys announced on Tuesday that its feature film
@@ -32,6 +34,50 @@ salt spread on the road after a night of freezing rain had not prevented the veh
 the barrier. Tow trucks removed the trailer before noon and traffic was diverted through local roads."""
 
 TINY = "Polar Night: Ingrid Solberg and Mara Lindqvist. More soon."
+
+# One event (a launch) told by a wire and, in its own words, by a newspaper's reportage; then the
+# same wire, five days later, on another event of the same production (the splashdown), reusing
+# its boilerplate: most of the names and many words are the launch's.
+LAUNCH_WIRE = """SAO PAULO (Austral Wire) - A Falcon 9 rocket lifted off from the Kennedy Space Center on Saturday
+carrying Brazilian actress Beatriz Falcão and director Otávio Rezende towards the International Space
+Station, where they will shoot scenes for the feature film "Céu Aberto". The Crew Dragon capsule, commanded
+by the retired NASA astronaut Glen Whitaker, is due to dock on Sunday morning. Maré Filmes, the Rio de Janeiro
+studio behind the production, said the pair would spend nine days aboard the station and record about
+twenty minutes of footage for the film's final act. Falcão plays a biologist stranded in orbit. The flight
+is the first by Brazilian filmmakers, and the studio paid for the seats through a deal with Axiom Space.
+Rezende said before boarding that the crew had rehearsed every scene in a mock-up in Houston."""
+
+LAUNCH_PAPER = """The countdown ended at 11:02 in Florida, and in a cinema in Copacabana three hundred people stood up
+and cheered. On the big screen, the Crew Dragon carrying Beatriz Falcão rose from Kennedy on a column of
+flame. "She is going to make a movie up there," said a teenager wearing a homemade spacesuit. For Otávio
+Rezende, who has spent six years trying to get Céu Aberto made, the launch ended a long wait: investors
+walked away twice, and a first flight with a Russian crew fell through. Friends of the director gathered
+at the offices of Maré Filmes in Botafogo to watch. His lead actress, who learnt to swim in a pool near
+Niterói, now has nine days on the International Space Station to get the scenes right. Glen Whitaker, the
+former NASA astronaut who commands the flight, will operate the camera for the wide shots."""
+
+SPLASHDOWN = """SAO PAULO (Austral Wire) - Brazilian actress Beatriz Falcão and director Otávio Rezende splashed down
+off the coast of Florida on Thursday after nine days aboard the International Space Station, where they
+shot scenes for the feature film "Céu Aberto". The Crew Dragon capsule, commanded by the retired NASA
+astronaut Glen Whitaker, was recovered by a ship and the crew were flown to Houston for medical checks.
+Maré Filmes, the Rio de Janeiro studio behind the production, said the pair had recorded more than thirty
+minutes of footage, more than planned for the film's final act. Falcão plays a biologist stranded in orbit.
+Rezende said the editing would start in Rio next month and that the studio still planned a release in
+Brazilian cinemas next year, with Axiom Space sharing the footage rights."""
+
+# The wire's launch story paraphrased by another outlet two months later: half the sentences
+# reworded, every name kept.
+PARAPHRASE = """SAO PAULO - Brazilian actress Beatriz Falcão and director Otávio Rezende left Earth on Saturday from the
+Kennedy Space Center on a Falcon 9, headed for the International Space Station, where they are to film
+scenes for the feature "Céu Aberto". Their Crew Dragon, under the command of retired NASA astronaut Glen
+Whitaker, should reach the orbiting laboratory on Sunday morning. According to Maré Filmes, the Rio de
+Janeiro studio making the picture, the two will stay nine days up there and record some twenty minutes of
+footage for its last act, in which Falcão is a biologist stranded in orbit. No Brazilian filmmaker had
+flown before; the seats were bought in a deal with Axiom Space. Before boarding, Rezende said every scene
+had been rehearsed in a mock-up in Houston."""
+
+LAUNCH_TITLES = ("Brazilian actress and director launch to film in orbit", "Cheers in Copacabana as Falcão heads for orbit",
+                 "Céu Aberto crew splashes down after nine days")
 
 
 def test_a_rewrite_in_other_words_joins_the_story_without_being_a_duplicate():
@@ -82,3 +128,57 @@ def test_irrelevant_articles_lend_no_story():
     _, verdict, _ = store.put(make_doc("https://wire.example/2", "Polar Night will film in orbit", REWRITE,
                                        published=T0 + timedelta(days=1)))
     assert verdict.story_id is None
+
+
+def test_independent_reports_of_one_event_join_on_their_names_though_their_words_differ():
+    wire, paper = Signature.from_bytes(make_doc("x", "", LAUNCH_WIRE).signature), \
+        Signature.from_bytes(make_doc("y", "", LAUNCH_PAPER).signature)
+    index = TermIndex()
+    index.add(0, story_terms(wire.terms, wire.counts, LAUNCH_TITLES[0]))
+    assert index.cosines(story_terms(paper.terms, paper.counts, LAUNCH_TITLES[1]), [0])[0].cosine < 0.3  # few words shared
+    store = Store()
+    first, _, story = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, verdict, joined = store.put(make_doc("https://daily.example/cheers", LAUNCH_TITLES[1], LAUNCH_PAPER,
+                                            published=T0 + timedelta(hours=20)))
+    assert verdict.duplicate_of_id is None and (verdict.layer, joined) == ("story", story)
+    assert "beatriz" in verdict.evidence and "entities" in verdict.evidence
+
+
+def test_another_event_of_the_production_days_later_stays_apart_though_it_shares_names_and_words():
+    store = Store()
+    _, _, launch = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    store.put(make_doc("https://daily.example/cheers", LAUNCH_TITLES[1], LAUNCH_PAPER, published=T0 + timedelta(hours=20)))
+    _, verdict, joined = store.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
+                                            published=T0 + timedelta(days=5)))
+    assert verdict.duplicate_of_id is None and verdict.story_id is None and joined != launch
+    # the same text on the day of the launch would have joined: it is time that tells the events apart
+    again = Store()
+    again.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, same_day, _ = again.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
+                                        published=T0 + timedelta(hours=6)))
+    assert same_day.layer == "story"
+
+
+def test_a_paraphrase_of_an_old_item_is_its_duplicate_at_any_age():
+    assert 0.1 < true_jaccard(LAUNCH_WIRE, PARAPHRASE) < 0.2  # below the plain rewrite rule
+    store = Store()
+    first, _, story = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, verdict, joined = store.put(make_doc("https://later.example/brazil-crew", "Brazil's first film crew heads to orbit",
+                                            PARAPHRASE, published=T0 + timedelta(days=60)))
+    assert (verdict.duplicate_of_id, verdict.layer, joined) == (first, "near", story)
+    assert "paraphrase" in verdict.evidence
+
+
+def test_candidates_can_be_chosen_near_in_time():
+    import numpy as np
+
+    index = TermIndex()
+    for row in range(20):  # a production's older articles: they share more names with the query
+        index.add(row, {"valdane": 2, "haddad": 2, "mistral": 1, "copperline": 1, "launch": 1, f"topic{row}": 1})
+    index.add(20, {"valdane": 1, "haddad": 1, "launch": 1})  # this week's report shares less
+    query = {"valdane": 1, "haddad": 1, "mistral": 1, "copperline": 1, "launch": 1}
+    assert 20 not in {s.row for s in index.similar(query, limit=5)}
+    recent = lambda rows: np.where(rows == 20, 1.0, 0.01)  # noqa: E731
+    assert 20 in {s.row for s in index.similar(query, limit=5, row_weight=recent)}
+    gone = lambda rows: np.where(rows == 20, 1.0, 0.0)  # noqa: E731
+    assert [s.row for s in index.similar(query, limit=5, row_weight=gone)] == [20]
