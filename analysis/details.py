@@ -42,6 +42,8 @@ PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature))\b",
                          re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|who|that)\b[^,;]*")
+ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
+                            r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
 AGO = re.compile(r"\W{0,3}(?:ago\b)", re.IGNORECASE)
@@ -239,7 +241,8 @@ class _Reader:
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
         self.parsed: dict[int, Parsed] = {}
-        self.last_value: str | None = None   # the latest date read, for "a fortnight later"
+        self.last_value: str | None = None
+        self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named   # the latest date read, for "a fortnight later"
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
 
     # ---------------------------------------------------------------- context
@@ -514,7 +517,12 @@ class _Reader:
     def _people(self, s: Sentence, fallback: int | None) -> None:
         parsed = self._parse(s)
         if parsed is None or not parsed.people:
+            self._role_by_reference(s)
             return
+        if len(parsed.people) == 1:
+            self.last_person = (s.order, parsed.people[0][2], fallback)
+        else:
+            self.last_person = None
         doc, shift = parsed.doc, parsed.shift
         named = [(shift(a), shift(a) + len(self._stand_in(s.text, a, b)), subject) for a, b, subject in parsed.named]
         for a, b, written in parsed.people:
@@ -537,6 +545,21 @@ class _Reader:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _role_by_reference(self, s: Sentence) -> None:
+        """"X is taking no chances. The Drift director will fly with a spare camera": a sentence that
+        opens on a role and names nobody speaks of the one person the sentence before named."""
+        match = ROLE_REFERENCE.match(s.text)
+        if not match or self.last_person is None or self.last_person[0] != s.order - 1:
+            return
+        _order, written, fallback = self.last_person
+        full, subject = self._person(written, s, 0, fallback)
+        if full is None or subject is None:
+            return
+        noun = match.group("noun").lower()
+        role = P.DIRECTOR if noun in R.vocabulary().director_nouns else P.CAST
+        self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
+        self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _parse_all(self) -> None:
         """Parse, in one batch, every sentence that names someone, gives a date or a place.

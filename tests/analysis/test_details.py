@@ -204,3 +204,10 @@ def test_a_weekday_before_a_date_names_that_date_and_a_gala_premiere_is_no_relea
     assert ("launch_date", "2024-04-12", False, False) in heron("The Heron crew will launch on Friday, April 12.")
     got = heron("Heron will have a gala premiere in Lisbon on 2 May before opening in cinemas on 9 May.")
     assert {(a, v) for a, v, _p, _r in got if a == "release_date"} == {("release_date", "2024-05-09")}
+
+
+def test_a_role_named_in_the_next_sentence_is_the_person_just_named():
+    got = heron("Ines Marlow is taking no risks. The Heron director will fly with three spare cameras.")
+    assert ("director", "Ines Marlow", False, False) in got
+    got = heron("Ines Marlow and Petra Ilic met the press. The Heron director will fly with three spare cameras.")
+    assert not {v for a, v, _p, _r in got if a == "director"}  # two people: nobody to point at
