@@ -222,7 +222,7 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     before = re.search(r"([^\W\d_][\w\-]*) $", text[max(0, start - 30):start])
     after = re.match(r" ([^\W\d_][\w\-]*)", text[end:end + 30])
     glued = [m.group(1) for m in (before, after) if m]
-    not_name = P.cues().not_name
+    not_name = P.not_name_words()
     return any(w[0].isupper() and w.lower() not in not_name for w in glued)
 
 
@@ -453,7 +453,7 @@ class _Reader:
         words = self.c.subjects[subject].words
         before = [p for p, subj in s.mentions if subj == subject and p < position]
         start = before[-1] if before else 0
-        not_name = P.cues().not_name
+        not_name = P.not_name_words()
         for pattern in (FOREIGN_FILM, NAMED_FILM, self.c.possessive):
             for m in pattern.finditer(s.text, start, position):
                 tokens = [t.lower() for t in re.findall(r"[\w’'\-]+", m.group(1))]
@@ -492,7 +492,7 @@ class _Reader:
                 value = _title_value(m)
                 if not value or value in previous or value in self.c.owner and self.c.owner[value][1] is not None:
                     continue
-                if value.lower() in P.cues().not_name or value.lower() in ("it", "this"):
+                if value.lower() in P.not_name_words() or value.lower() in ("it", "this"):
                     continue
                 subject = self._subject_at(s, m.start(), fallback)
                 if subject is not None:
@@ -557,7 +557,7 @@ class _Reader:
         if full is None or subject is None:
             return
         noun = match.group("noun").lower()
-        role = P.DIRECTOR if noun in R.vocabulary().director_nouns else P.CAST
+        role = R.DIRECTOR if noun in R.vocabulary().director_nouns else R.CAST
         self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
         self.person_snippet.setdefault((subject, full, role), s.text)
 
@@ -671,21 +671,21 @@ class _Reader:
         directors: dict[int, list[tuple[int, str]]] = {}
         for (subject, full), found in self.person_roles.items():
             name = self.c.subjects[subject].name
-            if P.REMOVED in found:
-                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.REMOVED)]), removed=True))
+            if R.REMOVED in found:
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.REMOVED)]), removed=True))
                 continue
-            if P.CAST in found:
-                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, P.CAST)])))
-            elif R.NAMED_FOR in found and full in self.alias_people and not {P.DIRECTOR, P.OTHER} & set(found):
+            if R.CAST in found:
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.CAST)])))
+            elif R.NAMED_FOR in found and full in self.alias_people and not {R.DIRECTOR, R.OTHER} & set(found):
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.NAMED_FOR)])))
-            if P.DIRECTOR in found:
-                directors.setdefault(subject, []).append((found[P.DIRECTOR], full))
+            if R.DIRECTOR in found:
+                directors.setdefault(subject, []).append((found[R.DIRECTOR], full))
         for subject, named in directors.items():
             first = min(order for order, _full in named)  # co-directors are named together
             for order, full in named:
                 if order == first:
                     out.append(Detail(self.c.subjects[subject].name, "director", full,
-                                      _snippet(self.person_snippet[(subject, full, P.DIRECTOR)])))
+                                      _snippet(self.person_snippet[(subject, full, R.DIRECTOR)])))
         return out
 
 

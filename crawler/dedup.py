@@ -44,7 +44,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.document import Document
-from analysis import shingles
 from crawler.lsh import BandIndex
 from analysis.shingles import NUM_PERM, Signature
 from analysis.stories import (GRACE_DAYS, HALF_LIFE_DAYS, UNDATED_FACTOR, Similar, TermIndex, story_entities,
