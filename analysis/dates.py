@@ -68,7 +68,7 @@ def grammar() -> DateGrammar:
         rf"(?P<mod>(?:{modifier})[- ]{month.format('m3')}(?:,? (?P<y3>\d{{4}}))?)\b",
         rf"(?P<nth>the (?P<nw>{ordinal_words}|\d{{1,2}}(?:st|nd|rd|th)) month of (?:the year )?(?P<y4>\d{{4}}))\b",
         rf"(?P<my>{month.format('m4')}(?:,? (?:of )?(?P<y5>\d{{4}})| (?:of )?(?P<r5>last year|next year|this year))?)\b",
-        rf"(?P<rel>(?P<rw>last|next|this|on|coming) (?P<wd>{weekday}))\b",
+        rf"(?P<rel>(?:the )?(?P<rw>last|next|this|on|coming|following) (?P<wd>{weekday}))\b",
         rf"(?P<wd2>\b(?:{weekday}))\b",
         r"(?P<tday>\b(?:today|tomorrow|yesterday|tonight))\b",
         r"(?P<dth>the (?P<d6>\d{1,2})(?:st|nd|rd|th))\b(?! (?:of )?(?:century|anniversary|month|day|time|floor|edition|season|flight|mission|launch))",
@@ -162,7 +162,7 @@ def _checked(s: int, e: int, year: int | None, month: int, day: int, relative: s
 
 
 def resolve(mention: DateMention, published: date, *, tense: str = "", known_years: dict[int, int] | None = None,
-            context: tuple[int, int] | None = None) -> str | None:
+            context: tuple[int, int] | None = None, anchor: date | None = None) -> str | None:
     """The mention as `YYYY-MM-DD` or `YYYY-MM`, or None when it cannot be pinned down.
 
     `tense` is "future", "past" or "" (unknown); `known_years` maps a month to the year the article
@@ -173,6 +173,8 @@ def resolve(mention: DateMention, published: date, *, tense: str = "", known_yea
         return (published + timedelta(days=int(rel.split(":")[1]))).isoformat()
     if rel.startswith("weekday:"):
         _, wd, word = rel.split(":")
+        if word == "following":  # "the following Monday": after the date just named, if any
+            return (anchor + timedelta(days=(int(wd) - anchor.weekday() - 1) % 7 + 1)).isoformat() if anchor else None
         return _weekday(published, int(wd), word, tense).isoformat()
     if rel == "day-of-context":
         year, month = context if context else (published.year, published.month)

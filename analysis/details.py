@@ -41,14 +41,20 @@ DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature))\b",
                          re.IGNORECASE)
-RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|who|that)\b[^,;]*")
+RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
+BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
 AGO = re.compile(r"\W{0,3}(?:ago\b)", re.IGNORECASE)
 AGO_BEFORE = re.compile(r"\bago\s*,?\s*(?:today|on)?\s*$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+EVENT_AFTER = re.compile(r"\s+(?:its|the|their|his|her|that)\s+\w+", re.IGNORECASE)  # "after its premiere"
+PLANNED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:now\s+|still\s+)?(?:planned|scheduled|set|due|"
+                     r"slated|targeted|expected|booked)\b", re.IGNORECASE)
+LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
@@ -322,6 +328,7 @@ class _Reader:
                      or spacecraft().find(text))
         past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
         offsets = T.find_offsets(text)
+        year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
         def factual(start: int, end: int) -> bool:
             parsed = self._parse(s)
@@ -334,7 +341,10 @@ class _Reader:
                 continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
             tense = self._tense(left, right)
-            value = D.resolve(m, self.published, tense=tense, known_years=self.known_years, context=self.context_month)
+            years = self.known_years if m.year is not None or year is None else {**self.known_years, m.month: year}
+            anchor = date.fromisoformat(self.last_value) if self.last_value and len(self.last_value) == 10 else None
+            value = D.resolve(m, self.published, tense=tense, known_years=years, context=self.context_month,
+                              anchor=anchor)
             if value is None:
                 continue
             if len(value) >= 7 and m.month is not None:
@@ -350,7 +360,7 @@ class _Reader:
             else:
                 attribute = self._date_attribute(left, right, space, text[:m.start])
             if moved and len(value) == 10:
-                value = (date.fromisoformat(value) + timedelta(days=offset.days)).isoformat()
+                value = offset.move(date.fromisoformat(value)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
             past_sentence = past_sentence or is_past
             self.last_value = value
@@ -384,9 +394,13 @@ class _Reader:
         for offset in offsets:
             if offset.kind != "from-now" and any(m.start < offset.end and offset.start < m.end for m in s.dates):
                 continue
+            if any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
+                continue  # it moves a date written after it: read with that date
             if offset.kind == "from-now":
                 anchor = self.published
-            elif offset.kind == "later" and self.last_value and len(self.last_value) == 10:
+            elif (offset.kind == "later" or (offset.kind == "around" and EVENT_AFTER.match(s.text, offset.end))) \
+                    and self.last_value and len(self.last_value) == 10:
+                # "a fortnight later"; "two months after its festival premiere" with no date after it
                 anchor = date.fromisoformat(self.last_value)
             else:
                 continue
@@ -396,7 +410,7 @@ class _Reader:
                 continue
             subject = self._subject_at(s, offset.start, fallback)
             if subject is not None:
-                value = (anchor + timedelta(days=offset.days)).isoformat()
+                value = offset.move(anchor).isoformat()
                 self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, 2))
 
     def _earlier_year(self, text: str) -> bool:
@@ -425,6 +439,9 @@ class _Reader:
 
     def _cue_attribute(self, left: str, right: str, space: bool) -> str | None:
         found: list[tuple[int, int, str, int]] = []
+        # "Her New Shepard short is now planned for October": a craft named before the date is its flight
+        found += [(end, -start, "launch", start) for start, end, _name in spacecraft().find(left)
+                  if PLANNED.search(left, end)]
         for key in ("launch", "release", "other"):
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
@@ -469,8 +486,11 @@ class _Reader:
         for attribute, gazetteer in (("launch_site", launch_sites()), ("spacecraft", spacecraft())):
             hits = gazetteer.find(s.text)
             for n, (start, end, name) in enumerate(hits):
-                if n + 1 < len(hits) and FROM.search(s.text[:start]) and SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]):
-                    continue  # "switched from X to Y": X is the old value
+                if n + 1 < len(hits) and (FROM.search(s.text[:start]) or LEAVING.search(s.text[:start])) and \
+                        (SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]) or LEAVING.search(s.text[:start])):
+                    continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
+                if INSTEAD_OF.search(s.text[:start]):
+                    continue  # "39A instead of SLC-41"
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
                     continue
@@ -720,6 +740,13 @@ def _plain_names(text: str, spans: list[tuple[int, int, str]]):
     return "".join(out), shift
 
 
+def _only_year(text: str, mentions: list[D.DateMention]) -> int | None:
+    """The one year a sentence names outside its dates, if it names exactly one."""
+    taken = [(m.start, m.end) for m in mentions]
+    years = {int(y.group(0)) for y in BARE_YEAR.finditer(text) if not any(a <= y.start() < b for a, b in taken)}
+    return years.pop() if len(years) == 1 else None
+
+
 def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offset | None:
     """The span of time that moves this date, if any (see `analysis.temporal`)."""
     for offset in offsets:
@@ -758,7 +785,8 @@ def _films_elsewhere(doc) -> bool:
         if token.lemma_.lower() in FILMING and token.pos_ == "VERB":
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "of"):
-                    if any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.text != PLACEHOLDER for g in prep.children):
+                    if any(g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.text[:1].isupper()) and g.text != PLACEHOLDER
+                           for g in prep.children):
                         return True
     return False
 

@@ -135,7 +135,7 @@ def _names_the_film(person: Token) -> bool:
 def _first_conjunct(token: Token) -> Token:
     """The first name of a list: "A, B, C and D" (the parser links them by conj or appos)."""
     seen = 0
-    while seen < 20 and (token.dep_ == "conj" or (token.dep_ == "appos" and token.head.pos_ == "PROPN")):
+    while seen < 20 and token.dep_ in ("conj", "appos") and token.head.pos_ == "PROPN":
         token, seen = token.head, seen + 1
     return token
 

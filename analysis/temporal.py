@@ -8,8 +8,10 @@ launch from", "denied reports that").
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from spacy.tokens import Doc, Token
 
@@ -17,7 +19,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3}
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
 _NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour)s?(?:['’]s?)?|(?P<fortnight>a fortnight))"
+DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
 _MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
@@ -46,32 +48,53 @@ class Offset:
     days: int
     kind: str   # "by" (moves the date named with it), "than", "around" (after/before a date),
                 # "later" (after the date in context), "from-now" (after publication)
+    months: int = 0  # "two months after": calendar months, then `days`
+
+    def move(self, day: date) -> date:
+        """`day` moved by this span of time (months first, to the same day or the month's end)."""
+        if self.months:
+            month = day.month - 1 + self.months
+            year, month = day.year + month // 12, month % 12 + 1
+            day = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+        return day + timedelta(days=self.days)
 
 
 def _days(m: re.Match[str]) -> int:
     if m.groupdict().get("fortnight"):
         return 14
+    if m.group("unit").lower() == "month":
+        return 0
+    return max(1, round(_count(m) * UNIT_DAYS[m.group("unit").lower()]))
+
+
+def _count(m: re.Match[str]) -> int:
     number = m.group("n").lower()
-    count = int(number) if number.isdigit() else NUMBERS[number]
-    return max(1, round(count * UNIT_DAYS[m.group("unit").lower()]))
+    return int(number) if number.isdigit() else NUMBERS[number]
+
+
+def _months(m: re.Match[str]) -> int:
+    return _count(m) if m.groupdict().get("unit") and m.group("unit").lower() == "month" else 0
 
 
 def find_offsets(sentence: str) -> list[Offset]:
     found: list[Offset] = []
     for m in SHIFT_BY.finditer(sentence):
         sign = -1 if m.group("move").lower().split()[-1] in ("forward", "up", "advanced") else 1
-        found.append(Offset(m.start(), m.end(), sign * _days(m), "by"))
+        found.append(Offset(m.start(), m.end(), sign * _days(m), "by", sign * _months(m)))
     for m in THAN.finditer(sentence):
         sign = -1 if m.group("dir").lower() == "earlier" or m.group("dir").lower() == "sooner" else 1
-        found.append(Offset(m.start(), m.end(), sign * _days(m), "than"))
+        found.append(Offset(m.start(), m.end(), sign * _days(m), "than", sign * _months(m)))
     for m in AROUND.finditer(sentence):
         days = {"day": 1, "week": 7}[m.group("dayword").lower()] if m.group("the") else _days(m)
-        found.append(Offset(m.start(), m.end(), days if m.group("dir").lower() == "after" else -days, "around"))
+        sign = 1 if m.group("dir").lower() == "after" else -1
+        months = 0 if m.group("the") else _months(m)
+        found.append(Offset(m.start(), m.end(), sign * days, "around", sign * months))
     for m in LATER.finditer(sentence):
-        found.append(Offset(m.start(), m.end(), _days(m) * (1 if m.group("dir").lower() == "later" else -1), "later"))
+        sign = 1 if m.group("dir").lower() == "later" else -1
+        found.append(Offset(m.start(), m.end(), sign * _days(m), "later", sign * _months(m)))
     for pattern in FROM_NOW:
         for m in pattern.finditer(sentence):
-            found.append(Offset(m.start(), m.end(), _days(m), "from-now"))
+            found.append(Offset(m.start(), m.end(), _days(m), "from-now", _months(m)))
     for m in DAY_AFTER_TOMORROW.finditer(sentence):
         found.append(Offset(m.start(), m.end(), 2, "from-now"))
     return sorted(found, key=lambda o: o.start)
