@@ -1,0 +1,57 @@
+"""Serving the app with uvicorn: in the foreground (`spacewatch web`) or in a thread
+(`spacewatch run --web`, tests). The socket is bound before uvicorn starts, so port 0 works and
+the address is known, and connections made before the loop runs wait in the backlog."""
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.applications import Starlette
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.listen(128)
+    sock.set_inheritable(False)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _server(app: Starlette, log_level: str) -> uvicorn.Server:
+    # proxy headers are trusted from loopback only (a reverse proxy on the same host)
+    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, proxy_headers=True,
+                                         forwarded_allow_ips="127.0.0.1", server_header=False,
+                                         access_log=False))
+
+
+def serve(app: Starlette, sock: socket.socket, log_level: str = "info") -> None:
+    """Serve until SIGINT/SIGTERM (uvicorn handles them in the main thread)."""
+    _server(app, log_level).run(sockets=[sock])
+
+
+@dataclass
+class Running:
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def serve_in_thread(app: Starlette, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning") -> Running:
+    sock = bind(host, port)
+    server = _server(app, log_level)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="spacewatch-web", daemon=True)
+    thread.start()
+    return Running(url_of(sock), server, thread)
