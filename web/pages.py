@@ -109,7 +109,7 @@ async def crawl_now(request: Request) -> Response:
         return PlainTextResponse("no such source", status_code=404)
     job = request.app.state.settings.control.crawl([name] if name else [])
     what = name or "all sources"
-    return RedirectResponse("/sources?" + urlencode({"message": f"crawl #{job.id} of {what}: {job.state}"}),
+    return RedirectResponse("/sources?" + urlencode({"message": f"crawl #{job.id} of {what} started"}),
                             status_code=303)
 
 

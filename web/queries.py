@@ -114,7 +114,7 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, off
     entries = []
     for story in stories:
         articles = members.get(story.id, [])
-        outlets = sorted({a.source for a in articles})
+        outlets = list(dict.fromkeys(a.source for a in articles))  # the first outlet first
         entries.append({"story": story, "articles": articles, "outlets": outlets})
     return {"stories": entries, "total": total}
 

@@ -37,7 +37,7 @@ HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # no-referrer would make browsers send Origin: null
 }
 OPEN_PATHS = ("/login", "/static/style.css")
 
