@@ -3,8 +3,11 @@
 the address is known, and connections made before the loop runs wait in the backlog."""
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
@@ -26,9 +29,26 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, but SIGTERM/SIGINT end it with exit status 0 (uvicorn re-raises the
+    signal after shutting down, which ends the process as killed by it)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {signum: signal.signal(signum, self.handle_exit) for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+
 def _server(app: Starlette, log_level: str) -> uvicorn.Server:
     # proxy headers are trusted from loopback only (a reverse proxy on the same host)
-    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, proxy_headers=True,
+    return _Server(uvicorn.Config(app, log_level=log_level, proxy_headers=True,
                                          forwarded_allow_ips="127.0.0.1", server_header=False,
                                          access_log=False))
 
