@@ -63,7 +63,7 @@ def test_web_on_a_public_address_serves_only_with_the_token(config_file):
 def test_web_refuses_a_public_address_without_the_token(config_file):
     env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
     done = subprocess.run([sys.executable, "-m", "scheduler.cli", "--config", str(config_file), "web",
-                           "--host", "0.0.0.0"], capture_output=True, text=True, env=env, timeout=60)
+                           "--host", "0.0.0.0"], capture_output=True, text=True, env=env, timeout=20)
     assert done.returncode != 0
     assert done.stderr.strip().count("\n") == 0 and TOKEN_ENV in done.stderr
     assert done.stdout == ""

@@ -44,9 +44,14 @@ def parse(html: str) -> Tags:
     return parser
 
 
+def never_serve(*args, **kwargs):
+    raise AssertionError("the server was started")
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
 def test_a_public_bind_without_a_token_refuses_to_start_with_one_line_naming_it(monkeypatch, config_path, host):
     monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.setattr("web.server.serve", never_serve)
     err = io.StringIO()
     with redirect_stderr(err):
         status = main(["--config", str(config_path), "web", "--host", host, "--port", "0"])
@@ -57,6 +62,8 @@ def test_a_public_bind_without_a_token_refuses_to_start_with_one_line_naming_it(
 
 def test_run_web_refuses_a_public_bind_without_a_token_too(monkeypatch, config_path):
     monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.setattr("web.server.serve_in_thread", never_serve)
+    monkeypatch.setattr("scheduler.service.run_service", never_serve)
     err = io.StringIO()
     with redirect_stderr(err):
         status = main(["--config", str(config_path), "run", "--web", "--web-host", "0.0.0.0"])
