@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Fact, Observation, Story
@@ -37,24 +37,35 @@ def _count(session: Session, query: Select) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
-def _states_subject(subject: str):
-    return exists().where(Observation.article_id == Article.id, Observation.subject == subject)
+def _stating(subject: str):
+    """Ids of the articles that state details of `subject`."""
+    return select(Observation.article_id).where(Observation.subject == subject)
+
+
+def _article_conditions(filters: Filters) -> list:
+    conditions = []
+    if filters.since is not None:
+        conditions.append(Article.fetched_at >= filters.since)
+    if filters.source is not None:
+        conditions.append(Article.source == filters.source)
+    if filters.relevant is not None:
+        # through coalesce(): `relevant` splits the table nine to one, a poor index to start from
+        conditions.append(func.coalesce(Article.relevant, False).is_(filters.relevant))
+    if filters.subject is not None:
+        conditions.append(Article.id.in_(_stating(filters.subject)))
+    return conditions
 
 
 def article_page(session: Session, filters: Filters, *, limit: int, offset: int = 0,
                  with_text: bool = False) -> Page:
+    conditions = _article_conditions(filters)
+    # the page's ids first (an index walk), then only those rows with their originals' URLs
+    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(Article.id).limit(limit).offset(offset)))
     original = aliased(Article)
-    query = select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
-    if filters.since is not None:
-        query = query.where(Article.fetched_at >= filters.since)
-    if filters.source is not None:
-        query = query.where(Article.source == filters.source)
-    if filters.relevant is not None:
-        query = query.where(Article.relevant.is_(filters.relevant))
-    if filters.subject is not None:
-        query = query.where(_states_subject(filters.subject))
+    query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
+             .where(Article.id.in_(ids)).order_by(Article.id))
     rows = []
-    for article, duplicate_of in session.execute(query.order_by(Article.id).limit(limit).offset(offset)):
+    for article, duplicate_of in session.execute(query) if ids else ():
         row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
                "source": article.source, "published_at": iso(article.published_at),
                "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
@@ -64,21 +75,22 @@ def article_page(session: Session, filters: Filters, *, limit: int, offset: int 
         if with_text:
             row["text"] = article.text
         rows.append(row)
-    return Page(rows, _count(session, query))
+    total = session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
+    return Page(rows, total)
 
 
 def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:
-    members = select(Article.id).where(Article.story_id == Story.id)
+    members = select(Article.story_id).where(Article.story_id.is_not(None))
     if filters.source is not None:
         members = members.where(Article.source == filters.source)
     if filters.relevant is not None:
         members = members.where(Article.relevant.is_(filters.relevant))
     if filters.subject is not None:
-        members = members.where(_states_subject(filters.subject))
-    query = select(Story).where(members.exists())
+        members = members.where(Article.id.in_(_stating(filters.subject)))
+    conditions = [Story.id.in_(members)]
     if filters.since is not None:
-        query = query.where(Story.last_seen >= filters.since)
-    stories = session.scalars(query.order_by(Story.id).limit(limit).offset(offset)).all()
+        conditions.append(Story.last_seen >= filters.since)
+    stories = session.scalars(select(Story).where(*conditions).order_by(Story.id).limit(limit).offset(offset)).all()
     urls: dict[int, list[str]] = {}
     if stories:
         for story_id, url in session.execute(select(Article.story_id, Article.url)
@@ -87,7 +99,8 @@ def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 
             urls.setdefault(story_id, []).append(url)
     rows = [{"id": s.id, "title": s.title, "urls": urls.get(s.id, []), "first_seen": iso(s.first_seen),
              "last_seen": iso(s.last_seen)} for s in stories]
-    return Page(rows, _count(session, query))
+    total = session.scalar(select(func.count(Story.id)).where(*conditions)) or 0
+    return Page(rows, total)
 
 
 def fact_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:

@@ -85,8 +85,8 @@ def changes_feed(request: Request) -> Response:
 def stories_feed(request: Request) -> Response:
     with request.app.state.sessions() as session:
         relevant = select(Article.id).where(Article.story_id == Story.id, Article.relevant.is_(True)).exists()
-        stories = session.scalars(select(Story).where(relevant).order_by(desc(Story.first_seen), desc(Story.id))
-                                  .limit(FEED_SIZE)).all()
+        # the newest stories are the last created: walk the primary key backwards
+        stories = session.scalars(select(Story).where(relevant).order_by(desc(Story.id)).limit(FEED_SIZE)).all()
         members: dict[int, list[Article]] = {}
         if stories:
             for article in session.scalars(select(Article).where(Article.story_id.in_([s.id for s in stories]))

@@ -4,12 +4,10 @@ from __future__ import annotations
 import hmac
 from urllib.parse import urlencode
 
-from sqlalchemy import desc, func, select
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from storage.models import Article
 from web import params, queries
 from web.security import SESSION_COOKIE, csrf_protected, csrf_token, safe_next, session_value
 
@@ -58,18 +56,16 @@ def stories(request: Request) -> Response:
             data = queries.story_list(session, query=query, offset=offset)
     return _pages(request).render("stories.html", nav="stories", query=query, irrelevant=irrelevant, offset=offset,
                                   size=queries.PAGE_SIZE, articles=data.get("articles", []),
-                                  stories=data.get("stories", []), total=data["total"],
+                                  stories=data.get("stories", []), has_more=data["has_more"],
                                   pager_base=_base("/stories", q=query, show="irrelevant" if irrelevant else None))
 
 
 def articles(request: Request) -> Response:
     offset = _offset(request)
     with request.app.state.sessions() as session:
-        rows = session.scalars(select(Article).order_by(desc(Article.fetched_at), desc(Article.id))
-                               .limit(queries.PAGE_SIZE).offset(offset)).all()
-        total = session.scalar(select(func.count(Article.id))) or 0
-    return _pages(request).render("articles.html", nav="articles", articles=rows, total=total, offset=offset,
-                                  size=queries.PAGE_SIZE, pager_base="/articles?")
+        data = queries.article_list(session, offset=offset)
+    return _pages(request).render("articles.html", nav="articles", offset=offset, size=queries.PAGE_SIZE,
+                                  pager_base="/articles?", **data)
 
 
 def article(request: Request) -> Response:

@@ -72,9 +72,9 @@ def change_list(session: Session, *, subject: str | None = None, attribute: str 
         conditions.append(Change.attribute == attribute)
     query = (select(Change, Article, Digest).join(Article, Change.article_id == Article.id)
              .outerjoin(Digest, Change.digest_id == Digest.id).where(*conditions))
-    rows = session.execute(query.order_by(desc(Change.id)).limit(limit).offset(offset)).all()
-    total = session.scalar(select(func.count(Change.id)).where(*conditions)) or 0
-    return {"changes": [{"change": c, "article": a, "digest": d} for c, a, d in rows], "total": total}
+    rows = session.execute(query.order_by(desc(Change.id)).limit(limit + 1).offset(offset)).all()
+    return {"changes": [{"change": c, "article": a, "digest": d} for c, a, d in rows[:limit]],
+            "has_more": len(rows) > limit}
 
 
 def change_choices(session: Session) -> tuple[list[str], list[str]]:
@@ -96,37 +96,52 @@ def _matches(session: Session, column, query: str) -> ColumnElement[bool]:
 
 
 def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
-    """Stories with a relevant article, newest first, each with its articles; `query` searches the
-    story's title and its articles' titles."""
-    relevant = select(Article.id).where(Article.story_id == Story.id, Article.relevant.is_(True)).exists()
-    conditions: list[ColumnElement[bool]] = [relevant]
+    """Stories with a relevant article, the one with the newest such article first, each with
+    its articles; `query` searches the story's title and its articles' titles. Walks the
+    articles newest first (an index) and stops once the page is full."""
+    # coalesce(): no index on `relevant` for this one, so the planner walks fetched_at's backwards
+    members = (select(Article.story_id)
+               .where(func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None))
+               .order_by(desc(Article.fetched_at), desc(Article.id)))
     if query.strip():
-        titled = select(Article.id).where(Article.story_id == Story.id, _matches(session, Article.title, query))
-        conditions.append(or_(_matches(session, Story.title, query), titled.exists()))
-    stories = session.scalars(select(Story).where(*conditions).order_by(desc(Story.last_seen), desc(Story.id))
-                              .limit(limit).offset(offset)).all()
-    total = session.scalar(select(func.count(Story.id)).where(*conditions)) or 0
-    members: dict[int, list[Article]] = {}
-    if stories:
-        for article in session.scalars(select(Article).where(Article.story_id.in_([s.id for s in stories]))
+        titled = select(Story.id).where(_matches(session, Story.title, query))
+        members = members.where(or_(_matches(session, Article.title, query), Article.story_id.in_(titled)))
+    wanted = offset + limit + 1
+    order: dict[int, None] = {}
+    for story_id in session.scalars(members.execution_options(yield_per=1000)):
+        order.setdefault(story_id)
+        if len(order) >= wanted:
+            break
+    ids = list(order)[offset:offset + limit]
+    has_more = len(order) > offset + limit
+    stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(ids)))} if ids else {}
+    members_of: dict[int, list[Article]] = {}
+    if ids:
+        for article in session.scalars(select(Article).where(Article.story_id.in_(ids))
                                        .order_by(Article.published_at, Article.id)):
-            members.setdefault(article.story_id, []).append(article)
+            members_of.setdefault(article.story_id, []).append(article)
     entries = []
-    for story in stories:
-        articles = members.get(story.id, [])
+    for story_id in ids:
+        articles = members_of.get(story_id, [])
         outlets = list(dict.fromkeys(a.source for a in articles))  # the first outlet first
-        entries.append({"story": story, "articles": articles, "outlets": outlets})
-    return {"stories": entries, "total": total}
+        entries.append({"story": stories[story_id], "articles": articles, "outlets": outlets})
+    return {"stories": entries, "has_more": has_more}
 
 
 def irrelevant_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
-    conditions: list[ColumnElement[bool]] = [Article.relevant.is_(False)]
+    # coalesce(): walk fetched_at's index backwards rather than sort every irrelevant article
+    conditions: list[ColumnElement[bool]] = [func.coalesce(Article.relevant, True).is_(False)]
     if query.strip():
         conditions.append(_matches(session, Article.title, query))
     articles = session.scalars(select(Article).where(*conditions).order_by(desc(Article.fetched_at), desc(Article.id))
-                               .limit(limit).offset(offset)).all()
-    total = session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
-    return {"articles": articles, "total": total}
+                               .limit(limit + 1).offset(offset)).all()
+    return {"articles": articles[:limit], "has_more": len(articles) > limit}
+
+
+def article_list(session: Session, *, limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
+    articles = session.scalars(select(Article).order_by(desc(Article.fetched_at), desc(Article.id))
+                               .limit(limit + 1).offset(offset)).all()
+    return {"articles": articles[:limit], "has_more": len(articles) > limit}
 
 
 def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
@@ -148,11 +163,3 @@ def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
             "copies": copies}
 
 
-def newest_changes(session: Session, limit: int = 50) -> list[tuple[Change, Article]]:
-    query = (select(Change, Article).join(Article, Change.article_id == Article.id)
-             .order_by(desc(Change.id)).limit(limit))
-    return [(c, a) for c, a in session.execute(query)]
-
-
-def newest_stories(session: Session, limit: int = 50) -> list[dict[str, Any]]:
-    return story_list(session, limit=limit)["stories"]
