@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from notifications import NotificationError
-from scheduler import jobs, listings, logs
+from scheduler import jobs, listings, logs, sources_command
 from scheduler.config import Config, ConfigError, load_config
 from scheduler.errors import UserError
 from storage.db import DatabaseError, safe_url
@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "needs SPACEWATCH_WEB_TOKEN)")
     web.add_argument("--port", type=int, default=WEB_PORT, help=f"port (default {WEB_PORT})")
     web.set_defaults(handler=cmd_web)
+
+    sources_command.register(commands)
 
     status = commands.add_parser("status", help="sources, last and next polls, digests")
     status.add_argument("--json", action="store_true")
