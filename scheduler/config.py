@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from crawler.options import CrawlOptions, SourceSpec, TopicRules, WatchSpec
-from notifications.options import DigestOptions, MailOptions
+from notifications.options import DigestOptions, MailOptions, NotifyOptions
 from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
@@ -55,6 +55,7 @@ class Config(BaseModel):
     topic: TopicRules = TopicRules()
     email: MailOptions = MailOptions()
     digest: DigestOptions = DigestOptions()
+    notify: NotifyOptions = NotifyOptions()
 
     @field_validator("digest")
     @classmethod

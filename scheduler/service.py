@@ -406,6 +406,12 @@ class Service:
             return
         if result != "outbox empty":
             logs.event(self.log, "outbox.flushed", result=result)
+        if self.config.notify.urls:
+            from notifications.push import send_pushes
+
+            pushed = send_pushes(self.factory, self.config.notify, max_attempts=self.config.digest.max_attempts)
+            if pushed:
+                logs.event(self.log, "outbox.pushed", result=pushed)
 
 
 def _install_signals(service: Service) -> dict[int, object]:
