@@ -2,7 +2,8 @@
 
 Clicks overview -> production -> change -> article, searches a story, and presses "crawl now"
 on a source served by a loopback site, then sees the crawled article. Screenshots of each page
-go to $SPACEWATCH_SCREENSHOTS when set (docs/ holds the committed ones), else to tmp_path.
+go to $SPACEWATCH_SCREENSHOTS when set, else to tmp_path (the README's, in docs/, are of the
+demo's data: scripts/web_screenshots.py).
 Waiting is Playwright's: each expectation polls for its condition, with a deadline.
 """
 from __future__ import annotations
