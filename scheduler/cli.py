@@ -128,14 +128,17 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
     if not getattr(args, "web", False):
         return run_service(config, log_format=args.log_format)
-    from scheduler.dashboard import start_web_thread
+    from scheduler.dashboard import check_bind, start_web_thread
 
-    server, control = start_web_thread(config, args.web_host, args.web_port)
+    check_bind(args.web_host)  # refuse before the service starts
+    started = []
     try:
-        return run_service(config, log_format=args.log_format)
+        return run_service(config, log_format=args.log_format, on_ready=lambda service: started.append(
+            start_web_thread(config, args.web_host, args.web_port, service)))
     finally:
-        server.stop()
-        control.close()
+        for server, control in started:
+            server.stop()
+            control.close()
 
 
 def cmd_web(config: Config, args: argparse.Namespace) -> int:

@@ -9,12 +9,15 @@ import subprocess
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scheduler.children import cli_command
 from scheduler.config import Config, ConfigError, read_config
 from scheduler.errors import UserError
 from web.settings import TOKEN_ENV, CrawlJob, Watch, WebSettings
+
+if TYPE_CHECKING:
+    from scheduler.service import Service
 
 CRAWL_TIMEOUT = 1800.0
 
@@ -115,6 +118,69 @@ class LocalControl:
                 process.kill()
 
 
+class ServiceControl(LocalControl):
+    """`run --web`: "crawl now" queues the sources in the running service's batch queue (a source
+    being crawled is crawled again right after); progress is read from the crawl runs recorded
+    since the request."""
+
+    def __init__(self, config: Config, service: Service) -> None:
+        super().__init__(config)
+        self._service = service
+        self._engine = None
+        self._factory = None
+
+    def crawl(self, names: list[str]) -> CrawlJob:
+        config = self.config()
+        names = list(names) or [spec.name for spec in config.sources if spec.enabled]
+        job = CrawlJob(id=next(self._ids), sources=names, started_at=datetime.now(timezone.utc))
+        with self._lock:
+            self._jobs.insert(0, job)
+        if not names:
+            job.state, job.summary = "failed", "no sources to crawl"
+            return job
+        queued = [name for name in names if self._service.queue.submit(name)]
+        job.summary = "" if queued else "being crawled now; crawled again right after"
+        return job
+
+    def _runs_since(self, since: datetime) -> list[Any]:
+        """Crawl runs still running, or that finished at `since` or later."""
+        from sqlalchemy import or_, select
+
+        from storage.db import open_database
+        from storage.models import CrawlRun
+
+        if self._factory is None:
+            self._engine, self._factory = open_database(self.config().database.url)
+        with self._factory() as session:
+            return list(session.scalars(select(CrawlRun).where(or_(CrawlRun.finished_at.is_(None),
+                                                                   CrawlRun.finished_at >= since))
+                                        .order_by(CrawlRun.id)))
+
+    def jobs(self) -> list[CrawlJob]:
+        jobs = super().jobs()
+        open_jobs = [job for job in jobs if job.state in ("queued", "running")]
+        if open_jobs:
+            runs = self._runs_since(min(job.started_at for job in open_jobs))
+            for job in open_jobs:
+                # the crawls that ended after the request and cover its sources (one that was
+                # running when it came counts: the service does not crawl a source twice at once)
+                mine = [run for run in runs if (run.finished_at is None or run.finished_at >= job.started_at)
+                        and set(job.sources) & set((run.sources or "").split(","))]
+                covered = {name for run in mine for name in (run.sources or "").split(",")}
+                if mine and set(job.sources) <= covered and all(run.status != "running" for run in mine):
+                    job.state = "finished" if all(run.status == "ok" for run in mine) else "failed"
+                    job.summary = (f"{sum(r.fetched or 0 for r in mine)} fetched, {sum(r.new or 0 for r in mine)} new, "
+                                   f"{sum(r.errors or 0 for r in mine)} errors")
+                elif mine:
+                    job.state = "running"
+        return jobs
+
+    def close(self, grace: float = 10.0) -> None:
+        super().close(grace)
+        if self._engine is not None:
+            self._engine.dispose()
+
+
 def web_settings(config: Config, control: LocalControl, token: str | None) -> WebSettings:
     watches = tuple(Watch(w.name, w.label) for w in config.watch)
     return WebSettings(database_url=config.database.url, control=control, watches=watches, token=token)
@@ -156,13 +222,13 @@ def run_web(config: Config, host: str, port: int) -> int:
     return 0
 
 
-def start_web_thread(config: Config, host: str, port: int):
+def start_web_thread(config: Config, host: str, port: int, service: Service | None = None):
     """For `spacewatch run --web`: the dashboard in a thread; returns (running server, control)."""
     from web.app import create_app
     from web.server import serve_in_thread
 
     token = check_bind(host)
-    control = LocalControl(config)
+    control = LocalControl(config) if service is None else ServiceControl(config, service)
     app = create_app(web_settings(config, control, token))
     try:
         running = serve_in_thread(app, host, port, log_level="info")

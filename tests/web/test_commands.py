@@ -9,8 +9,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import time
+
 import httpx
 import pytest
+
+from tests.crawler.crawl_helpers import article, rss
 
 from tests.web.conftest import write_config
 from web.settings import TOKEN_ENV
@@ -76,3 +80,31 @@ def test_run_web_serves_the_dashboard_beside_the_service(config_file):
         assert [s["name"] for s in httpx.get(url + "/api/v1/sources").json()] == ["orbit-daily"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
+
+
+def wait_for(condition, seconds: float = 120.0):
+    """Poll `condition` until it returns something true (returned) or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def test_run_web_queues_crawl_now_in_the_service_and_reports_its_progress(tmp_path, sqlite_url, site):
+    title = "Cosmonaut film crew rehearses the space station scenes"
+    site.add("/news/film.html", article(title, extra="<p>The film will be shot in orbit on the ISS.</p>"))
+    site.add("/feed.xml", rss([(title, site.url("/news/film.html"))]), content_type="application/rss+xml")
+    path = write_config(tmp_path, sqlite_url, [("loop-news", site.url("/feed.xml"))])
+    with started("--config", str(path), "run", "--web", "--web-port", "0") as (process, url):
+        with httpx.Client(base_url=url) as client:
+            before = len(site.paths_requested())
+            csrf = client.get("/api/v1/csrf").json()["csrf_token"]
+            answer = client.post("/api/v1/crawl", json={"sources": ["loop-news"]}, headers={"X-CSRF-Token": csrf})
+            assert answer.status_code == 202 and answer.json()["state"] == "queued"
+            job = wait_for(lambda: [j for j in client.get("/api/v1/crawls").json() if j["state"] == "finished"])
+            assert job[0]["sources"] == ["loop-news"] and "fetched" in job[0]["summary"]
+            assert len(site.paths_requested()) > before  # the queued crawl did fetch again
+            assert [a["title"] for a in client.get("/api/v1/articles").json()] == [title]
