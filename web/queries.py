@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, desc, func, or_, select
+from sqlalchemy import ColumnElement, and_, desc, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Digest, Fact, Observation, Source, Story
@@ -44,11 +44,9 @@ def overview(session: Session, watches: list[tuple[str, str]]) -> dict[str, Any]
     trouble = session.scalars(select(Source).where(Source.consecutive_failures > 0)
                               .order_by(desc(Source.consecutive_failures), Source.name)).all()
     recent = change_list(session, limit=10)["changes"]
-    counts = {"articles": session.scalar(select(func.count(Article.id))) or 0,
-              "relevant": session.scalar(select(func.count(Article.id)).where(Article.relevant.is_(True))) or 0,
-              "stories": session.scalar(select(func.count(Story.id))) or 0}
+    newest = session.scalars(select(Article).order_by(desc(Article.fetched_at)).limit(1)).first()
     return {"productions": list(productions.values()), "last_digest": last_digest, "trouble": trouble,
-            "recent": recent, "counts": counts}
+            "recent": recent, "newest": newest}
 
 
 def _corroboration(session: Session) -> dict[tuple[str, str, str], Article]:
@@ -97,21 +95,31 @@ def _matches(session: Session, column, query: str) -> ColumnElement[bool]:
 
 def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
     """Stories with a relevant article, the one with the newest such article first, each with
-    its articles; `query` searches the story's title and its articles' titles. Walks the
-    articles newest first (an index) and stops once the page is full."""
-    # coalesce(): no index on `relevant` for this one, so the planner walks fetched_at's backwards
-    members = (select(Article.story_id)
-               .where(func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None))
-               .order_by(desc(Article.fetched_at), desc(Article.id)))
-    if query.strip():
-        titled = select(Story.id).where(_matches(session, Story.title, query))
-        members = members.where(or_(_matches(session, Article.title, query), Article.story_id.in_(titled)))
+    its articles; `query` searches the titles of its relevant articles. Walks the articles
+    newest first (an index) and stops once the page is full."""
+    # coalesce(): no index on `relevant` for this one, so the planner walks fetched_at's backwards;
+    # the titles are matched outside the LIMITed walk, so that a planner that cannot estimate a
+    # text match (PostgreSQL without an expression index) still walks rather than scan and sort
+    walk = (select(Article.story_id, Article.title, Article.fetched_at, Article.id)
+            .where(func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None))
+            .order_by(desc(Article.fetched_at), desc(Article.id)))
     wanted = offset + limit + 1
     order: dict[int, None] = {}
-    for story_id in session.scalars(members.execution_options(yield_per=1000)):
-        order.setdefault(story_id)
-        if len(order) >= wanted:
+    start, chunk = 0, max(200, wanted * 4)
+    while len(order) < wanted:  # LIMITed chunks, doubling
+        part = walk.limit(chunk).offset(start).subquery()
+        # a story's title is its first article's: the articles' titles are searched
+        hit = _matches(session, part.c.title, query) if query.strip() else literal(True)
+        rows = session.execute(select(part.c.story_id, hit.label("hit"))
+                               .order_by(desc(part.c.fetched_at), desc(part.c.id))).all()
+        for story_id, matched in rows:
+            if matched:
+                order.setdefault(story_id)
+                if len(order) >= wanted:
+                    break
+        if len(rows) < chunk:
             break
+        start, chunk = start + chunk, chunk * 2
     ids = list(order)[offset:offset + limit]
     has_more = len(order) > offset + limit
     stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(ids)))} if ids else {}
