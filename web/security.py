@@ -111,8 +111,9 @@ class SecurityMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in HEADERS]
                 headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
                 if new_csrf:
+                    secure = "; Secure" if request.url.scheme == "https" else ""
                     headers.append((b"set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; "
-                                                   f"SameSite=Strict".encode()))
+                                                   f"SameSite=Strict{secure}".encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
