@@ -122,7 +122,7 @@ def generate(factory, count: int) -> None:
 
 PATHS = [
     "/", "/changes", "/changes?subject=challenge&attribute=cast", "/changes?offset=1000",
-    "/stories", "/stories?q=cosmonaut+premiere", "/stories?show=irrelevant", "/stories?offset=5000",
+    "/stories", "/stories?q=cosmonaut+premiere", "/stories?show=irrelevant", "/stories?before=50000",
     "/sources", "/articles", "/articles?offset=50000", "/articles/50000",
     "/api/v1/articles", "/api/v1/articles?offset=99000", "/api/v1/articles?source=outlet-03&relevant=true",
     "/api/v1/articles?since=2025-06-01", "/api/v1/articles?subject=challenge", "/api/v1/stories",

@@ -49,14 +49,19 @@ def stories(request: Request) -> Response:
     query = params.text(request.query_params, "q") or ""
     irrelevant = request.query_params.get("show") == "irrelevant"
     offset = _offset(request)
+    before = params.integer(request.query_params, "before", 0, 0, 2**62) or None
     with request.app.state.sessions() as session:
         if irrelevant:
             data = queries.irrelevant_list(session, query=query, offset=offset)
         else:
-            data = queries.story_list(session, query=query, offset=offset)
+            data = queries.story_list(session, query=query, before=before)
+    older = None
+    if not irrelevant and data["next"] is not None:
+        older = "/stories?" + urlencode({k: v for k, v in (("q", query), ("before", data["next"])) if v})
     return _pages(request).render("stories.html", nav="stories", query=query, irrelevant=irrelevant, offset=offset,
                                   size=queries.PAGE_SIZE, articles=data.get("articles", []),
-                                  stories=data.get("stories", []), has_more=data["has_more"],
+                                  stories=data.get("stories", []), has_more=data.get("has_more", False),
+                                  older=older, first=("/stories?" + urlencode({"q": query})) if before else None,
                                   pager_base=_base("/stories", q=query, show="irrelevant" if irrelevant else None))
 
 

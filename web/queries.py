@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, desc, func, literal, select
+from sqlalchemy import ColumnElement, and_, desc, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Digest, Fact, Observation, Source, Story
@@ -93,35 +93,49 @@ def _matches(session: Session, column, query: str) -> ColumnElement[bool]:
     return and_(*[column.ilike(f"%{_escape_like(word)}%", escape="\\") for word in words])
 
 
-def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
-    """Stories with a relevant article, the one with the newest such article first, each with
-    its articles; `query` searches the titles of its relevant articles. Walks the articles
-    newest first (an index) and stops once the page is full."""
-    # coalesce(): no index on `relevant` for this one, so the planner walks fetched_at's backwards;
-    # the titles are matched outside the LIMITed walk, so that a planner that cannot estimate a
-    # text match (PostgreSQL without an expression index) still walks rather than scan and sort
-    walk = (select(Article.story_id, Article.title, Article.fetched_at, Article.id)
-            .where(func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None))
-            .order_by(desc(Article.fetched_at), desc(Article.id)))
-    wanted = offset + limit + 1
-    order: dict[int, None] = {}
-    start, chunk = 0, max(200, wanted * 4)
-    while len(order) < wanted:  # LIMITed chunks, doubling
+def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, before: int | None = None) -> dict[str, Any]:
+    """Stories with a relevant article (matching `query` when given: the articles' titles are
+    searched, a story's title being its first article's), the one with the newest such article
+    first, each with its articles. A page ends at an article; `before` (that article's id)
+    continues after it, so a deep page costs what the first does."""
+    relevant = [func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None)]
+    after_cursor: list[ColumnElement[bool]] = []
+    if before is not None:
+        cursor = session.get(Article, before)
+        if cursor is None:
+            return {"stories": [], "next": None}
+        after_cursor = [or_(Article.fetched_at < cursor.fetched_at,
+                            and_(Article.fetched_at == cursor.fetched_at, Article.id < cursor.id))]
+    # coalesce(): no index on `relevant` for this one, so the planners walk fetched_at's backwards;
+    # titles are matched outside the LIMITed walk, so that a planner that cannot estimate a text
+    # match (PostgreSQL without an expression index) still walks rather than scan and sort
+    walk = (select(Article.story_id, Article.id, Article.title, Article.fetched_at)
+            .where(*relevant, *after_cursor).order_by(desc(Article.fetched_at), desc(Article.id)))
+    order: dict[int, int] = {}  # story id -> the id of the article it was found by
+    shown_before: set[int] = set()
+    start, chunk = 0, max(200, (limit + 1) * 4)
+    while len(order) <= limit:  # LIMITed chunks, doubling
         part = walk.limit(chunk).offset(start).subquery()
-        # a story's title is its first article's: the articles' titles are searched
         hit = _matches(session, part.c.title, query) if query.strip() else literal(True)
-        rows = session.execute(select(part.c.story_id, hit.label("hit"))
+        rows = session.execute(select(part.c.story_id, part.c.id, hit.label("hit"))
                                .order_by(desc(part.c.fetched_at), desc(part.c.id))).all()
-        for story_id, matched in rows:
-            if matched:
-                order.setdefault(story_id)
-                if len(order) >= wanted:
+        candidates = {story_id for story_id, _, matched in rows if matched and story_id not in order}
+        if before is not None and candidates:  # stories an earlier page showed (by a newer article)
+            newer = select(Article.story_id).where(*relevant, Article.story_id.in_(candidates),
+                                                   ~and_(*after_cursor))
+            if query.strip():
+                newer = newer.where(_matches(session, Article.title, query))
+            shown_before |= set(session.scalars(newer.distinct()))
+        for story_id, article_id, matched in rows:
+            if matched and story_id not in order and story_id not in shown_before:
+                order[story_id] = article_id
+                if len(order) > limit:
                     break
         if len(rows) < chunk:
             break
         start, chunk = start + chunk, chunk * 2
-    ids = list(order)[offset:offset + limit]
-    has_more = len(order) > offset + limit
+    ids = list(order)[:limit]
+    next_cursor = order[ids[-1]] if len(order) > limit else None
     stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(ids)))} if ids else {}
     members_of: dict[int, list[Article]] = {}
     if ids:
@@ -133,7 +147,7 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, off
         articles = members_of.get(story_id, [])
         outlets = list(dict.fromkeys(a.source for a in articles))  # the first outlet first
         entries.append({"story": stories[story_id], "articles": articles, "outlets": outlets})
-    return {"stories": entries, "has_more": has_more}
+    return {"stories": entries, "next": next_cursor}
 
 
 def irrelevant_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
