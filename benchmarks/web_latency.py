@@ -31,7 +31,9 @@ from storage.db import open_database  # noqa: E402
 from storage.models import Article, Change, Digest, Fact, Observation, Story  # noqa: E402
 from web.app import create_app  # noqa: E402
 from web.server import serve_in_thread  # noqa: E402
-from web.settings import CrawlJob, Watch, WebSettings  # noqa: E402
+from scheduler.config import parse_config  # noqa: E402
+from scheduler.dashboard import LocalControl  # noqa: E402
+from web.settings import Watch, WebSettings  # noqa: E402
 
 T0 = datetime(2023, 1, 1, tzinfo=timezone.utc)
 OUTLETS = [f"outlet-{i:02d}" for i in range(12)]
@@ -39,30 +41,6 @@ WATCHES = ["challenge", "orbit-film", "station-drama", "moon-doc"]
 ATTRIBUTES = ["launch_date", "launch_site", "spacecraft", "cast", "director", "release_date"]
 WORDS = ("orbit film crew station launch cosmonaut director premiere rocket capsule camera scene "
          "actress actor studio space shoot mission flight dock return").split()
-
-
-class StaticControl:
-    def __init__(self) -> None:
-        self._status = {"service": {"running": False, "holder": None, "database": "bench"},
-                        "sources": [{"name": name, "type": "feed", "every": "30m", "enabled": True, "configured": True,
-                                     "last_poll_at": None, "result": "ok", "last_success_at": None,
-                                     "last_new_at": None, "next_poll_at": None, "retry_after_until": None,
-                                     "consecutive_failures": i % 5 == 0, "failing_since": None,
-                                     "last_error": "HTTP 503" if i % 5 == 0 else None, "last_run": None}
-                                    for i, name in enumerate(OUTLETS)],
-                        "digest": {}, "generated_at": None}
-
-    def status(self) -> dict[str, Any]:
-        return self._status
-
-    def crawl(self, names: list[str]) -> CrawlJob:
-        return CrawlJob(1, names, datetime.now(timezone.utc))
-
-    def jobs(self) -> list[CrawlJob]:
-        return []
-
-    def set_enabled(self, name: str, enabled: bool) -> str:
-        return name
 
 
 def title(rng: random.Random) -> str:
@@ -146,7 +124,10 @@ def main() -> int:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
     engine.dispose()
-    app = create_app(WebSettings(database_url=url, control=StaticControl(),
+    config = parse_config({"database": {"url": url}, "sources": [
+        {"name": name, "type": "feed", "url": f"http://127.0.0.1:9/{name}.xml"} for name in OUTLETS]})
+    control = LocalControl(config)  # what `spacewatch web` uses: status read from the database
+    app = create_app(WebSettings(database_url=url, control=control,
                                  watches=tuple(Watch(name, name.title()) for name in WATCHES)))
     running = serve_in_thread(app)
     rows = []

@@ -104,8 +104,9 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, bef
         cursor = session.get(Article, before)
         if cursor is None:
             return {"stories": [], "next": None}
-        after_cursor = [or_(Article.fetched_at < cursor.fetched_at,
-                            and_(Article.fetched_at == cursor.fetched_at, Article.id < cursor.id))]
+        # (fetched_at, id) < the cursor's, with a plain range on fetched_at for the index
+        after_cursor = [Article.fetched_at <= cursor.fetched_at,
+                        or_(Article.fetched_at < cursor.fetched_at, Article.id < cursor.id)]
     # coalesce(): no index on `relevant` for this one, so the planners walk fetched_at's backwards;
     # titles are matched outside the LIMITed walk, so that a planner that cannot estimate a text
     # match (PostgreSQL without an expression index) still walks rather than scan and sort
