@@ -1,6 +1,7 @@
 """Who may see the dashboard and how a change is asked for.
 
-- Bind: loopback only, unless a token is set (`check_bind`).
+- Bind: loopback only, unless a token is set (`check_bind`); and without a token, only requests
+  for a loopback host name (Host header) are answered, against DNS rebinding.
 - Token (`SPACEWATCH_WEB_TOKEN`): when set, every request but the login page carries it, as
   `Authorization: Bearer <token>`, as the password of HTTP Basic (for feed readers), or as the
   login cookie that `POST /login` sets (an HMAC of the token, never the token itself).
@@ -117,10 +118,24 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        if self.token is None and not is_loopback(_host_name(request.headers.get("host", ""))):
+            # without a token only loopback names are answered: a page on another site whose name
+            # resolves to 127.0.0.1 (DNS rebinding) gets nothing, nor does a proxy that forwards
+            # its public name without the token being set
+            await PlainTextResponse(f"refused: this host name needs {TOKEN_ENV} to be set",
+                                    status_code=421)(scope, receive, send_with_headers)
+            return
         if not _is_open(scope["path"]) and not authenticated(request, self.token):
             await _refuse(request)(scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+def _host_name(host: str) -> str:
+    """'127.0.0.1:8470' -> '127.0.0.1', '[::1]:8470' -> '::1'."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
 def _is_open(path: str) -> bool:

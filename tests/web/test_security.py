@@ -134,6 +134,17 @@ def test_hostile_titles_links_and_text_are_escaped_on_every_page(server, factory
         assert "&lt;b&gt;premiere&lt;/b&gt;" in stories and HOSTILE_TITLE not in stories
 
 
+def test_without_a_token_only_loopback_host_names_are_answered(server):
+    with httpx.Client(base_url=server.url) as client:
+        for host in ("evil.example", "evil.example:80", "192.0.2.7", "127.0.0.1.evil.example"):
+            answer = client.get("/api/v1/articles", headers={"Host": host})
+            assert answer.status_code == 421, host
+            assert TOKEN_ENV in answer.text
+        port = server.url.rsplit(":", 1)[1]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+            assert client.get("/api/v1/articles", headers={"Host": host}).status_code == 200, host
+
+
 def test_every_answer_carries_the_csp_and_companions(server):
     with httpx.Client(base_url=server.url) as client:
         for path in PAGES + ["/articles/1", "/articles/999999", "/api/v1/articles", "/feeds/changes.atom",
