@@ -95,23 +95,26 @@ def _matches(session: Session, column, query: str) -> ColumnElement[bool]:
 
 def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, before: int | None = None) -> dict[str, Any]:
     """Stories with a relevant article (matching `query` when given: the articles' titles are
-    searched, a story's title being its first article's), the one with the newest such article
-    first, each with its articles. A page ends at an article; `before` (that article's id)
-    continues after it, so a deep page costs what the first does."""
-    relevant = [func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None)]
+    searched, a story's title being its first article's), the one with the most recently
+    published such article first, each with its articles (an article without a publication
+    date, which only an import without --published leaves, places no story). A page ends at an
+    article; `before` (that article's id) continues after it, so a deep page costs what the
+    first does."""
+    relevant = [func.coalesce(Article.relevant, False).is_(True), Article.story_id.is_not(None),
+                Article.published_at.is_not(None)]  # a crawl dates every article; an import may not
     after_cursor: list[ColumnElement[bool]] = []
     if before is not None:
         cursor = session.get(Article, before)
-        if cursor is None:
+        if cursor is None or cursor.published_at is None:
             return {"stories": [], "next": None}
-        # (fetched_at, id) < the cursor's, with a plain range on fetched_at for the index
-        after_cursor = [Article.fetched_at <= cursor.fetched_at,
-                        or_(Article.fetched_at < cursor.fetched_at, Article.id < cursor.id)]
-    # coalesce(): no index on `relevant` for this one, so the planners walk fetched_at's backwards;
+        # (published_at, id) < the cursor's, with a plain range on published_at for the index
+        after_cursor = [Article.published_at <= cursor.published_at,
+                        or_(Article.published_at < cursor.published_at, Article.id < cursor.id)]
+    # coalesce(): no index on `relevant` for this one, so the planners walk published_at's backwards;
     # titles are matched outside the LIMITed walk, so that a planner that cannot estimate a text
     # match (PostgreSQL without an expression index) still walks rather than scan and sort
-    walk = (select(Article.story_id, Article.id, Article.title, Article.fetched_at)
-            .where(*relevant, *after_cursor).order_by(desc(Article.fetched_at), desc(Article.id)))
+    walk = (select(Article.story_id, Article.id, Article.title, Article.published_at)
+            .where(*relevant, *after_cursor).order_by(desc(Article.published_at), desc(Article.id)))
     order: dict[int, int] = {}  # story id -> the id of the article it was found by
     shown_before: set[int] = set()
     start, chunk = 0, max(200, (limit + 1) * 4)
@@ -119,7 +122,7 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, bef
         part = walk.limit(chunk).offset(start).subquery()
         hit = _matches(session, part.c.title, query) if query.strip() else literal(True)
         rows = session.execute(select(part.c.story_id, part.c.id, hit.label("hit"))
-                               .order_by(desc(part.c.fetched_at), desc(part.c.id))).all()
+                               .order_by(desc(part.c.published_at), desc(part.c.id))).all()
         candidates = {story_id for story_id, _, matched in rows if matched and story_id not in order}
         if before is not None and candidates:  # stories an earlier page showed (by a newer article)
             newer = select(Article.story_id).where(*relevant, Article.story_id.in_(candidates),
