@@ -73,6 +73,9 @@ def test_filters_pick_the_same_rows_as_filtering_the_cli_output(server, config_p
         assert [a["title"] for a in get("/api/v1/articles", subject="orbit-film")] == ["Orbit Film picks its director"]
         assert get("/api/v1/changes", since="2030-01-01T00:00:00Z") == []
         assert len(stories) == 2
+        assert all_pages(client, "/api/v1/stories", since="2026-03-01", limit=1) == stories
+        assert all_pages(client, "/api/v1/stories", since="2026-03-01T08:00:01Z", limit=1) == []
+        assert all_pages(client, "/api/v1/stories", relevant="false", limit=1) == []  # the irrelevant one has none
 
 
 @pytest.mark.parametrize("query, names", [({"since": "yesterday"}, "since"), ({"relevant": "maybe"}, "relevant"),
