@@ -89,3 +89,23 @@ class DigestOptions:
             raise ValueError(f"timezone: {self.timezone!r} is not an IANA time zone name") from None
         if self.max_attempts < 1:
             raise ValueError(f"max_attempts: {self.max_attempts} must be at least 1")
+
+
+@dataclass(frozen=True)
+class NotifyOptions:
+    """`[notify] urls`: Apprise URLs that get every alert (with `[digest] on_change = "immediate"`)."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+    urls: tuple[str, ...] = ()
+    timeout: float = 15.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.timeout <= 600:
+            raise ValueError(f"timeout: {self.timeout} is not a number of seconds between 0 and 600")
+        if self.urls:
+            import apprise
+
+            for url in self.urls:
+                if not apprise.Apprise().add(url):
+                    raise ValueError(f"urls: {url.split(':', 1)[0]!r}... is not an Apprise URL it can use")

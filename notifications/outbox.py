@@ -99,10 +99,10 @@ def record(session: Session, *, kind: str, created_at: datetime, change_ids: tup
 def due(factory: sessionmaker[Session], now: datetime, *, honour_backoff: bool) -> list[int]:
     """Ids of the mails to try now, oldest first: pending ones (when their retry time has come,
     if `honour_backoff`) and those whose claim ran out (a sender that died)."""
-    waiting = Digest.status == PENDING
+    waiting = (Digest.status == PENDING) & (Digest.kind != "push")  # pushes: notifications.push
     if honour_backoff:
         waiting = waiting & or_(Digest.next_attempt_at.is_(None), Digest.next_attempt_at <= now)
-    abandoned = (Digest.status == SENDING) & (Digest.next_attempt_at < now)
+    abandoned = (Digest.status == SENDING) & (Digest.next_attempt_at < now) & (Digest.kind != "push")
     with factory() as session:
         return list(session.scalars(select(Digest.id).where(or_(waiting, abandoned)).order_by(Digest.id)))
 

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from analysis.language import ModelMissing
 from notifications import NotificationError
-from scheduler import jobs, listings, logs
+from scheduler import jobs, listings, logs, sources_command
 from scheduler.config import Config, ConfigError, load_config
 from scheduler.errors import UserError
 from storage.db import DatabaseError, safe_url
+
+WEB_HOST, WEB_PORT = "127.0.0.1", 8470
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the background service")
     run.add_argument("--log-format", choices=["text", "json"], default="text",
                      help="one key=value line per event (text, the default) or one JSON object per line")
+    run.add_argument("--web", action="store_true", help="also serve the dashboard (see `web`)")
+    run.add_argument("--web-host", default=WEB_HOST, metavar="H", help=f"dashboard address (default {WEB_HOST})")
+    run.add_argument("--web-port", type=int, default=WEB_PORT, metavar="P", help=f"dashboard port (default {WEB_PORT})")
     run.set_defaults(handler=cmd_run)
+
+    web = commands.add_parser("web", help="serve the dashboard, JSON API and Atom feeds")
+    web.add_argument("--host", default=WEB_HOST, help=f"address to listen on (default {WEB_HOST}; any other "
+                                                      "needs SPACEWATCH_WEB_TOKEN)")
+    web.add_argument("--port", type=int, default=WEB_PORT, help=f"port (default {WEB_PORT})")
+    web.set_defaults(handler=cmd_web)
+
+    sources_command.register(commands)
 
     status = commands.add_parser("status", help="sources, last and next polls, digests")
     status.add_argument("--json", action="store_true", help="a JSON object on stdout")
@@ -205,7 +218,25 @@ def cmd_digest_preview(config: Config, args: argparse.Namespace) -> int:
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
     from scheduler.service import run_service
 
-    return run_service(config, log_format=args.log_format)
+    if not getattr(args, "web", False):
+        return run_service(config, log_format=args.log_format)
+    from scheduler.dashboard import check_bind, start_web_thread
+
+    check_bind(args.web_host)  # refuse before the service starts
+    started = []
+    try:
+        return run_service(config, log_format=args.log_format, on_ready=lambda service: started.append(
+            start_web_thread(config, args.web_host, args.web_port, service)))
+    finally:
+        for server, control in started:
+            server.stop()
+            control.close()
+
+
+def cmd_web(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.dashboard import run_web
+
+    return run_web(config, args.host, args.port)
 
 
 def cmd_status(config: Config, args: argparse.Namespace) -> int:

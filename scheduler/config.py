@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from analysis.rules import AnalysisOptions, TopicRules, WatchSpec
 from crawler.options import CrawlOptions, SourceSpec
-from notifications.options import DigestOptions, MailOptions
+from notifications.options import DigestOptions, MailOptions, NotifyOptions
 from scheduler.triggers import digest_trigger
 
 DEFAULT_FILE = "spacewatch.toml"
@@ -78,6 +78,7 @@ class Config(BaseModel):
     analysis: AnalysisOptions = AnalysisOptions()
     email: MailOptions = MailOptions()
     digest: DigestOptions = DigestOptions()
+    notify: NotifyOptions = NotifyOptions()
 
     @field_validator("digest")
     @classmethod

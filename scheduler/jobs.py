@@ -57,6 +57,11 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
                                      f"{'it' if len(skipped) == 1 else 'them'} now (--wait waits for it)")
             if summary.changes and config.digest.on_change == "immediate":
                 summary.notes.append(send_alert(factory, config.email, config.digest, labels=watch_labels(config)))
+                if config.notify.urls:
+                    from notifications.push import send_pushes
+
+                    summary.notes.append(send_pushes(factory, config.notify, labels=watch_labels(config),
+                                                     max_attempts=config.digest.max_attempts))
         return summary
     finally:
         engine.dispose()

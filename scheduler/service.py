@@ -22,6 +22,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -411,6 +412,12 @@ class Service:
             return
         if result != "outbox empty":
             logs.event(self.log, "outbox.flushed", result=result)
+        if self.config.notify.urls:
+            from notifications.push import send_pushes
+
+            pushed = send_pushes(self.factory, self.config.notify, max_attempts=self.config.digest.max_attempts)
+            if pushed:
+                logs.event(self.log, "outbox.pushed", result=pushed)
 
 
 def _install_signals(service: Service) -> dict[int, object]:
@@ -425,8 +432,10 @@ def _install_signals(service: Service) -> dict[int, object]:
     return previous
 
 
-def run_service(config: Config, log_format: str = "text") -> int:
-    """Run the service until SIGTERM/SIGINT; 0 after a clean stop."""
+def run_service(config: Config, log_format: str = "text",
+                on_ready: Callable[[Service], None] | None = None) -> int:
+    """Run the service until SIGTERM/SIGINT; 0 after a clean stop. `on_ready(service)` is called
+    before it starts (`run --web` starts the dashboard there)."""
     log = logs.setup(log_format)
     folder = Path(tempfile.mkdtemp(prefix="spacewatch-service-"))
     config_file = ConfigFile(Path(config.path).resolve() if config.path else None, folder)
@@ -440,6 +449,8 @@ def run_service(config: Config, log_format: str = "text") -> int:
     service = Service(config, raw, config_file, log)
     previous = _install_signals(service)
     try:
+        if on_ready is not None:
+            on_ready(service)
         return service.run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

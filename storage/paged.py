@@ -1,0 +1,142 @@
+"""The listings of `storage.repository` (articles, stories, facts, changes), one page at a time
+and filtered in SQL: the same row fields, for the web API and anything else that pages.
+
+Filters, all optional: `since` (articles: fetched; stories: last seen; facts: published;
+changes: detected), `source` (the outlet of the article), `subject` (a watch name the article
+states details of), `relevant` (articles, and stories with or without a relevant article).
+Rows come in the listings' order (oldest id first); `limit` and `offset` pick the page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Article, Change, Fact, Observation, Story
+from storage.repository import iso
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: datetime | None = None
+    source: str | None = None
+    subject: str | None = None
+    relevant: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def _count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def _stating(subject: str):
+    """Ids of the articles that state details of `subject`."""
+    return select(Observation.article_id).where(Observation.subject == subject)
+
+
+def _article_conditions(filters: Filters) -> list:
+    conditions = []
+    if filters.since is not None:
+        conditions.append(Article.fetched_at >= filters.since)
+    if filters.source is not None:
+        conditions.append(Article.source == filters.source)
+    if filters.relevant is not None:
+        # through coalesce(): `relevant` splits the table nine to one, a poor index to start from
+        conditions.append(func.coalesce(Article.relevant, False).is_(filters.relevant))
+    if filters.subject is not None:
+        conditions.append(Article.id.in_(_stating(filters.subject)))
+    return conditions
+
+
+def article_page(session: Session, filters: Filters, *, limit: int, offset: int = 0,
+                 with_text: bool = False) -> Page:
+    conditions = _article_conditions(filters)
+    # the page's ids first (an index walk), then only those rows with their originals' URLs
+    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(Article.id).limit(limit).offset(offset)))
+    original = aliased(Article)
+    query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
+             .where(Article.id.in_(ids)).order_by(Article.id))
+    rows = []
+    for article, duplicate_of in session.execute(query) if ids else ():
+        row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
+               "source": article.source, "published_at": iso(article.published_at),
+               "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
+               "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
+               "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
+               "from_feed_only": article.from_feed_only, "fetched_at": iso(article.fetched_at)}
+        if with_text:
+            row["text"] = article.text
+        rows.append(row)
+    total = session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
+    return Page(rows, total)
+
+
+def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:
+    named = [Article.story_id.is_not(None)]  # which articles' stories are listed
+    if filters.source is not None:
+        named.append(Article.source == filters.source)
+    if filters.relevant is not None:
+        named.append(Article.relevant.is_(filters.relevant))
+    if filters.subject is not None:
+        named.append(Article.id.in_(_stating(filters.subject)))
+    conditions = [Story.id.in_(select(Article.story_id).where(*named))]
+    if filters.since is not None:
+        conditions.append(Story.last_seen >= filters.since)
+    stories = session.scalars(select(Story).where(*conditions).order_by(Story.id).limit(limit).offset(offset)).all()
+    urls: dict[int, list[str]] = {}
+    if stories:
+        for story_id, url in session.execute(select(Article.story_id, Article.url)
+                                             .where(Article.story_id.in_([s.id for s in stories]))
+                                             .order_by(Article.id)):
+            urls.setdefault(story_id, []).append(url)
+    rows = [{"id": s.id, "title": s.title, "urls": urls.get(s.id, []), "first_seen": iso(s.first_seen),
+             "last_seen": iso(s.last_seen)} for s in stories]
+    # the stories listed are those the articles name: count the names (an index scan, no semi-join)
+    count = select(func.count(func.distinct(Article.story_id))).where(*named)
+    if filters.since is not None:
+        count = count.join(Story, Story.id == Article.story_id).where(Story.last_seen >= filters.since)
+    return Page(rows, session.scalar(count) or 0)
+
+
+def fact_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:
+    query = select(Fact, Article.url).join(Article, Fact.article_id == Article.id)
+    if filters.since is not None:
+        query = query.where(Fact.published_at >= filters.since)
+    if filters.source is not None:
+        query = query.where(Article.source == filters.source)
+    if filters.subject is not None:
+        query = query.where(Fact.subject == filters.subject)
+    if filters.relevant is not None:
+        query = query.where(Article.relevant.is_(filters.relevant))
+    ordered = query.order_by(Fact.subject, Fact.attribute, Fact.value).limit(limit).offset(offset)
+    rows = [{"subject": f.subject, "attribute": f.attribute, "value": f.value, "article_url": url,
+             "published_at": iso(f.published_at), "snippet": f.snippet}
+            for f, url in session.execute(ordered)]
+    return Page(rows, _count(session, query))
+
+
+def change_page(session: Session, filters: Filters, *, limit: int, offset: int = 0,
+                attribute: str | None = None) -> Page:
+    query = select(Change, Article.url).join(Article, Change.article_id == Article.id)
+    if filters.since is not None:
+        query = query.where(Change.detected_at >= filters.since)
+    if filters.source is not None:
+        query = query.where(Article.source == filters.source)
+    if filters.subject is not None:
+        query = query.where(Change.subject == filters.subject)
+    if filters.relevant is not None:
+        query = query.where(Article.relevant.is_(filters.relevant))
+    if attribute is not None:
+        query = query.where(Change.attribute == attribute)
+    rows = [{"subject": c.subject, "attribute": c.attribute, "old": c.old, "new": c.new, "article_url": url,
+             "detected_at": iso(c.detected_at), "snippet": c.snippet}
+            for c, url in session.execute(query.order_by(Change.id).limit(limit).offset(offset))]
+    return Page(rows, _count(session, query))
