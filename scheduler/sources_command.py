@@ -19,12 +19,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     sources = commands.add_parser("sources", help="list, add, remove, pause or resume sources; OPML import/export")
     actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the configured sources")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--json", action="store_true", help="a JSON array on stdout")
     listing.set_defaults(handler=cmd_list)
     add = actions.add_parser("add", help="add a source to the config file")
-    add.add_argument("name")
-    add.add_argument("url")
-    add.add_argument("--type", choices=SOURCE_TYPES, default="feed")
+    add.add_argument("name", help="the new source's name (unique)")
+    add.add_argument("url", help="its feed, start page or sitemap URL (http or https)")
+    add.add_argument("--type", choices=SOURCE_TYPES, default="feed", help="the kind of source (default feed)")
     add.add_argument("--every", default="1h", help="polling interval (default 1h)")
     add.add_argument("--follow", action="append", default=[], metavar="REGEX",
                      help="for a site: paths to follow (repeatable)")
@@ -33,14 +33,14 @@ def register(commands: argparse._SubParsersAction) -> None:
                                      ("pause", "stop polling a source (enabled = false)", cmd_pause),
                                      ("resume", "poll a paused source again", cmd_resume)):
         action = actions.add_parser(name, help=help_text)
-        action.add_argument("name")
+        action.add_argument("name", help="the source's name")
         action.set_defaults(handler=handler)
     imp = actions.add_parser("import", help="add the feeds of an OPML file")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--every", default="1h")
+    imp.add_argument("file", type=Path, help="an OPML file of feeds")
+    imp.add_argument("--every", default="1h", help="polling interval of the imported feeds (default 1h)")
     imp.set_defaults(handler=cmd_import)
     exp = actions.add_parser("export", help="the sources as OPML (stdout, or FILE)")
-    exp.add_argument("file", nargs="?", type=Path)
+    exp.add_argument("file", nargs="?", type=Path, help="where to write the OPML (default: stdout)")
     exp.set_defaults(handler=cmd_export)
 
 

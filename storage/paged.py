@@ -60,14 +60,18 @@ def article_page(session: Session, filters: Filters, *, limit: int, offset: int 
                  with_text: bool = False) -> Page:
     conditions = _article_conditions(filters)
     # the page's ids first (an index walk), then only those rows with their originals' URLs
-    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(Article.id).limit(limit).offset(offset)))
+    # newest first, as the CLI lists them (the publication date, else when it was fetched)
+    newest = func.coalesce(Article.published_at, Article.fetched_at)
+    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(newest.desc(), Article.id)
+                               .limit(limit).offset(offset)))
     original = aliased(Article)
     query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
-             .where(Article.id.in_(ids)).order_by(Article.id))
+             .where(Article.id.in_(ids)))
     rows = []
-    for article, duplicate_of in session.execute(query) if ids else ():
+    found = {article.id: (article, duplicate_of) for article, duplicate_of in (session.execute(query) if ids else ())}
+    for article, duplicate_of in (found[i] for i in ids if i in found):
         row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
-               "source": article.source, "published_at": iso(article.published_at),
+               "source": article.source, "published_at": iso(article.published_at, article.published_precision),
                "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
                "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
                "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
@@ -90,7 +94,8 @@ def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 
     conditions = [Story.id.in_(select(Article.story_id).where(*named))]
     if filters.since is not None:
         conditions.append(Story.last_seen >= filters.since)
-    stories = session.scalars(select(Story).where(*conditions).order_by(Story.id).limit(limit).offset(offset)).all()
+    stories = session.scalars(select(Story).where(*conditions).order_by(Story.last_seen.desc().nulls_last(), Story.id)
+                              .limit(limit).offset(offset)).all()
     urls: dict[int, list[str]] = {}
     if stories:
         for story_id, url in session.execute(select(Article.story_id, Article.url)
@@ -138,5 +143,5 @@ def change_page(session: Session, filters: Filters, *, limit: int, offset: int =
         query = query.where(Change.attribute == attribute)
     rows = [{"subject": c.subject, "attribute": c.attribute, "old": c.old, "new": c.new, "article_url": url,
              "detected_at": iso(c.detected_at), "snippet": c.snippet}
-            for c, url in session.execute(query.order_by(Change.id).limit(limit).offset(offset))]
+            for c, url in session.execute(query.order_by(Change.detected_at.desc(), Change.id).limit(limit).offset(offset))]
     return Page(rows, _count(session, query))
