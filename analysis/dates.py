@@ -146,7 +146,7 @@ def _mention(m: re.Match[str], g: DateGrammar) -> DateMention | None:
 
 def _month_context(m: re.Match[str]) -> bool:
     before = m.string[max(0, m.start() - 12):m.start()].lower()
-    return bool(re.search(r"\b(?:in|of|by|until|since|from|early|late|mid|last|next|this|before|after)\s*-?\s*$", before))
+    return bool(re.search(r"\b(?:in|of|by|for|to|until|till|through|since|from|early|late|mid|last|next|this|before|after)\s*-?\s*$", before))
 
 
 def _rel(text: str | None) -> str:

@@ -519,6 +519,10 @@ def _score_pairs(doc: _Article, evidence: _Evidence) -> None:
                      f"sentence co-occurrence: {shown} ({len(further)})")
 
 
+# "rehearsed the weightless scenes on a zero-g aircraft": practice on the ground, not the filming
+REHEARSAL = re.compile(r"\b(?:rehears\w*|train(?:s|ed|ing)?|practi[cs](?:e|es|ed|ing)|drills?)\b", re.IGNORECASE)
+
+
 def _score_negatives(doc: _Article, evidence: _Evidence) -> None:
     negated = [u for u in doc.units if u.verdict == "negated"]
     if negated:
@@ -530,7 +534,7 @@ def _score_negatives(doc: _Article, evidence: _Evidence) -> None:
     if depicted:
         evidence.add("depicted", len(depicted), f"space only the setting: \"{depicted[0].snippet}\"")
     earth = [u for u in doc.units if u.get("on_earth") and u.verdict != "in_space"
-             and (u.get("production") or u.get("include"))]
+             and (u.get("production") or u.get("include")) and not REHEARSAL.search(u.text)]
     if earth and any(u.verdict == "in_space" for u in doc.units if u.where != "body"):
         evidence.reasons.append("ground scenes too (the title or lead puts the filming in space)")
     elif earth:

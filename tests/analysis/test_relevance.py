@@ -361,3 +361,11 @@ def test_scenario_precision_and_recall():
           f"precision {tally.precision:.3f}, recall {tally.recall:.3f}")
     assert tally.tp + tally.fn > 0 and tally.fp + tally.tn > 0
     assert tally.precision >= 0.9 and tally.recall >= 0.9, "\n".join(wrong)
+
+
+def test_rehearsing_on_the_ground_does_not_count_against_a_flight_to_film():
+    watches = (WatchSpec("kite", "", ("Paper Kite", "Oriel Vance")),)
+    text = ("Blue Origin has given Oriel Vance's film crew a date: the New Shepard flight carrying Paper Kite goes "
+            "in two weeks.\n\nVance, who directs and will shoot the film herself, has rehearsed the weightless "
+            "minutes on a zero-g aircraft, twice.")
+    assert judge("Paper Kite flies in two weeks", text, TOPIC, watches).relevant
