@@ -151,7 +151,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
             or name.doc[position].lower_ in role_words):
         nouns.append(name.doc[position])
         if word(name.doc[position]) in role_words or name.doc[position].lower_ in role_words:
-            break  # the nearest role word describes the person ("the cast and showrunner X")
+            for noun in nouns:  # the nearest role word describes the person ("the cast and showrunner X")
+                _from_noun(found, noun)
+            return
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
     nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
