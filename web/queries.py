@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, desc, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, desc, func, literal, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Digest, Fact, Observation, Source, Story
@@ -85,11 +85,17 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _matches(session: Session, column, query: str) -> ColumnElement[bool]:
-    """Full-text match on PostgreSQL; elsewhere a case-insensitive LIKE of every word."""
-    if session.get_bind().dialect.name == "postgresql":
+def _matches(session: Session, column, query: str, ids=None) -> ColumnElement[bool]:
+    """Full-text match of titles: PostgreSQL's to_tsvector, SQLite's FTS5 index (`articles_fts`,
+    rows by article id; every word must be there), elsewhere a case-insensitive LIKE of every word."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         return func.to_tsvector("simple", column).op("@@")(func.plainto_tsquery("simple", query))
     words = query.split()[:8]
+    if dialect == "sqlite" and ids is not None and words:
+        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return ids.in_(text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :phrase")
+                       .bindparams(phrase=phrase).columns(rowid=Integer))
     return and_(*[column.ilike(f"%{_escape_like(word)}%", escape="\\") for word in words])
 
 
@@ -120,7 +126,7 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, bef
     start, chunk = 0, max(200, (limit + 1) * 4)
     while len(order) <= limit:  # LIMITed chunks, doubling
         part = walk.limit(chunk).offset(start).subquery()
-        hit = _matches(session, part.c.title, query) if query.strip() else literal(True)
+        hit = _matches(session, part.c.title, query, ids=part.c.id) if query.strip() else literal(True)
         rows = session.execute(select(part.c.story_id, part.c.id, hit.label("hit"))
                                .order_by(desc(part.c.published_at), desc(part.c.id))).all()
         candidates = {story_id for story_id, _, matched in rows if matched and story_id not in order}
@@ -128,7 +134,7 @@ def story_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE, bef
             newer = select(Article.story_id).where(*relevant, Article.story_id.in_(candidates),
                                                    ~and_(*after_cursor))
             if query.strip():
-                newer = newer.where(_matches(session, Article.title, query))
+                newer = newer.where(_matches(session, Article.title, query, ids=Article.id))
             shown_before |= set(session.scalars(newer.distinct()))
         for story_id, article_id, matched in rows:
             if matched and story_id not in order and story_id not in shown_before:
@@ -158,7 +164,7 @@ def irrelevant_list(session: Session, *, query: str = "", limit: int = PAGE_SIZE
     # coalesce(): walk fetched_at's index backwards rather than sort every irrelevant article
     conditions: list[ColumnElement[bool]] = [func.coalesce(Article.relevant, True).is_(False)]
     if query.strip():
-        conditions.append(_matches(session, Article.title, query))
+        conditions.append(_matches(session, Article.title, query, ids=Article.id))
     articles = session.scalars(select(Article).where(*conditions).order_by(desc(Article.fetched_at), desc(Article.id))
                                .limit(limit + 1).offset(offset)).all()
     return {"articles": articles[:limit], "has_more": len(articles) > limit}
