@@ -29,7 +29,6 @@ LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IG
 FROM_NOW = (re.compile(rf"\bin\s+{DURATION}(?:\s+time)?(?!\s+(?:after|before|later|earlier))", re.IGNORECASE),
             re.compile(rf"\b{DURATION}\s+from\s+(?:today|now)\b", re.IGNORECASE))
 DAY_AFTER_TOMORROW = re.compile(r"\bthe day after tomorrow\b", re.IGNORECASE)
-FORWARD = ("brought forward", "moved up", "moved forward", "advanced")
 SPECULATIVE_AUX = {"could", "might", "may"}
 HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "consider", "mull", "weigh", "reportedly",
           "possibly", "perhaps", "unconfirmed", "suggest", "talk"}
