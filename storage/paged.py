@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Fact, Observation, Story
-from storage.repository import iso
+from storage.repository import article_row, iso
 
 
 @dataclass(frozen=True)
@@ -70,15 +70,7 @@ def article_page(session: Session, filters: Filters, *, limit: int, offset: int 
     rows = []
     found = {article.id: (article, duplicate_of) for article, duplicate_of in (session.execute(query) if ids else ())}
     for article, duplicate_of in (found[i] for i in ids if i in found):
-        row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
-               "source": article.source, "published_at": iso(article.published_at, article.published_precision),
-               "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
-               "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
-               "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
-               "from_feed_only": article.from_feed_only, "fetched_at": iso(article.fetched_at)}
-        if with_text:
-            row["text"] = article.text
-        rows.append(row)
+        rows.append(article_row(article, duplicate_of, with_text=with_text))
     total = session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
     return Page(rows, total)
 

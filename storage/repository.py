@@ -44,6 +44,19 @@ def iso(when: datetime | None, precision: str = "") -> str | None:
     return when.isoformat()
 
 
+def article_row(article: Article, duplicate_of: str | None, *, with_text: bool = False) -> dict[str, Any]:
+    """One article as `spacewatch articles --json` lists it."""
+    row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
+           "source": article.source, "published_at": iso(article.published_at, article.published_precision),
+           "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
+           "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
+           "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
+           "from_feed_only": article.from_feed_only, "fetched_at": iso(article.fetched_at)}
+    if with_text:
+        row["text"] = article.text
+    return row
+
+
 def article_rows(session: Session, *, with_text: bool = False, relevant_only: bool = False) -> list[dict[str, Any]]:
     original = aliased(Article)
     query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
@@ -52,15 +65,7 @@ def article_rows(session: Session, *, with_text: bool = False, relevant_only: bo
         query = query.where(Article.relevant.is_(True))
     rows = []
     for article, duplicate_of in session.execute(query):
-        row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
-               "source": article.source, "published_at": iso(article.published_at, article.published_precision),
-               "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
-               "duplicate_layer": article.duplicate_layer, "duplicate_score": article.duplicate_score,
-               "relevance_reason": article.relevance_reason, "is_reference": article.is_reference,
-               "from_feed_only": article.from_feed_only, "fetched_at": iso(article.fetched_at)}
-        if with_text:
-            row["text"] = article.text
-        rows.append(row)
+        rows.append(article_row(article, duplicate_of, with_text=with_text))
     return rows
 
 
