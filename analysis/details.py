@@ -551,7 +551,7 @@ class _Reader:
             if full is None or subject is None or name is None:
                 continue
             finding = R.read_role(name.sent, name, sole=len(parsed.people) == 1)
-            if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char):
+            if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production

@@ -25,7 +25,7 @@ from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
 NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
-NOT_DIRECTOR = {"flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
+NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
 PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "play", "revival", "project", "picture",
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
@@ -320,7 +320,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             given.add(DIRECTOR)
         elif n in v.cast_nouns or (n == "member" and any(word(t) == "cast" for t in noun.subtree)):
             given.add(CAST)
-    if lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
+    if lemma == "cast" and verb.dep_ == "acl":
+        given.add(CAST)  # "X, cast in Y,"
+    elif lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
     elif lemma == "join" and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):

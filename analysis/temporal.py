@@ -99,7 +99,7 @@ def find_offsets(sentence: str) -> list[Offset]:
     return sorted(found, key=lambda o: o.start)
 
 
-def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
+def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> bool:
     """Whether the clause that holds the characters start..end states a plan or a fact, not a
     possibility, a condition, a denial, a negation, or an event someone only watched."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -109,7 +109,7 @@ def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
     token: Token | None = span.root
     seen = 0
     while token is not None and seen < 12:
-        if _hedged(token, until):
+        if _hedged(token, until, watching):
             return False
         if token.head is token:
             break
@@ -117,8 +117,8 @@ def stated_as_fact(doc: Doc, start: int, end: int) -> bool:
     return True
 
 
-def _hedged(token: Token, until: bool = False) -> bool:
-    if token.lemma_.lower() in HEDGES or (token.pos_ == "VERB" and token.lemma_.lower() in WATCHING):
+def _hedged(token: Token, until: bool = False, watching: bool = True) -> bool:
+    if token.lemma_.lower() in HEDGES or (watching and token.pos_ == "VERB" and token.lemma_.lower() in WATCHING):
         return True
     for child in token.children:
         if (child.dep_ == "neg" and child.i < token.i and not until) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):

@@ -211,3 +211,12 @@ def test_a_role_named_in_the_next_sentence_is_the_person_just_named():
     assert ("director", "Ines Marlow", False, False) in got
     got = heron("Ines Marlow and Petra Ilic met the press. The Heron director will fly with three spare cameras.")
     assert not {v for a, v, _p, _r in got if a == "director"}  # two people: nobody to point at
+
+
+def test_watching_a_launch_does_not_take_a_role_away_and_a_second_unit_is_no_direction():
+    got = heron("Mila Sorensen, star of Heron, attended the launch of a cargo ship as a guest of the agency.")
+    assert ("cast", "Mila Sorensen", False, False) in got
+    got = heron("Jonas Abara, cast in Heron, flew to the coast to watch a rocket test.")
+    assert ("cast", "Jonas Abara", False, False) in got
+    got = heron("Ravi Kessel directs Heron; second-unit director Petra Ilic will film the capsule's return.")
+    assert {v for a, v, _p, _r in got if a == "director"} == {"Ravi Kessel"}
