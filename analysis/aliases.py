@@ -28,7 +28,7 @@ ALT_TITLE = re.compile(r"^(?:working title|aka|also known as|a\.k\.a\.?|original
 class TypedAlias:
     text: str
     kind: str          # TITLE, STUDIO or PERSON
-    short: str = ""    # a studio's distinctive word alone ("Saptarishi" for "Saptarishi Studios")
+    short: str = ""    # a studio's distinctive word alone ("Quorvath" for "Quorvath Pictures")
 
 
 def type_aliases(label: str, aliases: tuple[str, ...]) -> tuple[TypedAlias, ...]:
@@ -52,7 +52,7 @@ def _typed(alias: str, heads: tuple[str, ...], described: tuple[str, ...]) -> Ty
 def looks_like_person(alias: str) -> bool:
     """Two to four capitalised words, the first or last of which is no ordinary English word
     ("Ana Souza"), or all ordinary words that the NER still takes for a person and that do not
-    read as a description ("Tom Cruise" yes; "Project Garuda", "Second Sunrise", "Lunar Lights" no)."""
+    read as a description ("Jack Stone" yes; "Project Heron", "Silver Dawn", "Lunar Lights" no)."""
     words = alias.split()
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
         return False
@@ -67,7 +67,7 @@ def looks_like_person(alias: str) -> bool:
 
 
 def _distinctive(alias: str) -> str:
-    """"Saptarishi Studios" -> "Saptarishi": how later sentences often name the studio."""
+    """"Quorvath Pictures" -> "Quorvath": how later sentences often name the studio."""
     stripped = ORGANISATION_PREFIX.sub("", ORGANISATION_SUFFIX.sub("", alias)).strip()
     return stripped if stripped != alias and len(stripped) >= 4 and not is_common_word(stripped) else ""
 
@@ -97,7 +97,7 @@ def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _strip_description(part: str) -> str:
-    """"Beiming Pictures feature shot aboard the station" -> "Beiming Pictures"."""
+    """"Tallow Hill Productions feature shot aboard the station" -> "Tallow Hill Productions"."""
     words = part.split()
     keep: list[str] = []
     for word in words:

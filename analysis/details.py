@@ -202,7 +202,7 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                 if person and " " not in m.group(0) and _inside_name(sentence, m.start(), m.end()):
                     continue  # "Harbor Lights" is not a mention of a "Lights" surname
                 if not person and n >= headline and _part_of_other_name(sentence, m.start(), m.end()):
-                    continue  # "Continental Drift", "Drift Station": another name with the title in it
+                    continue  # "Continental Ballast", "Ballast Station": another name with the title in it
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
             out.append(item)
     return out
@@ -210,7 +210,7 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
 
 def _part_of_other_name(text: str, start: int, end: int) -> bool:
     """Whether a title alias is glued to capitalised words of another name, or is an ordinary
-    word opening a sentence ("Drift in the station's attitude was traced to a valve")."""
+    word opening a sentence ("Ballast in the station's hold was traced to a valve")."""
     before = re.search(r"([^\W\d_][\w\-]*)\s$", text[max(0, start - 30):start])
     after = re.match(r"\s([^\W\d_][\w\-]*)", text[end:end + 30])
     if after and after.group(1)[0].isupper():
@@ -567,7 +567,7 @@ class _Reader:
                 self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _role_by_reference(self, s: Sentence) -> None:
-        """"X is taking no chances. The Drift director will fly with a spare camera": a sentence that
+        """"X is taking no chances. The Heron director will fly with a spare camera": a sentence that
         opens on a role and names nobody speaks of the one person the sentence before named."""
         match = ROLE_REFERENCE.match(s.text)
         if not match or self.last_person is None or self.last_person[0] != s.order - 1:
@@ -584,7 +584,7 @@ class _Reader:
     def _parse_all(self) -> None:
         """Parse, in one batch, every sentence that names someone, gives a date or a place.
 
-        The small model parses "Ana Rhys-Okoro will co-star in Drift" badly, so the parser reads a
+        The small model parses "Ana Rhys-Kessel will co-star in Heron" badly, so the parser reads a
         copy where each name is one plain token, a production "the film", and hyphenated co- verbs
         one word; `Parsed.shift` maps positions in the sentence to positions in that copy."""
         wanted: list[tuple[Sentence, str, object, list, list]] = []
@@ -612,7 +612,7 @@ class _Reader:
         subject = self.c.owner[text[start:end]][0]
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
         if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
-            return words  # "the Drift crew" -> "the film crew"
+            return words  # "the Heron crew" -> "the film crew"
         return ("The " if start == 0 else "the ") + words
 
     def _named(self, s: Sentence) -> list[tuple[int, int, int]]:

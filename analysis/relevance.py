@@ -159,7 +159,7 @@ def _scan_into(text: str, units: list[_Unit], m: _Matchers) -> None:
         "aliases": [hit for hit in _find(m.aliases, text, lowered) if not _inside_a_name(text, hit)],
     }
     masks = _masks_at(m.masks, text, found["include"] + found["require"] + found["production"])
-    # An alias's words are a name, not topic words ("Northern Orbit", "Polyus Film").
+    # An alias's words are a name, not topic words ("Silver Dawn", "Tallow Hill Productions").
     masks += [(a, b, label) for a, b, label in _find(m.aliases, text, lowered)]
     for kind in ("include", "require", "production", "context"):
         found[kind] = _unmasked(found[kind], masks)
@@ -203,7 +203,7 @@ def _scan_unit(unit: _Unit, m: _Matchers, space_context: bool) -> None:
 
 
 def _drop_doubtful_aliases(units: list[_Unit]) -> None:
-    """A one-word alias that opens a sentence may be the common word it also is ("Drift in the
+    """A one-word alias that opens a sentence may be the common word it also is ("Ballast in the
     attitude readings ..."): it counts there only with a production word in the same sentence
     or another sure mention of a watched subject in the article."""
     def doubtful(unit: _Unit, hit: _Hit) -> bool:

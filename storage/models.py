@@ -133,7 +133,7 @@ class Observation(Base):
     published_at: Mapped[datetime | None]
     is_past: Mapped[bool] = mapped_column(Boolean, default=False)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)  # "X withdrew": takes X out of the cast
-    # a title the article only uses ("the Queqiao crew"), not one it states ("released as Queqiao")
+    # a title the article only uses ("the Marea Alta crew"), not one it states ("released as Marea Alta")
     mention_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     article: Mapped[Article] = relationship()
