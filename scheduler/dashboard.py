@@ -58,6 +58,7 @@ class LocalControl:
         return collect_status(self.config())
 
     def crawl(self, names: list[str]) -> CrawlJob:
+        """A job for the named sources (every enabled one when none is named), started at once."""
         config = self.config()
         names = list(names) or [spec.name for spec in config.sources if spec.enabled]
         job = CrawlJob(id=next(self._ids), sources=names, started_at=datetime.now(timezone.utc))
@@ -65,15 +66,19 @@ class LocalControl:
             self._jobs.insert(0, job)
         if not names:
             job.state, job.summary = "failed", "no sources to crawl"
-            return job
-        command = cli_command(self._path, "crawl", "--quiet", *names)
+        else:
+            self._start(job)
+        return job
+
+    def _start(self, job: CrawlJob) -> None:
+        """A `spacewatch crawl` process for the job, waited for in a thread."""
+        command = cli_command(self._path, "crawl", "--quiet", *job.sources)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         job.state = "running"
         with self._lock:
             self._processes[job.id] = process
         threading.Thread(target=self._wait, args=(job, process), name=f"crawl-{job.id}", daemon=True).start()
-        return job
 
     def _wait(self, job: CrawlJob, process: subprocess.Popen) -> None:
         try:
@@ -129,18 +134,10 @@ class ServiceControl(LocalControl):
         self._engine = None
         self._factory = None
 
-    def crawl(self, names: list[str]) -> CrawlJob:
-        config = self.config()
-        names = list(names) or [spec.name for spec in config.sources if spec.enabled]
-        job = CrawlJob(id=next(self._ids), sources=names, started_at=datetime.now(timezone.utc))
-        with self._lock:
-            self._jobs.insert(0, job)
-        if not names:
-            job.state, job.summary = "failed", "no sources to crawl"
-            return job
-        queued = [name for name in names if self._service.queue.submit(name)]
+    def _start(self, job: CrawlJob) -> None:
+        """Queue the job's sources in the service's batch queue."""
+        queued = [name for name in job.sources if self._service.queue.submit(name)]
         job.summary = "" if queued else "being crawled now; crawled again right after"
-        return job
 
     def _runs_since(self, since: datetime) -> list[Any]:
         """Crawl runs still running, or that finished at `since` or later."""

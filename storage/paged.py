@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Fact, Observation, Story
-from storage.repository import article_row, iso
+from storage.repository import article_row, change_row, fact_row, iso
 
 
 @dataclass(frozen=True)
@@ -103,37 +103,30 @@ def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 
     return Page(rows, session.scalar(count) or 0)
 
 
-def fact_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:
-    query = select(Fact, Article.url).join(Article, Fact.article_id == Article.id)
+def _stated(model: type[Fact] | type[Change], when, filters: Filters) -> Select:
+    """Facts or changes with their article's URL, narrowed as `filters` say."""
+    query = select(model, Article.url).join(Article, model.article_id == Article.id)
     if filters.since is not None:
-        query = query.where(Fact.published_at >= filters.since)
+        query = query.where(when >= filters.since)
     if filters.source is not None:
         query = query.where(Article.source == filters.source)
     if filters.subject is not None:
-        query = query.where(Fact.subject == filters.subject)
+        query = query.where(model.subject == filters.subject)
     if filters.relevant is not None:
         query = query.where(Article.relevant.is_(filters.relevant))
+    return query
+
+
+def fact_page(session: Session, filters: Filters, *, limit: int, offset: int = 0) -> Page:
+    query = _stated(Fact, Fact.published_at, filters)
     ordered = query.order_by(Fact.subject, Fact.attribute, Fact.value).limit(limit).offset(offset)
-    rows = [{"subject": f.subject, "attribute": f.attribute, "value": f.value, "article_url": url,
-             "published_at": iso(f.published_at), "snippet": f.snippet}
-            for f, url in session.execute(ordered)]
-    return Page(rows, _count(session, query))
+    return Page([fact_row(fact, url) for fact, url in session.execute(ordered)], _count(session, query))
 
 
 def change_page(session: Session, filters: Filters, *, limit: int, offset: int = 0,
                 attribute: str | None = None) -> Page:
-    query = select(Change, Article.url).join(Article, Change.article_id == Article.id)
-    if filters.since is not None:
-        query = query.where(Change.detected_at >= filters.since)
-    if filters.source is not None:
-        query = query.where(Article.source == filters.source)
-    if filters.subject is not None:
-        query = query.where(Change.subject == filters.subject)
-    if filters.relevant is not None:
-        query = query.where(Article.relevant.is_(filters.relevant))
+    query = _stated(Change, Change.detected_at, filters)
     if attribute is not None:
         query = query.where(Change.attribute == attribute)
-    rows = [{"subject": c.subject, "attribute": c.attribute, "old": c.old, "new": c.new, "article_url": url,
-             "detected_at": iso(c.detected_at), "snippet": c.snippet}
-            for c, url in session.execute(query.order_by(Change.detected_at.desc(), Change.id).limit(limit).offset(offset))]
-    return Page(rows, _count(session, query))
+    ordered = query.order_by(Change.detected_at.desc(), Change.id).limit(limit).offset(offset)
+    return Page([change_row(change, url) for change, url in session.execute(ordered)], _count(session, query))

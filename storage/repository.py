@@ -79,21 +79,25 @@ def story_rows(session: Session) -> list[dict[str, Any]]:
              "last_seen": iso(s.last_seen)} for s in stories if urls.get(s.id)]
 
 
+def fact_row(fact: Fact, article_url: str) -> dict[str, Any]:
+    """One fact as `spacewatch facts --json` lists it."""
+    return {"subject": fact.subject, "attribute": fact.attribute, "value": fact.value, "article_url": article_url,
+            "published_at": iso(fact.published_at), "snippet": fact.snippet}
+
+
+def change_row(change: Change, article_url: str) -> dict[str, Any]:
+    """One change as `spacewatch changes --json` lists it. A listed change never changes:
+    consumers diff successive listings, so corroboration (set later) stays out; the digest shows it."""
+    return {"subject": change.subject, "attribute": change.attribute, "old": change.old, "new": change.new,
+            "article_url": article_url, "detected_at": iso(change.detected_at), "snippet": change.snippet}
+
+
 def fact_rows(session: Session) -> list[dict[str, Any]]:
     query = (select(Fact, Article.url).join(Article, Fact.article_id == Article.id)
              .order_by(Fact.subject, Fact.attribute, Fact.value))
-    return [{"subject": f.subject, "attribute": f.attribute, "value": f.value, "article_url": url,
-             "published_at": iso(f.published_at), "snippet": f.snippet}
-            for f, url in session.execute(query)]
+    return [fact_row(fact, url) for fact, url in session.execute(query)]
 
 
 def change_rows(session: Session) -> list[dict[str, Any]]:
     query = select(Change, Article.url).join(Article, Change.article_id == Article.id).order_by(Change.id)
-    # A listed change never changes: consumers diff successive listings, so corroboration (set
-    # later) stays out of this row; the digest shows it.
-    rows = []
-    for change, url in session.execute(query):
-        rows.append({"subject": change.subject, "attribute": change.attribute, "old": change.old,
-                     "new": change.new, "article_url": url, "detected_at": iso(change.detected_at),
-                     "snippet": change.snippet})
-    return rows
+    return [change_row(change, url) for change, url in session.execute(query)]
