@@ -41,7 +41,7 @@ def document(*, url: str, canonical: str, source: str, title: str, text: str,
              is_reference: bool = False, from_feed_only: bool = False, fetch_error: str | None = None,
              published_precision: str = "") -> Document:
     """Judge one article: relevance, then the details of a relevant one, and its signature."""
-    verdict = judge(title, text, rules.topic, rules.watches)
+    verdict = judge(title, text, rules.topic, rules.watches, rules.spacy_model)
     details = extract_details(title, text, published_at, rules.watches, rules.spacy_model) if verdict.relevant else []
     return Document(url=url, canonical_url=canonical, source=source, title=title, text=text,
                     text_hash=text_hash(text), published_at=published_at, published_precision=published_precision,
@@ -63,7 +63,7 @@ class Analysis:
 
 def analyse_article(title: str, text: str, published_at: datetime | None, rules: Rules) -> Analysis:
     """Judge one article without storing it; details are read whether or not it is relevant."""
-    verdict = judge(title, text, rules.topic, rules.watches)
+    verdict = judge(title, text, rules.topic, rules.watches, rules.spacy_model)
     details = extract_details(title, text, published_at, rules.watches, rules.spacy_model)
     return Analysis(relevant=verdict.relevant, score=verdict.score,
                     reasons=tuple(part for part in verdict.reason.split("; ") if part),

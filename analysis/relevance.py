@@ -48,13 +48,14 @@ class Judgement:
     reason: str
 
 
-def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec]) -> Judgement:
-    """Score one article against the topic rules and the watched subjects."""
+def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec], model: str = "") -> Judgement:
+    """Score one article against the topic rules and the watched subjects (`model`: the spaCy
+    pipeline that reads the sentences that need it, as `analysis.language.nlp` names it)."""
     try:
         m = _matchers(topic, tuple(watches))
     except TypeError:  # built with lists somewhere: the cache needs hashable (tuple) fields
         m = _matchers(*_hashable(topic, watches))
-    doc = _Article(title or "", text or "", m)
+    doc = _Article(title or "", text or "", m, model)
     evidence = _Evidence(m.vocab.weights)
     in_space = _score_in_space(doc, evidence)
     watched = _score_watch(doc, evidence)
@@ -118,7 +119,7 @@ class _Unit:
 
 
 class _Article:
-    def __init__(self, title: str, text: str, m: _Matchers) -> None:
+    def __init__(self, title: str, text: str, m: _Matchers, model: str = "") -> None:
         limits = m.vocab.limits
         self.m = m
         title = " ".join(title[: limits["title_chars"]].split())
@@ -139,7 +140,7 @@ class _Article:
                                  for u in self.units)
         for unit in self.units:
             _scan_unit(unit, m, self.space_context)
-        _classify(self.units, m)
+        _classify(self.units, m, model)
 
     def has(self, kind: str) -> bool:
         return any(unit.get(kind) for unit in self.units)
@@ -246,7 +247,7 @@ def _inside_a_name(text: str, hit: _Hit) -> bool:
 # -- filming in space: the parse, or proximity without it ------------------------------------
 
 
-def _classify(units: list[_Unit], m: _Matchers) -> None:
+def _classify(units: list[_Unit], m: _Matchers, model: str) -> None:
     """Decide, for the sentences with a production word and a place in space, whether the
     filming happens there. Title and lead first; at most `parsed_sentences` are parsed."""
     reach = m.vocab.limits["link_chars"]
@@ -256,7 +257,7 @@ def _classify(units: list[_Unit], m: _Matchers) -> None:
         return
     limits = m.vocab.limits
     candidates = candidates[: limits["parsed_sentences"]]
-    pipeline = _nlp()
+    pipeline = _nlp(model)
     if pipeline is None:
         for unit in candidates:
             unit.verdict, unit.snippet = _by_proximity(unit, m)
@@ -455,11 +456,11 @@ def _by_proximity(unit: _Unit, m: _Matchers) -> tuple[str, str]:
 PARSER_ONLY = ["tagger", "attribute_ruler", "lemmatizer", "ner"]  # links are read from dependency labels only
 
 
-def _nlp():
+def _nlp(model: str):
     """The process's spaCy pipeline (`analysis.language`), or None when no model is installed:
     then links are read by proximity."""
     try:
-        return nlp()
+        return nlp(model)
     except ModelMissing:
         return None
 

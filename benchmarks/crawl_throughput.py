@@ -1,10 +1,15 @@
 """End-to-end crawl throughput: a generated news world served on loopback, crawled from scratch.
 
     python benchmarks/crawl_throughput.py [--articles 2000] [--feeds 20] [--workers 0] [--keep DIR]
+                                          [--rounds 3] [--baseline CHECKOUT]
 
 1. first crawl of every feed into an empty SQLite database: articles/s end to end (fetch,
    extract, judge, deduplicate, store), peak memory of the crawl's processes (the crawl child,
-   its analysis workers, the fork server: not this driver, not the HTTP server);
+   its analysis workers, the fork server: not this driver, not the HTTP server). Repeated
+   `--rounds` times, each round also timing trafilatura alone on the same pages in a pool of two
+   processes (the floor any crawl that extracts text pays) and, with `--baseline`, another
+   checkout's own run of this benchmark (e.g. a git worktree of an older commit, with its
+   `.venv`): the machine is shared, so only ratios within one round are compared;
 2. second crawl of the unchanged feeds: conditional GETs, no article page fetched again;
 3. third crawl with the feeds' validators forgotten: every feed is read again in full, and
    every entry is skipped because its article is stored.
@@ -14,7 +19,9 @@ Targets: >= 100 articles/s, < 500 MB, second crawl < 5 s with no article fetched
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import statistics
 import shutil
 import socket
 import subprocess
@@ -243,12 +250,97 @@ def table(rows: list[tuple[str, str]], title: str) -> str:
     return "\n".join(lines)
 
 
+def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tuple[str, str]]]:
+    """The first crawl into an empty database: its rate (articles/s) and the rows of its table."""
+    rows: list[tuple[str, str]] = []
+    load_before = os.getloadavg()[0]
+    busy_before, server_before, driver_before = machine_busy(), process_cpu(server.process.pid), time.process_time()
+    with MemoryWatch(excluded=server.process.pid) as memory:
+        t0 = time.perf_counter()
+        first = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
+        first_wall = time.perf_counter() - t0
+    busy = machine_busy() - busy_before
+    server_cpu = process_cpu(server.process.pid) - server_before
+    driver_cpu = time.process_time() - driver_before
+    with factory() as session:
+        stored = session.query(Article).count()
+    print(first.describe(), flush=True)
+    rate = stored / first_wall
+    rows += [("articles stored", f"{stored}"),
+             ("first crawl, wall", f"{first_wall:.1f} s"),
+             ("first crawl, articles/s end to end", f"{rate:.1f}  (target >= 100)"),
+             ("peak memory, PSS of the crawl's processes", f"{memory.peak_pss / 2**20:.0f} MB  (target < 500)"),
+             ("  processes counted", _describe(memory.counted, os.getpid())),
+             ("peak RSS of one process", f"{memory.peak_rss / 2**20:.0f} MB")]
+    t = first.timings
+    cpu = t.get("crawl_process_cpu", 0) + t.get("analyse_cpu", 0)
+    cores = os.cpu_count() or 1
+    rows += [("CPU an article (crawl process + workers)", f"{1000 * cpu / max(stored, 1):.1f} ms"),
+             (f"  capacity on {cores} idle cores at that cost", f"{cores * stored / max(cpu, 1e-9):.0f} articles/s"),
+             ("  load average during the crawl (other work)", f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"),
+             ("  machine CPU busy during the crawl", f"{busy:.1f} s of {cores * first_wall:.1f} s on {cores} cores"),
+             ("    HTTP server process (harness)", f"{server_cpu:.1f} s"),
+             ("    this driver (bookkeeping, memory sampling)", f"{driver_cpu:.1f} s"),
+             ("    fork server start + other programs (the rest)", f"{max(busy - cpu - server_cpu - driver_cpu, 0):.1f} s")]
+    rows += [("  crawl process wall (spawn to report)", f"{t.get('crawl_process_wall', 0):.1f} s"),
+             ("  crawl process CPU (Scrapy + storing + startup)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
+             ("  of which storing (dedup + SQLite) in its thread", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
+                                                                   f"{t.get('ingest', 0):.1f} s busy (GIL waits)"),
+             ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
+                                                  f"{t.get('workers', 0):.0f} worker(s)"),
+             ("  change detection", f"{t.get('detect_changes', 0):.2f} s"),
+             ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
+
+    return rate, rows
+
+
+def trafilatura_alone(world: Path, processes: int = 2) -> float:
+    """Pages a second that trafilatura alone extracts from the world's pages in a pool."""
+    pages = sorted(str(p) for p in world.glob("outlet*/*/*/*.html"))
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_extract_file, pages[:processes])  # imported and warm before the clock starts
+        t0 = time.perf_counter()
+        pool.map(_extract_file, pages, chunksize=16)
+        return len(pages) / (time.perf_counter() - t0)
+
+
+def _extract_file(path: str) -> int:
+    import trafilatura
+
+    return len(trafilatura.extract(Path(path).read_text("utf-8")) or "")
+
+
+def baseline_rate(checkout: Path, articles: int, feeds: int) -> float:
+    """The first-crawl rate another checkout's own copy of this benchmark reports."""
+    run = subprocess.run([str(checkout / ".venv/bin/python"), str(checkout / "benchmarks/crawl_throughput.py"),
+                          "--articles", str(articles), "--feeds", str(feeds)],
+                         cwd=checkout, capture_output=True, text=True, check=True)
+    for line in run.stdout.splitlines():
+        if line.startswith("first crawl, articles/s end to end"):
+            return float(line.split("end to end")[1].split()[0])
+    raise RuntimeError(f"{checkout}: no first-crawl rate in its benchmark's output")
+
+
+def ratio_rows(rounds: list[tuple[float, float, float | None]]) -> list[tuple[str, str]]:
+    """Per-round ratios and their medians: this crawl against trafilatura alone and the baseline."""
+    alone = [rate / floor for floor, rate, _ in rounds]
+    rows = [(f"vs trafilatura alone, {len(rounds)} round(s)", " ".join(f"{r:.2f}x" for r in alone)
+             + f"  median {statistics.median(alone):.2f}x  (target >= 0.6x)")]
+    against = [rate / before for _, rate, before in rounds if before]
+    if against:
+        rows.append(("vs the baseline checkout", " ".join(f"{r:.2f}x" for r in against)
+                     + f"  median {statistics.median(against):.2f}x  (at most 10% slower: >= 0.90x)"))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=0, help="analysis processes (0: one per core)")
     parser.add_argument("--keep", type=Path, help="build the world and database here and keep them")
+    parser.add_argument("--rounds", type=int, default=1, help="first crawls, each beside trafilatura alone")
+    parser.add_argument("--baseline", type=Path, help="another checkout (with .venv) to run in each round")
     parser.add_argument("--serve", nargs=3, metavar=("FOLDER", "PORT", "LOG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -273,48 +365,24 @@ def main() -> int:
                            user_agent="spacewatch-benchmark/1.0")
     rules = Rules(topic=TopicRules())
     db = work / "bench.db"
-    if db.exists():
-        db.unlink()
+    db.unlink(missing_ok=True)
     engine, factory = open_database(f"sqlite:///{db}")
     rows: list[tuple[str, str]] = []
+    rounds: list[tuple[float, float, float | None]] = []
     try:
-        load_before = os.getloadavg()[0]
-        busy_before, server_before, driver_before = machine_busy(), process_cpu(server.process.pid), time.process_time()
-        with MemoryWatch(excluded=server.process.pid) as memory:
-            t0 = time.perf_counter()
-            first = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
-            first_wall = time.perf_counter() - t0
-        busy = machine_busy() - busy_before
-        server_cpu = process_cpu(server.process.pid) - server_before
-        driver_cpu = time.process_time() - driver_before
-        with factory() as session:
-            stored = session.query(Article).count()
-        print(first.describe(), flush=True)
-        rate = stored / first_wall
-        rows += [("articles stored", f"{stored}"),
-                 ("first crawl, wall", f"{first_wall:.1f} s"),
-                 ("first crawl, articles/s end to end", f"{rate:.1f}  (target >= 100)"),
-                 ("peak memory, PSS of the crawl's processes", f"{memory.peak_pss / 2**20:.0f} MB  (target < 500)"),
-                 ("  processes counted", _describe(memory.counted, os.getpid())),
-                 ("peak RSS of one process", f"{memory.peak_rss / 2**20:.0f} MB")]
-        t = first.timings
-        cpu = t.get("crawl_process_cpu", 0) + t.get("analyse_cpu", 0)
-        cores = os.cpu_count() or 1
-        rows += [("CPU an article (crawl process + workers)", f"{1000 * cpu / max(stored, 1):.1f} ms"),
-                 (f"  capacity on {cores} idle cores at that cost", f"{cores * stored / max(cpu, 1e-9):.0f} articles/s"),
-                 ("  load average during the crawl (other work)", f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"),
-                 ("  machine CPU busy during the crawl", f"{busy:.1f} s of {cores * first_wall:.1f} s on {cores} cores"),
-                 ("    HTTP server process (harness)", f"{server_cpu:.1f} s"),
-                 ("    this driver (bookkeeping, memory sampling)", f"{driver_cpu:.1f} s"),
-                 ("    fork server start + other programs (the rest)", f"{max(busy - cpu - server_cpu - driver_cpu, 0):.1f} s")]
-        rows += [("  crawl process wall (spawn to report)", f"{t.get('crawl_process_wall', 0):.1f} s"),
-                 ("  crawl process CPU (Scrapy + storing + startup)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
-                 ("  of which storing (dedup + SQLite) in its thread", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
-                                                                       f"{t.get('ingest', 0):.1f} s busy (GIL waits)"),
-                 ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
-                                                      f"{t.get('workers', 0):.0f} worker(s)"),
-                 ("  change detection", f"{t.get('detect_changes', 0):.2f} s"),
-                 ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
+        for number in range(1, args.rounds + 1):
+            alone = trafilatura_alone(world)
+            engine.dispose()
+            for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                path.unlink(missing_ok=True)
+            engine, factory = open_database(f"sqlite:///{db}")
+            rate, rows = first_crawl(factory, specs, options, rules, server)
+            before = baseline_rate(args.baseline, args.articles, args.feeds) if args.baseline else None
+            rounds.append((alone, rate, before))
+            print(f"round {number}: trafilatura alone {alone:.1f} pages/s, this crawl {rate:.1f} articles/s "
+                  f"({rate / alone:.2f}x)" + (f", baseline {before:.1f} articles/s ({rate / before:.2f}x)"
+                                              if before else ""), flush=True)
+        rows += ratio_rows(rounds)
 
         mark = len(server.paths)
         t0 = time.perf_counter()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from analysis.analyse import document
 from analysis.document import Document
 from analysis.extract import Extracted, extract_page
+from analysis.language import ModelMissing, nlp
 from analysis.rules import Rules
 from analysis.urls import canonical_url
 from crawler.items import FeedEntry, PageItem
@@ -23,3 +24,12 @@ def analyse(page: PageItem, rules: Rules) -> Document:
                     published_precision=page_says.published_precision if page_says.published_at else "",
                     author=page_says.author or feed_says.author, lang=page_says.lang,
                     rules=rules, from_feed_only=page.html is None, fetch_error=page.error)
+
+
+def preload(rules: Rules) -> None:
+    """Load the language model in this process, so that the workers forked from it share one
+    copy of it (copy-on-write) instead of each loading its own on its first relevant page."""
+    try:
+        nlp(rules.spacy_model)
+    except ModelMissing:
+        pass  # judged without the parser (proximity), as in each worker

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from crawler.addresses import GUARD_SETTING, AddressGuard
+from crawler.analyse import preload
 from crawler.events import event, fallback_handler
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
@@ -41,10 +43,16 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     _configure_logging(job.progress, job.log_formatter)
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
     workers = job.options.workers or os.cpu_count() or 1
-    # Fork the workers now, while this process has no threads and no database connections.
+    preload(job.rules)
+    # Fork the workers now, while this process has no threads and no database connections; with
+    # what exists so far frozen, their garbage collector never writes to (and so copies) the
+    # pages they share with this process, the language model's above all.
+    gc.collect()
+    gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_setup)
     try:
         list(pool.map(_ready, range(workers)))
+        gc.unfreeze()
         engine = make_engine(job.db_url)
         try:
             factory = session_factory(engine)

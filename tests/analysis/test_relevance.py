@@ -286,7 +286,7 @@ def test_an_alias_that_is_a_common_word_needs_company_at_a_sentence_start():
 
 def test_without_the_parser_proximity_decides(monkeypatch):
     from analysis import relevance
-    monkeypatch.setattr(relevance, "_nlp", lambda: None)
+    monkeypatch.setattr(relevance, "_nlp", lambda model: None)
     assert judge("Crew to film in orbit", "The drama will be filmed aboard the space station.", TOPIC, ()).relevant
     verdict = judge("No orbital shoot", "The thriller will not be filmed aboard the space station.", TOPIC, ())
     assert not verdict.relevant and "negated" in verdict.reason
