@@ -288,6 +288,7 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
                                                                    f"{t.get('ingest', 0):.1f} s busy (GIL waits)"),
              ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
                                                   f"{t.get('workers', 0):.0f} worker(s)"),
+             ("  pages waiting for a worker, most at once", f"{t.get('most_pending', 0):.0f}"),
              ("  change detection", f"{t.get('detect_changes', 0):.2f} s"),
              ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
 

@@ -32,6 +32,7 @@ class Store:
     def __init__(self, pool: Executor, ingestor: Ingestor, rules: Rules, reports: dict[str, SourceReport]) -> None:
         self.pool, self.ingestor, self.rules, self.reports = pool, ingestor, rules, reports
         self.pending = 0
+        self.most_pending = 0  # pages fetched and waiting for a worker, most at once
         self.stored_ids: list[int] = []
         self.analyse_cpu = 0.0   # seconds of CPU spent in the workers
         self.ingest_seconds = 0.0  # seconds spent storing
@@ -46,6 +47,7 @@ class Store:
     async def store(self, page: PageItem) -> None:
         report = self.reports[page.source]
         self.pending += 1
+        self.most_pending = max(self.most_pending, self.pending)
         try:
             doc, cpu = await asyncio.wrap_future(self.pool.submit(timed_analyse, page, self.rules))
         except Exception as exc:  # a page that breaks extraction must not stop the crawl

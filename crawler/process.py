@@ -71,7 +71,8 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     for report in reports.values():
         _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
-               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers)}
+               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers),
+               "most_pending": float(store.most_pending)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,
                        timings=timings)
 

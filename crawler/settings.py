@@ -9,8 +9,9 @@ from storage.models import URL_MAX_LENGTH
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 MAX_RETRY_AFTER_SECONDS = 30.0   # a longer Retry-After is honoured by skipping the source until then
 REDIRECT_MAX_TIMES = 10
-RESPONSES_IN_FLIGHT_BYTES = 10_000_000
-MIN_ACTIVE_BYTES = 500_000
+# Pages fetched ahead of analysis: enough to keep the workers busy (~250 news pages), not more.
+RESPONSES_IN_FLIGHT_BYTES = 2_000_000
+MIN_ACTIVE_BYTES = 100_000
 
 
 def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:

@@ -1,0 +1,46 @@
+"""The analysis workers share the language model their crawl process loaded before forking them."""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from analysis.language import nlp
+from analysis.rules import Rules, TopicRules
+from crawler.analyse import preload
+from crawler.options import CrawlOptions
+from crawler.settings import MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES, scrapy_settings
+from storage.db import open_database
+from tests.crawler.crawl_helpers import article, crawl, feed, rss, words
+
+
+def _models_loaded_here() -> int:
+    """How many models this worker had to load itself to read a sentence."""
+    before = nlp.cache_info().misses
+    nlp("")("The crew will film aboard the station.")
+    return nlp.cache_info().misses - before
+
+
+def test_a_worker_forked_after_preload_loads_no_model_of_its_own():
+    nlp.cache_clear()  # as in a fresh crawl process, whatever earlier tests loaded
+    preload(Rules(topic=TopicRules()))
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert pool.submit(_models_loaded_here).result() == 0
+
+
+def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
+    """A fast server and one slow worker: the crawl holds a bounded number of pages, not all."""
+    pages, filler = 120, ("<p>" + words("filler", 1200) + "</p>") * 8
+    bodies = [article(f"Article number {i}", extra=filler) for i in range(pages)]
+    for i, body in enumerate(bodies):
+        site.add(f"/a/{i}.html", body)
+    site.add("/feed.xml", rss([(f"Article number {i}", site.url(f"/a/{i}.html")) for i in range(pages)]),
+             content_type="application/rss+xml")
+    engine, factory = open_database(sqlite_url)
+    try:
+        summary = crawl(factory, [feed("big", site.url("/feed.xml"))], workers=1)
+    finally:
+        engine.dispose()
+    assert summary.total("fetched") == pages
+    waiting = max(MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES) // min(len(body) for body in bodies)
+    downloading = scrapy_settings(CrawlOptions())["CONCURRENT_REQUESTS"]  # already requested when it pauses
+    assert summary.timings["most_pending"] <= waiting + downloading < pages
