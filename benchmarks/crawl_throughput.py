@@ -209,12 +209,13 @@ def _memory(pid: int) -> dict[str, int]:
     return values
 
 
-def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, float]]:
+def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, str]]:
     """Milliseconds a page for each analysis stage, one process, on a sample of generated pages."""
     from analysis.analyse import text_hash
     from analysis.shingles import signature
     from analysis.details import extract_details
     from analysis.extract import extract_page
+    from analysis.language import nlp
     from analysis.relevance import judge
     from analysis.urls import canonical_url
 
@@ -223,6 +224,9 @@ def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, float]]:
     topic = TopicRules()
     totals = {"extract (trafilatura + metadata)": 0.0, "canonical URL": 0.0, "relevance": 0.0,
               "details": 0.0, "text hash + MinHash signature": 0.0}
+    load = time.perf_counter()
+    nlp()  # as the crawl process does before forking its workers: not a cost of any page
+    load = time.perf_counter() - load
     for path, html in zip(pages, htmls):
         url = "http://127.0.0.1/" + str(path.relative_to(folder))
         t0 = time.perf_counter()
@@ -240,7 +244,28 @@ def stage_costs(folder: Path, sample: int = 60) -> list[tuple[str, float]]:
         for name, spent in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             totals[name] += spent
         del verdict
-    return [(name, 1000 * spent / len(pages)) for name, spent in totals.items()]
+    rows = [(name, f"{1000 * spent / len(pages):.1f} ms a page") for name, spent in totals.items()]
+    return rows + [("  of relevance: the parser (spaCy)", f"{_parse_share(htmls, topic):.1f} ms a page"),
+                   ("language model load, once a crawl", f"{load:.2f} s")]
+
+
+def _parse_share(htmls: list[str], topic: TopicRules) -> float:
+    """Milliseconds a page the relevance judge spends in the parser: the judge timed as it is
+    and with the parser switched off (its sentences then read by proximity)."""
+    from analysis import relevance
+    from analysis.extract import extract_page
+
+    texts = [extract_page(html, "http://127.0.0.1/") for html in htmls]
+    parser = relevance._nlp
+    spent = []
+    for switch in (parser, lambda model: None):
+        relevance._nlp = switch
+        t0 = time.perf_counter()
+        for page in texts:
+            relevance.judge(page.title, page.text, topic, ())
+        spent.append(time.perf_counter() - t0)
+    relevance._nlp = parser
+    return 1000 * (spent[0] - spent[1]) / len(texts)
 
 
 def table(rows: list[tuple[str, str]], title: str) -> str:
@@ -412,7 +437,7 @@ def main() -> int:
     print()
     print(table(rows, "crawl throughput"))
     print()
-    print(table([(name, f"{ms:.1f} ms a page") for name, ms in stage_costs(world)],
+    print(table(stage_costs(world),
                 "analysis stages, one process (where the workers' time goes)"))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+from analysis import language
 from analysis.language import nlp
 from analysis.rules import Rules, TopicRules
 from crawler.analyse import preload
@@ -15,13 +16,17 @@ from tests.crawler.crawl_helpers import article, crawl, feed, rss, words
 
 def _models_loaded_here() -> int:
     """How many models this worker had to load itself to read a sentence."""
-    before = nlp.cache_info().misses
+    before = language._load.cache_info().misses
     nlp("")("The crew will film aboard the station.")
-    return nlp.cache_info().misses - before
+    return language._load.cache_info().misses - before
+
+
+def test_one_model_a_process_however_it_is_asked_for():
+    assert nlp() is nlp("")
 
 
 def test_a_worker_forked_after_preload_loads_no_model_of_its_own():
-    nlp.cache_clear()  # as in a fresh crawl process, whatever earlier tests loaded
+    language._load.cache_clear()  # as in a fresh crawl process, whatever earlier tests loaded
     preload(Rules(topic=TopicRules()))
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         assert pool.submit(_models_loaded_here).result() == 0
