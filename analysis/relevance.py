@@ -298,6 +298,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             continue
         if unit.get("on_earth") and m.weak is not None and m.weak.fullmatch(label):
             continue  # "the orbital scenes were shot in front of green screens"
+        if first.lower_ in _PREPOSITION_WORDS and last.dep_ == "compound" and last.head.i > last.i:
+            continue  # "a gallery devoted to space films": the place word names a kind of film
         if first.lower_ in _PREPOSITION_WORDS and first.dep_ not in ("prep", "advmod", "agent", "prt", "dative"):
             if last.i != first.i + 1:
                 continue  # "to film the launch": an infinitive, no place
@@ -327,6 +329,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                 verdicts.append(("viewing", span))
             elif any(t.lower_ in words["watched_events"] and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
                 verdicts.append(("viewing", span))
+            elif _through_relative_clause(path, p):
+                continue
             elif _negated(path, p, words):
                 verdicts.append(("negated", span))
             else:
@@ -374,6 +378,12 @@ def _phrase_head(token):
         else:
             break
     return token
+
+
+def _through_relative_clause(path, production) -> bool:
+    """Whether the path reaches the place through a relative clause on a noun: "X, who returned
+    from the station last year, filmed a cameo" says where X was, not where the filming is."""
+    return any(t.dep_ == "relcl" and t.i != production.i for t in path[1:])
 
 
 def _is_below(token, ancestor) -> bool:
@@ -425,6 +435,9 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
         for child in token.children:
             if child.dep_ == "neg" or (child.lower_ in words["negators"] and child.dep_ in ("det", "advmod", "neg", "dobj")):
                 return True
+            if child.dep_ in ("nsubjpass", "dobj") and any(
+                    d.dep_ == "det" and d.lower_ in words["negators"] for d in child.children):
+                return True  # "no new footage was shot in space", "they shot no scenes in orbit"
     return False
 
 

@@ -369,3 +369,23 @@ def test_rehearsing_on_the_ground_does_not_count_against_a_flight_to_film():
             "in two weeks.\n\nVance, who directs and will shoot the film herself, has rehearsed the weightless "
             "minutes on a zero-g aircraft, twice.")
     assert judge("Paper Kite flies in two weeks", text, TOPIC, watches).relevant
+
+
+def test_no_as_the_determiner_of_what_was_shot_negates_it():
+    verdict = judge("Old tapes become a series", "No fresh scenes were filmed in orbit for the new series.", TOPIC, ())
+    assert "filming in space negated" in verdict.reason and not verdict.relevant
+
+
+def test_a_relative_clause_on_the_subject_says_where_the_person_was_not_where_the_filming_is():
+    text = "Pilot Jana Orel, who came back from the space station in May, filmed a small role in Prague."
+    assert not in_space(judge("A pilot's cameo", text, TOPIC, ()))
+
+
+def test_space_before_a_film_word_names_a_kind_of_film_not_a_place():
+    text = "The library opens a reading room devoted to space movies and their posters."
+    assert not in_space(judge("A reading room", text, TOPIC, ()))
+
+
+def test_a_flight_around_the_moon_is_in_space():
+    text = "A studio has reserved two seats on a commercial lunar flyby mission to shoot scenes for its next feature."
+    assert in_space(judge("Studio reserves seats", text, TOPIC, ()))
