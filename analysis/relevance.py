@@ -428,6 +428,8 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
         token = token.head
         governing.append(token)
     for token in governing:
+        if token.lower_ in words["change"]:
+            continue  # "the shooting schedule aboard the station would not change": the plan stands
         if token.lower_ in words["negators"] and token.dep_ in ("det", "dobj", "nsubj", "nsubjpass", "neg"):
             return True
         if token.lower_ in words["call_off"] and token.i != production.i:
@@ -596,7 +598,7 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
-_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events")
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}

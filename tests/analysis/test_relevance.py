@@ -389,3 +389,9 @@ def test_space_before_a_film_word_names_a_kind_of_film_not_a_place():
 def test_a_flight_around_the_moon_is_in_space():
     text = "A studio has reserved two seats on a commercial lunar flyby mission to shoot scenes for its next feature."
     assert in_space(judge("Studio reserves seats", text, TOPIC, ()))
+
+
+def test_a_plan_that_will_not_change_still_stands():
+    text = "The studio said the ten-day filming schedule aboard the space station would not change."
+    verdict = judge("Crew flight slips", text, TOPIC, ())
+    assert in_space(verdict) and "negated" not in verdict.reason
