@@ -4,9 +4,10 @@ chosen in SQL; rows are read, encoded and written a chunk at a time, so a listin
 length takes the memory of one chunk."""
 from __future__ import annotations
 
+import functools
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
@@ -86,33 +87,37 @@ def write_json(listed: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 
 _string = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@functools.cache
+def _flat_encoder(level: int) -> Callable[[Any], str]:
+    """The C encoder, writing a dict or list of scalars at nesting `level` as `_encode` does
+    (but for the brackets' own lines): its item separator carries the newline and indent."""
+    return json.JSONEncoder(ensure_ascii=False, separators=("," + _indent(level + 1), ": ")).encode
+
+
+def _indent(level: int) -> str:
+    return "\n" + " " * level
 
 
 def _encode(value: Any, level: int) -> str:
     """`value` as json.dumps(value, ensure_ascii=False, indent=1) writes it at nesting `level`."""
-    if isinstance(value, str):
+    if type(value) is str:
         return _string(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return json.dumps(value)
-    inner = "\n" + " " * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = (_string(str(key)) + ": " + _encode(item, level + 1) for key, item in value.items())
-        return "{" + inner + ("," + inner).join(items) + "\n" + " " * level + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[" + inner + ("," + inner).join(_encode(item, level + 1) for item in value) + "\n" + " " * level + "]"
-    raise TypeError(f"a listing row holds a {type(value).__name__}, which JSON cannot encode")
+    if isinstance(value, dict | list | tuple) and value:
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        items = value.values() if isinstance(value, dict) else value
+        if all(type(item) in _SCALARS for item in items):
+            inside = _flat_encoder(level)(value)[1:-1]
+        elif isinstance(value, dict):
+            inside = ("," + _indent(level + 1)).join(_encode(key if isinstance(key, str) else json.dumps(key), 0)
+                                                       + ": " + _encode(item, level + 1)
+                                                       for key, item in value.items())
+        else:
+            inside = ("," + _indent(level + 1)).join(_encode(item, level + 1) for item in value)
+        return opening + _indent(level + 1) + inside + _indent(level) + closing
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_human(name: str, listed: Iterable[dict[str, Any]], out: TextIO) -> None:
