@@ -97,15 +97,20 @@ def converted(monkeypatch):
 def test_limit_source_and_since_are_in_the_query_not_applied_to_all_rows(factory, converted):
     _stored_many(factory, 3000)
     with factory() as session:
+        statements = []
+        event.listen(session.get_bind(), "before_cursor_execute",
+                     lambda conn, cursor, statement, *rest: statements.append(" ".join(statement.split())))
         first = list(repository.article_rows(session, limit=5))
-        assert len(converted) <= 5 * 2
+        assert len(converted) <= 5 * 2 and "LIMIT" in statements[-1]
         rare = list(repository.article_rows(session, source="rare-wire"))
-        assert len(converted) <= (5 + 3) * 2
+        assert len(converted) <= (5 + 3) * 2 and "WHERE articles.source =" in statements[-1]
         since = T0 + timedelta(minutes=95)
         newest = list(repository.article_rows(session, since=since, relevant_only=True))
         assert len(converted) <= (5 + 3 + len(newest)) * 2
+        assert "coalesce(articles.published_at, articles.fetched_at) >=" in statements[-1]
         stories = list(repository.story_rows(session, limit=2))
         assert len(converted) <= (5 + 3 + len(newest)) * 2 + 2 * 3 * 2  # three articles a story, two datetimes a row
+        assert "LIMIT" in statements[-1]
         assert first == _reference(session, "articles", limit=5)
         assert rare == _reference(session, "articles", source="rare-wire") and len(rare) == 3
         assert newest == _reference(session, "articles", relevant_only=True, since=since) and len(newest) > 5
