@@ -4,10 +4,9 @@ chosen in SQL; rows are read, encoded and written a chunk at a time, so a listin
 length takes the memory of one chunk."""
 from __future__ import annotations
 
-import functools
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
@@ -71,13 +70,11 @@ def listing(config: Config, name: str, *, text: bool = False, relevant_only: boo
 
 def write_json(listed: Iterable[dict[str, Any]], out: TextIO) -> None:
     """The rows as a JSON array, byte for byte what `json.dump(list(listed), out,
-    ensure_ascii=False, indent=1)` and a newline write, but a chunk of rows at a time. (The
-    standard library's C encoder does not indent, and its Python one takes most of a listing's
-    time; no maintained encoder writes an indent of one.)"""
+    ensure_ascii=False, indent=1)` and a newline write, but a chunk of rows at a time."""
     parts, written = ["["], 0
     for row in listed:
         parts.append(",\n " if written else "\n ")
-        parts.append(_encode(row, 1))
+        parts.append(_encode(row))
         written += 1
         if len(parts) >= 2 * _WRITE_EVERY:
             out.write("".join(parts))
@@ -86,38 +83,17 @@ def write_json(listed: Iterable[dict[str, Any]], out: TextIO) -> None:
     out.write("".join(parts))
 
 
-_string = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# json.dumps(indent=1) runs the Python encoder, twice as slow as the C one, which does not
+# indent; but a flat row needs no more than its item separator to carry the newline and indent
+_flat_row = json.JSONEncoder(ensure_ascii=False, separators=(",\n  ", ": ")).encode
 
 
-@functools.cache
-def _flat_encoder(level: int) -> Callable[[Any], str]:
-    """The C encoder, writing a dict or list of scalars at nesting `level` as `_encode` does
-    (but for the brackets' own lines): its item separator carries the newline and indent."""
-    return json.JSONEncoder(ensure_ascii=False, separators=("," + _indent(level + 1), ": ")).encode
-
-
-def _indent(level: int) -> str:
-    return "\n" + " " * level
-
-
-def _encode(value: Any, level: int) -> str:
-    """`value` as json.dumps(value, ensure_ascii=False, indent=1) writes it at nesting `level`."""
-    if type(value) is str:
-        return _string(value)
-    if isinstance(value, dict | list | tuple) and value:
-        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-        items = value.values() if isinstance(value, dict) else value
-        if all(type(item) in _SCALARS for item in items):
-            inside = _flat_encoder(level)(value)[1:-1]
-        elif isinstance(value, dict):
-            inside = ("," + _indent(level + 1)).join(_encode(key if isinstance(key, str) else json.dumps(key), 0)
-                                                       + ": " + _encode(item, level + 1)
-                                                       for key, item in value.items())
-        else:
-            inside = ("," + _indent(level + 1)).join(_encode(item, level + 1) for item in value)
-        return opening + _indent(level + 1) + inside + _indent(level) + closing
-    return json.dumps(value, ensure_ascii=False)
+def _encode(row: dict[str, Any]) -> str:
+    """`row` as json.dumps(ensure_ascii=False, indent=1) writes it as an item of a list."""
+    if row and _SCALARS.issuperset(map(type, row.values())):
+        return "{\n  " + _flat_row(row)[1:-1] + "\n }"
+    return json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n ")  # no string holds a newline
 
 
 def write_human(name: str, listed: Iterable[dict[str, Any]], out: TextIO) -> None:
