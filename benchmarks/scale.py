@@ -1,6 +1,6 @@
 """What a crawl and the listings cost as the database grows: 1k, 10k, 100k and 1M articles stored.
 
-    python benchmarks/scale.py [--max 100000] [--keep DIR] [--rounds 3] [--compare COMMAND]
+    python benchmarks/scale.py [--max N] [--min N] [--keep DIR] [--rounds 3] [--compare COMMAND]
 
 Each database is built through the product's own storage code (`crawler.ingest.Ingestor`, in
 batches, as a crawl stores) from generated documents: stories of one to three articles a few
