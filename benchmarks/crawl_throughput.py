@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -44,7 +45,28 @@ from storage.models import Article, Source  # noqa: E402
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+    """Static files with keep-alive, Last-Modified and an ETag (If-None-Match answers 304), as real
+    servers send them."""
+
+    protocol_version = "HTTP/1.1"
+    _etag: str | None = None
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isfile(path):
+            stat = os.stat(path)
+            self._etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            if self.headers.get("If-None-Match") == self._etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.end_headers()
+                return None
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        if self._etag:
+            self.send_header("ETag", self._etag)
+            self._etag = None
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
         with self.server.lock:

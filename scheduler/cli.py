@@ -193,15 +193,14 @@ def cmd_analyse(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_listing(config: Config, args: argparse.Namespace) -> int:
-    rows = listings.listing(config, args.listing, text=getattr(args, "text", False),
-                            relevant_only=getattr(args, "relevant", False),
-                            filters=listings.Filters(since=listings.parse_since(args.since) if args.since else None,
-                                                     source=args.source, limit=args.limit))
+    rows = listings.rows(config, args.listing, text=getattr(args, "text", False),
+                         relevant_only=getattr(args, "relevant", False),
+                         filters=listings.Filters(since=listings.parse_since(args.since) if args.since else None,
+                                                  source=args.source, limit=args.limit))
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        listings.write_json(rows, sys.stdout)
     else:
-        print(listings.human(args.listing, rows))
+        listings.write_human(args.listing, rows, sys.stdout)
     return 0
 
 

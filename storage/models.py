@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import false as sa_false
+from sqlalchemy import func
 from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -74,7 +75,7 @@ class Story(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     terms: Mapped[str | None] = mapped_column(Text)  # the story's key terms, for regrouping
 
     articles: Mapped[list[Article]] = relationship(back_populates="story")
@@ -117,6 +118,9 @@ class Article(Base):
 
     duplicate_of: Mapped[Article | None] = relationship(remote_side=[id])
     story: Mapped[Story | None] = relationship(back_populates="articles")
+
+    # the listings' order, newest first: published, else fetched (`storage.repository.article_newest`)
+    __table_args__ = (Index("ix_articles_newest", func.coalesce(published_at, fetched_at), id),)
 
 
 class Observation(Base):

@@ -4,7 +4,7 @@ and filtered in SQL: the same row fields, for the web API and anything else that
 Filters, all optional: `since` (articles: fetched; stories: last seen; facts: published;
 changes: detected), `source` (the outlet of the article), `subject` (a watch name the article
 states details of), `relevant` (articles, and stories with or without a relevant article).
-Rows come in the listings' order (oldest id first); `limit` and `offset` pick the page.
+Rows come in the listings' order (see `storage.repository`); `limit` and `offset` pick the page.
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from storage.models import Article, Change, Fact, Observation, Story
-from storage.repository import article_row, change_row, fact_row, iso
+from storage.repository import article_newest, article_query, article_row, change_row, fact_row, story_row
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,11 @@ def article_page(session: Session, filters: Filters, *, limit: int, offset: int 
     conditions = _article_conditions(filters)
     # the page's ids first (an index walk), then only those rows with their originals' URLs
     # newest first, as the CLI lists them (the publication date, else when it was fetched)
-    newest = func.coalesce(Article.published_at, Article.fetched_at)
-    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(newest.desc(), Article.id)
+    ids = list(session.scalars(select(Article.id).where(*conditions).order_by(article_newest().desc(), Article.id)
                                .limit(limit).offset(offset)))
-    original = aliased(Article)
-    query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
-             .where(Article.id.in_(ids)))
-    rows = []
-    found = {article.id: (article, duplicate_of) for article, duplicate_of in (session.execute(query) if ids else ())}
-    for article, duplicate_of in (found[i] for i in ids if i in found):
-        rows.append(article_row(article, duplicate_of, with_text=with_text))
+    found = {row.id: row for row in session.execute(article_query(with_text=with_text).where(Article.id.in_(ids)))
+             } if ids else {}
+    rows = [article_row(found[i], found[i].duplicate_of, with_text=with_text) for i in ids if i in found]
     total = session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
     return Page(rows, total)
 
@@ -94,8 +89,7 @@ def story_page(session: Session, filters: Filters, *, limit: int, offset: int = 
                                              .where(Article.story_id.in_([s.id for s in stories]))
                                              .order_by(Article.id)):
             urls.setdefault(story_id, []).append(url)
-    rows = [{"id": s.id, "title": s.title, "urls": urls.get(s.id, []), "first_seen": iso(s.first_seen),
-             "last_seen": iso(s.last_seen)} for s in stories]
+    rows = [story_row(s, urls.get(s.id, [])) for s in stories]
     # the stories listed are those the articles name: count the names (an index scan, no semi-join)
     count = select(func.count(func.distinct(Article.story_id))).where(*named)
     if filters.since is not None:

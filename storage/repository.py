@@ -1,11 +1,11 @@
 """Queries and small writes, each a function that takes a Session and does one thing."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Article, Change, Fact, Source, Story
@@ -44,8 +44,17 @@ def iso(when: datetime | None, precision: str = "") -> str | None:
     return when.isoformat()
 
 
-def article_row(article: Article, duplicate_of: str | None, *, with_text: bool = False) -> dict[str, Any]:
-    """One article as `spacewatch articles --json` lists it."""
+# what `spacewatch articles --json` lists: never the text (unless asked) or the signature
+ARTICLE_COLUMNS = (Article.url, Article.canonical_url, Article.title, Article.source, Article.published_at,
+                   Article.published_precision, Article.relevant, Article.story_id, Article.duplicate_layer,
+                   Article.duplicate_score, Article.relevance_reason, Article.is_reference, Article.from_feed_only,
+                   Article.fetched_at)
+STREAM_ROWS = 1000  # rows fetched at a time by the listings (a server-side cursor on PostgreSQL)
+
+
+def article_row(article: Any, duplicate_of: str | None, *, with_text: bool = False) -> dict[str, Any]:
+    """One article as `spacewatch articles --json` lists it: `article` is an Article or a row of
+    `ARTICLE_COLUMNS` (and `text`)."""
     row = {"url": article.url, "canonical_url": article.canonical_url, "title": article.title,
            "source": article.source, "published_at": iso(article.published_at, article.published_precision),
            "relevant": article.relevant, "story_id": article.story_id, "duplicate_of": duplicate_of,
@@ -57,47 +66,107 @@ def article_row(article: Article, duplicate_of: str | None, *, with_text: bool =
     return row
 
 
-def article_rows(session: Session, *, with_text: bool = False, relevant_only: bool = False) -> list[dict[str, Any]]:
+def article_newest() -> ColumnElement[datetime]:
+    """When an article counts as from, for listing newest first: its publication date, else when
+    it was fetched (migration 0005 indexes this expression, with the id, for the order below)."""
+    return func.coalesce(Article.published_at, Article.fetched_at)
+
+
+def article_query(*, with_text: bool = False) -> Select:
+    """The id and listed columns of articles and the URL of the original each duplicates
+    (`duplicate_of`), newest first (ties: the first stored first)."""
     original = aliased(Article)
-    query = (select(Article, original.url).outerjoin(original, Article.duplicate_of_id == original.id)
-             .order_by(Article.id))
+    columns = (*ARTICLE_COLUMNS, Article.text) if with_text else ARTICLE_COLUMNS
+    return (select(Article.id, *columns, original.url.label("duplicate_of"))
+            .outerjoin(original, Article.duplicate_of_id == original.id)
+            .order_by(article_newest().desc(), Article.id))
+
+
+def _streamed(session: Session, query: Select) -> Iterator[Row]:
+    """The rows of `query` as the database returns them, a chunk at a time."""
+    return iter(session.connection().execute(query.execution_options(yield_per=STREAM_ROWS)))
+
+
+def article_rows(session: Session, *, with_text: bool = False, relevant_only: bool = False,
+                 since: datetime | None = None, source: str | None = None,
+                 limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`spacewatch articles` newest first, read as they are listed; `since` is against
+    `article_newest()`."""
+    query = article_query(with_text=with_text)
     if relevant_only:
         query = query.where(Article.relevant.is_(True))
-    rows = []
-    for article, duplicate_of in session.execute(query):
-        rows.append(article_row(article, duplicate_of, with_text=with_text))
-    return rows
+    if since is not None:
+        query = query.where(article_newest() >= since)
+    if source is not None:
+        query = query.where(Article.source == source)
+    for row in _streamed(session, query.limit(limit)):
+        yield article_row(row, row.duplicate_of, with_text=with_text)
 
 
-def story_rows(session: Session) -> list[dict[str, Any]]:
-    stories = session.scalars(select(Story).order_by(Story.id)).all()
-    urls: dict[int, list[str]] = {}
-    for story_id, url in session.execute(select(Article.story_id, Article.url)
-                                         .where(Article.story_id.is_not(None)).order_by(Article.id)):
-        urls.setdefault(story_id, []).append(url)
-    return [{"id": s.id, "title": s.title, "urls": urls.get(s.id, []), "first_seen": iso(s.first_seen),
-             "last_seen": iso(s.last_seen)} for s in stories if urls.get(s.id)]
+def story_row(story: Any, urls: list[str]) -> dict[str, Any]:
+    """One story as `spacewatch stories --json` lists it: `story` is a Story or a row of its columns."""
+    return {"id": story.id, "title": story.title, "urls": urls, "first_seen": iso(story.first_seen),
+            "last_seen": iso(story.last_seen)}
 
 
-def fact_row(fact: Fact, article_url: str) -> dict[str, Any]:
+def story_rows(session: Session, *, since: datetime | None = None, source: str | None = None,
+               limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`spacewatch stories`: the stories with articles (one from `source`, if given), last seen
+    first, each with the URLs of all its articles; read as they are listed."""
+    members = select(Article.id).where(Article.story_id == Story.id)
+    if source is not None:
+        members = members.where(Article.source == source)
+    stories = select(Story.id, Story.title, Story.first_seen, Story.last_seen).where(exists(members))
+    if since is not None:
+        stories = stories.where(Story.last_seen >= since)
+    listed = stories.order_by(Story.last_seen.desc(), Story.id).limit(limit).subquery()
+    query = (select(listed, Article.url).join(Article, Article.story_id == listed.c.id)
+             .order_by(listed.c.last_seen.desc(), listed.c.id, Article.id))
+    story, urls = None, []
+    for row in _streamed(session, query):
+        if story is not None and row.id != story.id:
+            yield story_row(story, urls)
+            urls = []
+        story = row
+        urls.append(row.url)
+    if story is not None:
+        yield story_row(story, urls)
+
+
+def fact_row(fact: Any, article_url: str) -> dict[str, Any]:
     """One fact as `spacewatch facts --json` lists it."""
     return {"subject": fact.subject, "attribute": fact.attribute, "value": fact.value, "article_url": article_url,
             "published_at": iso(fact.published_at), "snippet": fact.snippet}
 
 
-def change_row(change: Change, article_url: str) -> dict[str, Any]:
+def change_row(change: Any, article_url: str) -> dict[str, Any]:
     """One change as `spacewatch changes --json` lists it. A listed change never changes:
     consumers diff successive listings, so corroboration (set later) stays out; the digest shows it."""
     return {"subject": change.subject, "attribute": change.attribute, "old": change.old, "new": change.new,
             "article_url": article_url, "detected_at": iso(change.detected_at), "snippet": change.snippet}
 
 
-def fact_rows(session: Session) -> list[dict[str, Any]]:
-    query = (select(Fact, Article.url).join(Article, Fact.article_id == Article.id)
-             .order_by(Fact.subject, Fact.attribute, Fact.value))
-    return [fact_row(fact, url) for fact, url in session.execute(query)]
+def fact_rows(session: Session, *, since: datetime | None = None, source: str | None = None,
+              limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`spacewatch facts`: by subject, detail and value; `since` is against the publication date."""
+    query = (select(Fact.subject, Fact.attribute, Fact.value, Fact.published_at, Fact.snippet,
+                    Article.url.label("article_url")).join(Article, Fact.article_id == Article.id))
+    if since is not None:
+        query = query.where(Fact.published_at >= since)
+    if source is not None:
+        query = query.where(Article.source == source)
+    query = query.order_by(Fact.subject, Fact.attribute, Fact.value).limit(limit)
+    return (fact_row(row, row.article_url) for row in _streamed(session, query))
 
 
-def change_rows(session: Session) -> list[dict[str, Any]]:
-    query = select(Change, Article.url).join(Article, Change.article_id == Article.id).order_by(Change.id)
-    return [change_row(change, url) for change, url in session.execute(query)]
+def change_rows(session: Session, *, since: datetime | None = None, source: str | None = None,
+                limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`spacewatch changes`: the newest detected first (ties: the first stored first)."""
+    query = (select(Change.subject, Change.attribute, Change.old, Change.new, Change.detected_at, Change.snippet,
+                    Article.url.label("article_url")).join(Article, Change.article_id == Article.id))
+    if since is not None:
+        query = query.where(Change.detected_at >= since)
+    if source is not None:
+        query = query.where(Article.source == source)
+    query = query.order_by(Change.detected_at.desc(), Change.id).limit(limit)
+    return (change_row(row, row.article_url) for row in _streamed(session, query))
