@@ -18,6 +18,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import bindparam, func, insert, select, text, update
@@ -48,6 +49,7 @@ _KNOWN = text("SELECT DISTINCT key FROM dedup_keys WHERE kind = :kind AND key IN
               ).bindparams(bindparam("keys", expanding=True))
 
 
+@lru_cache(maxsize=200_000)
 def key_of(value: str) -> int:
     """The 64-bit key a string is stored under (signed, as SQL integers are)."""
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -126,11 +128,12 @@ def _counted(keys: ArticleKeys) -> list[tuple[int, int]]:
     return counted
 
 
-def write_keys(connection: Session | Connection, article_id: int, keys: ArticleKeys) -> None:
+def write_keys(connection: Session | Connection, article_id: int, keys: ArticleKeys) -> dict[tuple[int, int], int]:
     """Store the keys of article `article_id` (in the caller's transaction, under the ingest
-    lock: counts are read, then written)."""
+    lock: counts are read, then written); returns the counts it set."""
     rows = [{"kind": kind, "key": key, "article_id": article_id} for kind, key in keys.lookups]
     counted = _counted(keys)
+    counts: dict[tuple[int, int], int] = {}
     if counted:
         found = connection.execute(_COUNTS_OF, {"rows": ROWS, "term": TERM, "name": NAME,
                                                 "keys": sorted({key for _, key in counted})})
@@ -146,22 +149,22 @@ def write_keys(connection: Session | Connection, article_id: int, keys: ArticleK
                                .values(count=COUNTS.c.count + 1), old)
     if rows:
         connection.execute(insert(KEYS), rows)
+    return {(kind, key): counts.get((kind, key), 0) + 1 for kind, key in counted}
 
 
-def backfill(connection: Connection) -> int:
-    """Write the keys of every stored article that has none (a migration's data step), in id
-    order, as `write_keys` would have one by one; returns how many articles were keyed."""
-    keyed = select(KEYS.c.article_id).where(KEYS.c.article_id == ARTICLES.c.id).exists()
+def backfill(connection: Connection, after: int = 0) -> int:
+    """Write the keys of the stored articles with ids above `after` (a migration's data step:
+    all of them), in id order, as `write_keys` would have one by one; returns how many."""
     columns = (ARTICLES.c.id, ARTICLES.c.url, ARTICLES.c.canonical_url, ARTICLES.c.text_hash, ARTICLES.c.title,
                ARTICLES.c.signature)
     counts: dict[tuple[int, int], int] = {}
     for kind, key, count in connection.execute(select(COUNTS.c.kind, COUNTS.c.key, COUNTS.c.count)):
         counts[(kind, key)] = count
     before = dict(counts)
-    done, last = 0, None
+    done, last = 0, after
     while True:  # pages by id, each read whole before writing (no cursor open across the writes)
-        page = select(*columns).where(~keyed).order_by(ARTICLES.c.id).limit(BACKFILL_CHUNK)
-        chunk = connection.execute(page if last is None else page.where(ARTICLES.c.id > last)).all()
+        page = select(*columns).where(ARTICLES.c.id > last).order_by(ARTICLES.c.id).limit(BACKFILL_CHUNK)
+        chunk = connection.execute(page).all()
         if not chunk:
             break
         last = chunk[-1].id

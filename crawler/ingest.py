@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from analysis.document import Document
 from crawler.cleaning import storable_row
 from crawler.dedup import RELEVANT_STORY_SCORE, Verdict
-from crawler.stored_index import StoredIndex
+from crawler.stored_index import ReadCache, StoredIndex
 from storage.locks import transaction_lock
 from storage.models import URL_MAX_LENGTH, Article, Observation, Story, as_utc
 
@@ -44,6 +44,7 @@ class Ingestor:
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self.factory = factory
+        self.cache = ReadCache()
 
     def ingest(self, doc: Document) -> Stored:
         return self.ingest_many([doc])[0]
@@ -53,17 +54,22 @@ class Ingestor:
 
         The ingest lock makes check-then-insert atomic across processes: a CLI crawl and the
         service storing the same story at once cannot both store it as an original. The index's
-        keys are written in the same transaction as their articles.
+        keys are written in the same transaction as their articles; what the checks read is cached
+        across transactions (`ReadCache`) and dropped when one fails.
         """
-        with self.factory() as session:
-            transaction_lock(session, INGEST_LOCK)
-            index = StoredIndex(session)
-            known = self._stored_urls(session, docs)
-            observations: list[dict[str, Any]] = []
-            results = [self._store(session, index, doc, known, observations) for doc in docs]
-            if observations:
-                session.execute(insert(OBSERVATIONS), observations)
-            session.commit()
+        try:
+            with self.factory() as session:
+                transaction_lock(session, INGEST_LOCK)
+                index = StoredIndex(session, self.cache)
+                known = self._stored_urls(session, docs)
+                observations: list[dict[str, Any]] = []
+                results = [self._store(session, index, doc, known, observations) for doc in docs]
+                if observations:
+                    session.execute(insert(OBSERVATIONS), observations)
+                session.commit()
+        except BaseException:  # what the cache took from this transaction was never stored
+            self.cache = ReadCache()
+            raise
         return results
 
     @staticmethod

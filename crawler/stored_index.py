@@ -15,11 +15,13 @@ as soon as the check's transaction can see it.
 
 The scores are the in-memory index's, computed the same way (the TF-IDF weights of
 `analysis.stories.TermIndex` with the document frequencies read from `dedup_counts`):
-tests/crawler/test_stored_index.py holds the two to the same verdicts.
+tests/crawler/test_stored_index.py holds the two to the same verdicts. What a process reads
+and may read again (candidates, document frequencies) is kept in a bounded `ReadCache`.
 """
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,12 +30,16 @@ import numpy as np
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from analysis.stories import (CANDIDATES, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar, story_entities,
-                              story_terms, term_weight)
-from crawler.dedup import Candidate, Judge, days, time_weights
+from analysis.document import Document
+from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
+                              story_entities, story_terms, term_weight)
+from crawler.dedup import Candidate, Judge, Verdict, days, time_weights
 from crawler.dedup_keys import (ARTICLES, BAND, KEYS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys, key_of,
                                 parse_signature, write_keys)
 from crawler.lsh import MAX_BUCKET
+
+MAX_CACHED_TERMS = 500_000   # bounds on `ReadCache`, whatever the vocabulary and the database
+MAX_CACHED_ROWS = 4096
 
 _FIRST = text("SELECT kind, key, MIN(article_id) FROM dedup_keys WHERE kind IN :kinds AND key IN :keys "
               "GROUP BY kind, key").bindparams(bindparam("kinds", expanding=True), bindparam("keys", expanding=True))
@@ -45,6 +51,11 @@ _COUNTS = text("SELECT key, count FROM dedup_counts WHERE kind = :kind AND key I
 _TOTALS = text(f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}")
 _POSTINGS = text("SELECT key, article_id FROM dedup_keys WHERE kind = :kind AND key IN :keys"
                  ).bindparams(bindparam("keys", expanding=True))
+_DATED_POSTINGS = (select(KEYS.c.key, KEYS.c.article_id, ARTICLES.c.published_at)
+                   .join(ARTICLES, ARTICLES.c.id == KEYS.c.article_id)
+                   .where(KEYS.c.kind == bindparam("kind"), KEYS.c.key.in_(bindparam("keys", expanding=True))))
+_ROWS = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICLES.c.published_at,
+               ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
 
 
 @dataclass(frozen=True)
@@ -54,24 +65,63 @@ class _Loaded:
     names: dict[str, int]   # entity words, empty when it has none
 
 
+class ReadCache:
+    """What a process's checks read and may read again, kept across its transactions: stored
+    articles as candidates (a row does not change once stored) and document frequencies. Those
+    this process writes are kept exact; when the totals show that others stored articles too,
+    the frequencies are dropped, or from 1,000 articles on kept while the totals stay within
+    IDF_STALENESS of those they were read at, as `analysis.stories.TermIndex` keeps its IDF
+    values. Most of a candidate's terms are common words that every check meets again: read
+    once, not once a check. A failed transaction must drop the cache (`Ingestor` does)."""
+
+    def __init__(self) -> None:
+        self.rows: OrderedDict[int, _Loaded] = OrderedDict()
+        self._df: dict[int, dict[int, int]] = {TERM: {}, NAME: {}}
+        self._expected: dict[int, int] = {}
+        self._read_at: dict[int, int] = {}
+
+    def df(self, kind: int, total: int) -> dict[int, int]:
+        """Cached document frequencies of `kind` by key, now that `total` articles have such terms."""
+        cached = self._df[kind]
+        if total != self._expected.get(kind):  # others stored articles since
+            at = self._read_at.get(kind, -1)
+            if total < 1000 or abs(total - at) >= IDF_STALENESS * total or len(cached) > MAX_CACHED_TERMS:
+                cached.clear()
+                self._read_at[kind] = total
+            self._expected[kind] = total
+        return cached
+
+    def wrote(self, counts: dict[tuple[int, int], int]) -> None:
+        """This process set these counts (its own article's terms, and the totals)."""
+        for (kind, key), count in counts.items():
+            if kind != ROWS:
+                self._df[kind][key] = count
+            elif key in self._expected:
+                self._expected[key] = count
+
+    def remember(self, loaded: _Loaded) -> None:
+        self.rows[loaded.candidate.id] = loaded
+        if len(self.rows) > MAX_CACHED_ROWS:
+            self.rows.popitem(last=False)
+
+
 class StoredIndex(Judge):
     """Stored articles as `session`'s transaction sees them; a row is an article id."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReadCache | None = None) -> None:
         self.session = session
-        self._loaded: dict[int, _Loaded] = {}
-        self._df: dict[tuple[int, str], int] = {}
+        self._cache = cache if cache is not None else ReadCache()
         self._totals: dict[int, int] | None = None
 
-    def check(self, doc):  # noqa: D102 (Judge.check)
-        self._df, self._totals = {}, None  # counts move as this transaction stores articles
+    def check(self, doc: Document) -> Verdict:
+        self._totals = None  # counts move as this transaction (and others) store articles
         return super().check(doc)
 
     def add(self, article_id: int, row: Mapping[str, Any]) -> None:
         """Index article `article_id`, just inserted as `row` in this transaction."""
         sig = parse_signature(row.get("signature"), article_id)
-        write_keys(self.session, article_id, article_keys(row["url"], row["canonical_url"], row["text_hash"],
-                                                         row.get("title"), sig))
+        keys = article_keys(row["url"], row["canonical_url"], row["text_hash"], row.get("title"), sig)
+        self._cache.wrote(write_keys(self.session, article_id, keys))
 
     # -- what the layers ask ------------------------------------------------------------------
 
@@ -101,47 +151,54 @@ class StoredIndex(Judge):
         total = self._total(kind)
         if not query or not total:
             return []
-        weights, norm = self._query(kind, query, total)
+        weights, norm, df = self._query(kind, query, total)
         cap = min(MAX_DF, max(MIN_DF_CAP, int(MAX_DF_SHARE * total)))
-        rare = {key_of(term): term for term in weights if self._df[(kind, term)] <= cap}
+        rare = {key_of(term): term for term in weights if df[term] <= cap}
         if not rare:
             return []
         postings: dict[str, list[int]] = {}
-        for key, article_id in self.session.execute(_POSTINGS, {"kind": kind, "keys": sorted(rare)}):
-            postings.setdefault(rare[key], []).append(article_id)
+        published: dict[int, Any] = {}
+        params = {"kind": kind, "keys": sorted(rare)}
+        if when is None:
+            for key, article_id in self.session.execute(_POSTINGS, params).all():
+                postings.setdefault(rare[key], []).append(article_id)
+        else:
+            for key, article_id, at in self.session.execute(_DATED_POSTINGS, params).all():
+                postings.setdefault(rare[key], []).append(article_id)
+                published[article_id] = at
         lists, scores_of = [], []
         for term, weight in weights.items():  # in the query's order, as `TermIndex` adds them up
             if term in postings:
                 lists.append(np.asarray(sorted(postings[term]), dtype=np.int64))
-                scores_of.append(np.full(len(lists[-1]), weight * self._idf(kind, term, total), dtype=np.float64))
+                scores_of.append(np.full(len(lists[-1]), weight * _idf(df[term], total), dtype=np.float64))
         if not lists:
             return []
         hits, which = np.unique(np.concatenate(lists), return_inverse=True)
         scores = np.bincount(which, weights=np.concatenate(scores_of))
         if when is not None:
-            scores = scores * time_weights(self._published(hits.tolist()), when)
+            stored = np.array([days(published[row]) for row in hits.tolist()], dtype=np.float64)
+            scores = scores * time_weights(stored, when)
             keep = scores > 0
             hits, scores = hits[keep], scores[keep]
         if len(hits) > CANDIDATES:
             hits = hits[np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]]
-        similar = self._cosines(names, query, hits.tolist(), weights, norm)
+        similar = self._cosines(names, query, hits.tolist(), (weights, norm))
         return sorted(similar.values(), key=lambda s: -s.cosine)
 
     def _cosines(self, names: bool, query: dict[str, int], rows: list[int],
-                 weights: dict[str, float] | None = None, norm: float = 0.0) -> dict[int, Similar]:
+                 weighted: tuple[dict[str, float], float] | None = None) -> dict[int, Similar]:
         kind = NAME if names else TERM
         total = self._total(kind)
         if not query or not total:
             return {}
-        if weights is None:
-            weights, norm = self._query(kind, query, total)
+        weights, norm = weighted if weighted is not None else self._query(kind, query, total)[:2]
         loaded = self._load(rows)
         vectors = {row: loaded[row].names if names else loaded[row].terms for row in rows if row in loaded}
-        self._counts(kind, (term for vector in vectors.values() for term in vector))
+        df = self._counts(kind, total, (term for vector in vectors.values() for term in vector))
         out = {}
         for row, vector in vectors.items():
             if vector:
-                similar = self._similarity(kind, total, weights, norm, row, vector)
+                similar = _similarity(df, total, weights, norm, row, vector)
                 if similar is not None:
                     out[row] = similar
         return out
@@ -152,29 +209,22 @@ class StoredIndex(Judge):
     # -- reading ------------------------------------------------------------------------------
 
     def _load(self, rows: Iterable[int]) -> dict[int, _Loaded]:
-        """What the layers read of these articles (each read once per index)."""
+        """What the layers read of these articles (from the cache when it has them)."""
         rows = list(rows)
-        missing = sorted(set(rows) - set(self._loaded))
+        cached = self._cache.rows
+        missing = sorted(set(rows) - set(cached))
         if missing:
-            query = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICLES.c.published_at,
-                           ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
-            for row in self.session.execute(query.where(ARTICLES.c.id.in_(missing))):
+            for row in self.session.execute(_ROWS.where(ARTICLES.c.id.in_(missing))):
                 sig = parse_signature(row.signature, row.id)
                 if sig is None:
                     continue
                 title = row.title or ""
-                self._loaded[row.id] = _Loaded(
+                self._cache.remember(_Loaded(
                     Candidate(row.id, row.duplicate_of_id or row.id, row.story_id if row.story_id is not None else -1,
                               days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues),
                     story_terms(sig.terms, sig.counts, title),
-                    story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {})
-        return {row: self._loaded[row] for row in rows if row in self._loaded}
-
-    def _published(self, rows: list[int]) -> np.ndarray:
-        """Days since the epoch each of `rows` was published (nan when unknown), in their order."""
-        when = dict(self.session.execute(select(ARTICLES.c.id, ARTICLES.c.published_at)
-                                         .where(ARTICLES.c.id.in_(rows))).all())
-        return np.array([days(when.get(row)) for row in rows], dtype=np.float64)
+                    story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}))
+        return {row: cached[row] for row in rows if row in cached}
 
     def _total(self, kind: int) -> int:
         """How many stored articles have key terms (TERM) or entity words (NAME)."""
@@ -182,41 +232,55 @@ class StoredIndex(Judge):
             self._totals = dict(self.session.execute(_TOTALS).all())
         return self._totals.get(kind, 0)
 
-    def _counts(self, kind: int, terms: Iterable[str]) -> None:
-        """Read the document frequencies of `terms` not read yet in this check."""
-        wanted = {key_of(term): term for term in terms if (kind, term) not in self._df}
-        if not wanted:
-            return
-        for term in wanted.values():
-            self._df[(kind, term)] = 0
-        for key, count in self.session.execute(_COUNTS, {"kind": kind, "keys": sorted(wanted)}):
-            self._df[(kind, wanted[key])] = count
+    def _counts(self, kind: int, total: int, terms: Iterable[str]) -> dict[str, int]:
+        """The document frequencies of `terms` (of `kind`), read when they are not cached."""
+        cached = self._cache.df(kind, total)
+        out: dict[str, int] = {}
+        missing: dict[int, str] = {}
+        for term in terms:
+            if term not in out:
+                key = key_of(term)
+                df = cached.get(key)
+                if df is None:
+                    missing[key] = term
+                    out[term] = 0
+                else:
+                    out[term] = df
+        if missing:
+            found = dict(self.session.execute(_COUNTS, {"kind": kind, "keys": sorted(missing)}).all())
+            for key, term in missing.items():
+                cached[key] = out[term] = found.get(key, 0)
+        return out
 
-    def _idf(self, kind: int, term: str, total: int) -> float:
-        return math.log((total + 1) / (self._df[(kind, term)] + 1)) + 1.0
-
-    def _query(self, kind: int, query: dict[str, int], total: int) -> tuple[dict[str, float], float]:
-        """The weights of the query's stored terms, and the norm of the whole query."""
-        self._counts(kind, query)
+    def _query(self, kind: int, query: dict[str, int], total: int) -> tuple[dict[str, float], float, dict[str, int]]:
+        """The weights of the query's stored terms, the norm of the whole query, its terms' frequencies."""
+        df = self._counts(kind, total, query)
         weights: dict[str, float] = {}
         norm = 0.0
         for term, count in query.items():
-            weight = term_weight(count) * self._idf(kind, term, total)
+            weight = term_weight(count) * _idf(df[term], total)
             norm += weight * weight
-            if self._df[(kind, term)]:
+            if df[term]:
                 weights[term] = weight
-        return weights, math.sqrt(norm)
+        return weights, math.sqrt(norm), df
 
-    def _similarity(self, kind: int, total: int, weights: dict[str, float], norm: float, row: int,
-                    vector: dict[str, int]) -> Similar | None:
-        other = 0.0
-        products: dict[str, float] = {}
-        for term, count in vector.items():
-            weight = TERM_WEIGHTS[min(count, 255)] * self._idf(kind, term, total)
-            other += weight * weight
-            if term in weights:
-                products[term] = weights[term] * weight
-        if not norm or not other:
-            return None
-        shared = tuple(sorted(products, key=lambda t: -products[t])[:8])
-        return Similar(row, sum(products.values()) / (norm * math.sqrt(other)), shared)
+
+def _idf(df: int, total: int) -> float:
+    """`analysis.stories.TermIndex.idf`, from a document frequency."""
+    return math.log((total + 1) / (df + 1)) + 1.0
+
+
+def _similarity(df: dict[str, int], total: int, weights: dict[str, float], norm: float, row: int,
+                vector: dict[str, int]) -> Similar | None:
+    """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector."""
+    other = 0.0
+    products: dict[str, float] = {}
+    for term, count in vector.items():
+        weight = TERM_WEIGHTS[min(count, 255)] * _idf(df[term], total)
+        other += weight * weight
+        if term in weights:
+            products[term] = weights[term] * weight
+    if not norm or not other:
+        return None
+    shared = tuple(sorted(products, key=lambda t: -products[t])[:8])
+    return Similar(row, sum(products.values()) / (norm * math.sqrt(other)), shared)
