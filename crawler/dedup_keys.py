@@ -49,7 +49,7 @@ _KNOWN = text("SELECT DISTINCT key FROM dedup_keys WHERE kind = :kind AND key IN
               ).bindparams(bindparam("keys", expanding=True))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def key_of(value: str) -> int:
     """The 64-bit key a string is stored under (signed, as SQL integers are)."""
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()

@@ -38,8 +38,8 @@ from crawler.dedup_keys import (ARTICLES, BAND, KEYS, LSH_BANDS, NAME, ROWS, TER
                                 parse_signature, write_keys)
 from crawler.lsh import MAX_BUCKET
 
-MAX_CACHED_TERMS = 500_000   # bounds on `ReadCache`, whatever the vocabulary and the database
-MAX_CACHED_ROWS = 4096
+MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
+MAX_CACHED_ROWS = 1024
 
 _FIRST = text("SELECT kind, key, MIN(article_id) FROM dedup_keys WHERE kind IN :kinds AND key IN :keys "
               "GROUP BY kind, key").bindparams(bindparam("kinds", expanding=True), bindparam("keys", expanding=True))
@@ -85,10 +85,12 @@ class ReadCache:
         cached = self._df[kind]
         if total != self._expected.get(kind):  # others stored articles since
             at = self._read_at.get(kind, -1)
-            if total < 1000 or abs(total - at) >= IDF_STALENESS * total or len(cached) > MAX_CACHED_TERMS:
+            if total < 1000 or abs(total - at) >= IDF_STALENESS * total:
                 cached.clear()
                 self._read_at[kind] = total
             self._expected[kind] = total
+        if len(cached) > MAX_CACHED_TERMS:
+            cached.clear()
         return cached
 
     def wrote(self, counts: dict[tuple[int, int], int]) -> None:
