@@ -9,9 +9,9 @@ through the primary-key index of `dedup_keys` (see `crawler.dedup_keys`):
 - the postings of its rare key terms and entity words (document frequency at most the story
   layer's cap, at most `analysis.stories.MAX_DF`), their document frequencies and totals from
   `dedup_counts`;
-then only the candidates' signatures. Each of these is bounded whatever the number stored, so
-a check costs the same at 1k and at 1M articles, and what other processes committed is seen
-as soon as the check's transaction can see it.
+then only the candidates' signatures. Each of these is bounded whatever the number stored (the
+story layer's cap on a term's document frequency stops growing at 40,000 articles), and what
+other processes committed is seen as soon as the check's transaction can see it.
 
 The scores are the in-memory index's, computed the same way (the TF-IDF weights of
 `analysis.stories.TermIndex` with the document frequencies read from `dedup_counts`):
