@@ -1,15 +1,25 @@
-"""How deduplication scales: check time, index memory and rebuild time at 1k, 10k and 100k stored.
+"""How deduplication scales at 1k, 10k and 100k stored: the index in memory (before) against the
+database's (after): time to start, cost of a check and of storing an article, memory.
 
 usage: python benchmarks/dedup_scale.py [--sizes 1000,10000,100000] [--db PATH] [--probes 300]
 
 Synthetic articles that look like news to the index: 450-900 words drawn from a Zipf-shaped
 vocabulary (function words first, then 40k content words), about 8% of them the names and rare
 words of the article's story (capitalised, so the story layer reads them as named entities), stories of one to three articles a few days apart, published over
-three years. Signatures are computed in a process pool (as a crawl does) and the rows written
-with Core executemany. At each size the index is rebuilt from the database (timed), its memory
-measured with tracemalloc (what the loaded index keeps, and the peak while loading: Python
-objects and numpy arrays), and a mix of new articles checked against it: copies with edits,
-other articles of a stored story, fresh articles.
+three years. Signatures are computed in a process pool (as a crawl does), the rows written
+with Core executemany and their dedup keys by `crawler.dedup_keys.backfill` (the migration's
+step). At each size, a mix of new articles (copies with edits, other articles of a stored
+story, fresh articles) is checked both ways, in alternating rounds:
+- before: what a crawl did before fetching anything: load every stored URL (KnownUrls) and
+  rebuild `DedupIndex` from every signature; then each check in memory;
+- after: what a crawl does now: one query for the newest id (`stored_urls`) and a
+  `StoredIndex` on a session; then each check asks the database (its cache cold at the start
+  of each round, as in a new crawl process); and storing: check, insert and write the keys of
+  each probe in one transaction (rolled back).
+Memory is tracemalloc's (Python objects and numpy arrays), in a pass of its own: what the loaded
+index keeps and the peak while loading (before), the peak over start and all the checks (after).
+Times are wall (the machine's other load shows in them) and CPU. The verdicts of both are
+compared: they must agree.
 
 With --db the database and the signatures (beside it) are kept and reused by the next run;
 sizes below the number of rows already stored are then skipped.
@@ -32,9 +42,11 @@ import numpy as np
 from sqlalchemy import func, insert, select
 
 from analysis.document import Document
-from analysis.shingles import signature
+from analysis.shingles import signature, stopwords
+from analysis.urls import canonical_url
 from crawler.dedup import DedupIndex
-from analysis.shingles import stopwords
+from crawler.dedup_keys import backfill, stored_urls
+from crawler.stored_index import ReadCache, StoredIndex
 from storage.db import open_database
 from storage.models import Article, Story
 
@@ -119,6 +131,7 @@ def store(sessions, items, sigs, start: int) -> None:
             session.execute(insert(Story), new)
         for chunk in range(0, len(article_rows), 5000):
             session.execute(insert(Article), article_rows[chunk:chunk + 5000])
+        backfill(session.connection(), after=start)
 
 
 def probes(items, words, p, rng, count: int) -> list[Document]:
@@ -139,38 +152,97 @@ def probes(items, words, p, rng, count: int) -> list[Document]:
     return docs
 
 
-def load(sessions) -> tuple[DedupIndex, float]:
-    started = time.perf_counter()
+def start_before(sessions) -> tuple[DedupIndex, set[str]]:
+    """What a crawl did before fetching: every stored URL (as KnownUrls kept them) and the index."""
     with sessions() as session:
-        index = DedupIndex.load(session)
-    return index, time.perf_counter() - started
+        urls = set()
+        for row in session.execute(select(Article.url, Article.canonical_url)):
+            for url in row:
+                urls.add(url)
+                urls.add(canonical_url(url, None))
+        return DedupIndex.load(session), urls
 
 
-def traced_load(sessions) -> tuple[float, float]:
-    """MiB the index keeps once loaded, and the peak while loading (tracemalloc: Python and numpy)."""
+def traced(call):
+    """`call()`, its seconds, and tracemalloc's MiB kept after it and peak during it."""
     gc.collect()
     tracemalloc.start()
-    index, _ = load(sessions)
+    started = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - started
     gc.collect()
     kept, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    del index
-    return kept / 2**20, peak / 2**20
+    return result, seconds, kept / 2**20, peak / 2**20
 
 
-def measure(sessions, docs: list[Document]) -> dict:
-    kept, peak = traced_load(sessions)
-    gc.collect()
-    index, rebuild = load(sessions)
-    timings, layers = [], {}
+def checks(index, docs: list[Document]) -> tuple[list, list[float], float]:
+    """The verdicts, seconds each, and CPU seconds a check on average."""
+    verdicts, timings = [], []
+    cpu = time.process_time()
     for doc in docs:
         started = time.perf_counter()
-        verdict = index.check(doc)
+        verdicts.append(index.check(doc))
         timings.append(time.perf_counter() - started)
-        layers[verdict.layer] = layers.get(verdict.layer, 0) + 1
-    return {"stored": len(index), "rebuild_s": rebuild, "kept_mib": kept, "peak_mib": peak,
-            "median_ms": 1000 * statistics.median(timings), "p95_ms": 1000 * sorted(timings)[int(0.95 * len(timings))],
-            "layers": layers}
+    return verdicts, timings, (time.process_time() - cpu) / len(docs)
+
+
+def store_probes(sessions, docs: list[Document]) -> list[float]:
+    """Check, insert and index each probe in one transaction (rolled back): ms an article stored."""
+    timings = []
+    with sessions() as session:
+        index = StoredIndex(session, ReadCache())
+        for n, doc in enumerate(docs):
+            started = time.perf_counter()
+            verdict = index.check(doc)
+            row = dict(id=10**9 + n, url=doc.url, canonical_url=doc.canonical_url, source=doc.source, title=doc.title,
+                       text=doc.text, text_hash=doc.text_hash, published_at=doc.published_at, relevant=True,
+                       duplicate_of_id=verdict.duplicate_of_id, signature=doc.signature)
+            session.execute(insert(Article), row)
+            index.add(10**9 + n, row)
+            timings.append(time.perf_counter() - started)
+        session.rollback()
+    return timings
+
+
+def measure(sessions, docs: list[Document], rounds: int) -> dict:
+    out: dict = {"before_start": [], "after_start": [], "before_ms": [], "after_ms": [], "store_ms": [],
+                 "before_cpu": [], "after_cpu": []}
+    (index, urls), _, out["kept_mib"], out["peak_mib"] = traced(lambda: start_before(sessions))
+    out.update(stored=len(index), urls=len(urls))
+    del index, urls
+    with sessions() as session:
+        _, _, _, out["after_peak_mib"] = traced(lambda: (stored_urls(sessions), checks(StoredIndex(session), docs)))
+    for _ in range(rounds):  # alternating, so that the machine's moods fall on both
+        gc.collect()
+        started = time.perf_counter()
+        index, urls = start_before(sessions)
+        out["before_start"].append(time.perf_counter() - started)
+        before, timings, cpu = checks(index, docs)
+        out["before_ms"] += timings
+        out["before_cpu"].append(cpu)
+        del index, urls
+        gc.collect()
+        started = time.perf_counter()
+        session = sessions()
+        stored_urls(sessions), StoredIndex(session)
+        out["after_start"].append(time.perf_counter() - started)
+        after, timings, cpu = checks(StoredIndex(session, ReadCache()), docs)  # an ingestor's cache, from cold
+        out["after_ms"] += timings
+        out["after_cpu"].append(cpu)
+        session.close()
+        out["store_ms"] += store_probes(sessions, docs[:100])
+        out["agree"] = sum(a == b for a, b in zip(before, after))
+        out["layers"] = {layer: sum(v.layer == layer for v in after) for layer in ("url", "hash", "near", "story", None)}
+    return out
+
+
+def _median_ms(values: list[float]) -> float:
+    return 1000 * statistics.median(values)
+
+
+def _p95_ms(values: list[float]) -> float:
+    return 1000 * sorted(values)[int(0.95 * len(values))]
 
 
 def main() -> None:
@@ -178,6 +250,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--db", help="SQLite file to build (default: a temporary one)")
     parser.add_argument("--probes", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating before/after rounds at each size")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     folder = tempfile.TemporaryDirectory()
@@ -205,13 +278,21 @@ def main() -> None:
             print(f"stored {size - done} rows in {time.perf_counter() - started:.1f} s", flush=True)
             done = size
         if size == done:
-            rows.append(measure(sessions, probes(items[:size], words, p, rng, args.probes)))
-            print(rows[-1], flush=True)
-    print(f"\n{'stored':>8} {'check median':>13} {'check p95':>10} {'rebuild':>9} {'index memory':>13} "
-          f"{'peak loading':>13}  verdicts of the probes")
+            rows.append(measure(sessions, probes(items[:size], words, p, rng, args.probes), args.rounds))
+            rows[-1]["db_mib"] = sum(f.stat().st_size for f in db.parent.glob(db.name + "*")) / 2**20
+            print({k: v for k, v in rows[-1].items() if not isinstance(v, list)}, flush=True)
+    print(f"\n{'stored':>8} | {'before: start':>13} {'check p50':>9} {'p95':>8} {'cpu':>8} {'kept':>7} {'peak':>7} | "
+          f"{'after: start':>12} {'check p50':>9} {'p95':>8} {'cpu':>8} {'store p50':>9} {'peak':>8} | {'db':>8} "
+          f"{'agree':>7}  verdicts")
     for r in rows:
-        print(f"{r['stored']:>8} {r['median_ms']:>10.2f} ms {r['p95_ms']:>7.2f} ms {r['rebuild_s']:>7.2f} s "
-              f"{r['kept_mib']:>9.0f} MiB {r['peak_mib']:>9.0f} MiB  {r['layers']}")
+        print(f"{r['stored']:>8} | {min(r['before_start']):>11.2f} s {_median_ms(r['before_ms']):>6.2f} ms "
+              f"{_p95_ms(r['before_ms']):>5.2f} ms {1000 * min(r['before_cpu']):>5.2f} ms "
+              f"{r['kept_mib']:>3.0f} MiB {r['peak_mib']:>3.0f} MiB | "
+              f"{1000 * min(r['after_start']):>9.1f} ms {_median_ms(r['after_ms']):>6.2f} ms {_p95_ms(r['after_ms']):>5.2f} ms "
+              f"{1000 * min(r['after_cpu']):>5.2f} ms {_median_ms(r['store_ms']):>6.2f} ms {r['after_peak_mib']:>4.1f} MiB | "
+              f"{r['db_mib']:>4.0f} MiB {r['agree']:>3}/{args.probes}  {r['layers']}")
+    print("(start: what a crawl does before its first fetch; check: wall ms, cpu: CPU ms a check, the best round; "
+          "store: check + insert + keys; memory: tracemalloc)")
     engine.dispose()
 
 

@@ -26,16 +26,18 @@ rewrites whatever their Jaccard.
 
 Story threshold: see `analysis.stories` and STORY_SCORE below.
 
-The index lives in memory and is rebuilt from `Article.signature` (see
-`analysis.shingles.Signature`); `refresh` takes in what other processes stored since.
+`Judge` holds the layers; where the stored articles come from is its subclass's: `StoredIndex`
+(crawler.stored_index) asks the database, through the keys `crawler.dedup_keys` writes beside
+each article, and is what ingest uses; `DedupIndex` here holds them in memory (rebuilt from
+`Article.signature`, see `analysis.shingles.Signature`) for the benchmarks and as the reference
+the database's answers are tested against.
 """
 from __future__ import annotations
 
-import logging
 import math
 import time
+from abc import ABC, abstractmethod
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,16 +46,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.document import Document
-from crawler.lsh import BandIndex
 from analysis.shingles import NUM_PERM, Signature
 from analysis.stories import (GRACE_DAYS, HALF_LIFE_DAYS, UNDATED_FACTOR, Similar, TermIndex, story_entities,
                               story_score, story_terms)
 from analysis.urls import normalise_url, url_variants_key, variant_key_of_normal
+from crawler.dedup_keys import HASH, LSH_BANDS, LSH_ROWS, URL, VARIANT, hash_key, parse_signature
+from crawler.lsh import BandIndex
 from storage.models import Article, as_utc
 
-log = logging.getLogger(__name__)
-
-LSH_BANDS, LSH_ROWS = 42, 3      # S-curve midpoint (1/42)**(1/3) = 0.29: P(candidate) 0.79 at J=0.33, 0.996 at J=0.5
 NEAR_JACCARD = 0.5
 REWRITE_JACCARD = 0.2
 REWRITE_COSINE = 0.6
@@ -80,7 +80,6 @@ RELEVANT_STORY_SCORE = 0.3
 GAP_TTL_SECONDS = 120.0          # how long an id skipped by `refresh` may still appear (open transaction)
 MAX_GAPS = 200                   # only ids this close below the newest can be open transactions
 REFRESH_CHUNK = 5000             # rows read (and their signatures held) at a time when rebuilding
-EMPTY_TEXT_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # sha256 of ""
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,163 @@ class Verdict:
     evidence: str = ""
 
 
-def _days(when: datetime | None) -> float:
+def days(when: datetime | None) -> float:
+    """`when` as days since the epoch (nan when unknown): how the layers compare dates."""
     when = as_utc(when)
     return math.nan if when is None else when.timestamp() / 86400.0
 
 
-def _title_key(title: str | None) -> str:
-    return " ".join((title or "").casefold().split())
+def time_weights(stored: np.ndarray, when: float) -> np.ndarray:
+    """The story layer's time factor between articles published `stored` (days) and `when`."""
+    apart = np.abs(stored - when)
+    return np.where(np.isnan(apart), UNDATED_FACTOR, 0.5 ** (np.maximum(0.0, apart - GRACE_DAYS) / HALF_LIFE_DAYS))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the text layers read of one stored article that a new one may copy or join."""
+
+    id: int
+    root: int              # the original it copies, else itself
+    story: int             # -1: none
+    published: float       # days since the epoch, nan when unknown
+    shingles: int
+    has_names: bool        # its signature lists entities (SWS2)
+    url: str               # its canonical URL
+    hashvalues: np.ndarray
+
+
+class Judge(ABC):
+    """The layers: url, then hash, then the text (near duplicates, then the story). A candidate
+    is known by a `row` of the subclass's choosing, in the order of the articles' ids."""
+
+    def check(self, doc: Document) -> Verdict:
+        """Whether `doc` copies a stored article (and which), else which story it joins."""
+        by_url = [(URL, url) for url in (doc.canonical_url, normalise_url(doc.url))]
+        by_variant = [(VARIANT, url_variants_key(url)) for url in (doc.canonical_url, doc.url)]
+        hashed = hash_key(doc.text_hash, doc.text, doc.signature is not None, doc.title)
+        by_hash = [(HASH, hashed)] if hashed else []
+        found = self._roots(by_url + by_variant + by_hash)
+        for key in by_url:
+            if key in found:
+                return self._duplicate(found[key], "url", 1.0, f"same canonical URL {key[1]} as")
+        for url, key in zip((doc.canonical_url, doc.url), by_variant):
+            if key in found:
+                return self._duplicate(found[key], "url", 1.0, f"{url} is an AMP/mobile variant of")
+        for key in by_hash:
+            if key in found:
+                return self._duplicate(found[key], "hash", 1.0, "same text (hash of the case- and space-folded text) as")
+        return self._check_text(doc) or Verdict()
+
+    # -- where stored articles come from ------------------------------------------------------
+
+    @abstractmethod
+    def _roots(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+        """The original (root) of the first article stored under each of these (kind, key)s that has one."""
+
+    @abstractmethod
+    def _describe(self, root: int) -> tuple[int | None, str]:
+        """The story and canonical URL of article `root`."""
+
+    @abstractmethod
+    def _near(self, hashvalues: np.ndarray) -> set[int]:
+        """Rows that share an LSH band with `hashvalues`."""
+
+    @abstractmethod
+    def _similar(self, names: bool, query: dict[str, int], when: float | None = None) -> list[Similar]:
+        """The rows whose key terms (or entity words, `names`) are most like `query`; with `when`,
+        chosen by overlap times the time factor."""
+
+    @abstractmethod
+    def _cosines(self, names: bool, query: dict[str, int], rows: list[int]) -> dict[int, Similar]:
+        """The similarity of `query` to each of `rows` that has key terms (entity words)."""
+
+    @abstractmethod
+    def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
+        """What the text layers read of `rows`."""
+
+    # -- the layers ---------------------------------------------------------------------------
+
+    def _check_text(self, doc: Document) -> Verdict | None:
+        sig = parse_signature(doc.signature, doc.url)
+        if sig is None:
+            return None
+        terms = story_terms(sig.terms, sig.counts, doc.title)
+        names = story_entities(sig.entities, sig.entity_counts, doc.title)
+        similar = {s.row: s for s in self._similar(False, terms)}
+        # entity candidates near the article in time (the story layer discounts the others): a
+        # production's older articles share its names and would crowd out this week's reports
+        named = {s.row: s for s in self._similar(True, names, days(doc.published_at))} if names else {}
+        rows = self._near(sig.hashvalues) | set(similar) | set(named)
+        if not rows:
+            return None
+        stored = self._candidates(rows)
+        order = sorted(stored)
+        jaccard = (np.stack([stored[row].hashvalues for row in order]) == sig.hashvalues).mean(axis=1)
+        best: tuple[float, int, str] | None = None
+        for row, j in zip(order, jaccard.tolist()):
+            if names and row not in named and stored[row].has_names and self._paraphrase_candidate(j, similar.get(row)):
+                named.update(self._cosines(True, names, [row]))
+            reason = self._near_reason(j, sig.shingles, stored[row].shingles, similar.get(row), named.get(row))
+            if reason and (best is None or j > best[0]):
+                best = (j, row, reason)
+        if best is not None:
+            j, row, reason = best
+            return self._duplicate(stored[row].root, "near", round(j, 3), reason)
+        in_stories = sorted(row for row in set(similar) | set(named) if row in stored and stored[row].story >= 0)
+        if not in_stories:
+            return None
+        similar.update(self._cosines(False, terms, [row for row in in_stories if row not in similar]))
+        if names:
+            named.update(self._cosines(True, names, [row for row in in_stories if row not in named]))
+        return self._story(doc.published_at, sig.named, [(row, stored[row]) for row in in_stories], similar, named)
+
+    @staticmethod
+    def _paraphrase_candidate(j: float, similar: Similar | None) -> bool:
+        return PARAPHRASE_JACCARD <= j < REWRITE_JACCARD and similar is not None and similar.cosine >= PARAPHRASE_COSINE
+
+    @classmethod
+    def _near_reason(cls, j: float, mine: int, theirs: int, similar: Similar | None,
+                     named: Similar | None) -> str | None:
+        if j >= NEAR_JACCARD:
+            return f"MinHash Jaccard {j:.2f} of word 3-shingles with"
+        if j >= CONTAINMENT_MIN_JACCARD and min(mine, theirs) >= MIN_CONTAINED_SHINGLES:
+            common = j * (mine + theirs) / (1 + j)
+            containment = min(1.0, common / min(mine, theirs))
+            if containment >= CONTAINMENT:
+                return f"{containment:.0%} of the shorter text's shingles (Jaccard {j:.2f}) shared with"
+        if j >= REWRITE_JACCARD and similar is not None and similar.cosine >= REWRITE_COSINE:
+            return f"a rewrite: shingle Jaccard {j:.2f} and key-term cosine {similar.cosine:.2f} with"
+        if cls._paraphrase_candidate(j, similar) and named is not None and named.cosine >= PARAPHRASE_ENTITIES:
+            return (f"a paraphrase: shingle Jaccard {j:.2f}, key-term cosine {similar.cosine:.2f} and entity cosine "
+                    f"{named.cosine:.2f} with")
+        return None
+
+    @staticmethod
+    def _story(published: datetime | None, has_names: bool, rows: list[tuple[int, Candidate]],
+               similar: dict[int, Similar], named: dict[int, Similar]) -> Verdict | None:
+        """The story of the stored article that most probably reports the same event."""
+        when = days(published)
+        best: tuple[float, int, Candidate] | None = None
+        for row, candidate in rows:
+            terms = similar[row].cosine if row in similar else 0.0
+            entities = (named[row].cosine if row in named else 0.0) if has_names and candidate.has_names else None
+            apart = abs(when - candidate.published)  # nan when either is unknown
+            score = story_score(terms, entities, None if math.isnan(apart) else apart)
+            if score >= STORY_SCORE and (best is None or score > best[0]):
+                best = (score, row, candidate)
+        if best is None:
+            return None
+        score, row, candidate = best
+        shared = (named[row].shared[:4] if row in named else ()) + (similar[row].shared[:4] if row in similar else ())
+        return Verdict(None, "story", round(score, 3), candidate.story,
+                       f"story: score {score:.2f} (entities {named[row].cosine if row in named else 0:.2f}, "
+                       f"key terms {similar[row].cosine if row in similar else 0:.2f}) with article "
+                       f"{candidate.id} {candidate.url} (shared: {', '.join(dict.fromkeys(shared))})")
+
+    def _duplicate(self, root: int, layer: str, score: float, reason: str) -> Verdict:
+        story, url = self._describe(root)
+        return Verdict(root, layer, score, story, f"{layer}: {reason} article {root} {url}")
 
 
 @dataclass(frozen=True)
@@ -118,21 +267,19 @@ class _Stored:
     signature: bytes | None
 
 
-class DedupIndex:
-    """Everything stored, as far as deduplication needs it. Rows are positions in this index."""
+class DedupIndex(Judge):
+    """Everything stored, in memory. Rows are positions in this index."""
 
     def __init__(self) -> None:
         self._ids = array("q")
-        self._roots = array("q")
+        self._roots_of = array("q")
         self._stories = array("q")          # -1: none
         self._published = array("d")        # days since the epoch, nan when unknown
         self._shingles = array("i")         # 0: no signature
         self._has_names = array("b")        # 1: its signature lists entities (SWS2)
         self._urls: list[str] = []
         self._row_of: dict[int, int] = {}
-        self._by_url: dict[str, int] = {}
-        self._by_variant: dict[str, int] = {}
-        self._by_hash: dict[str, int] = {}
+        self._by_key: dict[tuple[int, str], int] = {}   # (URL | VARIANT | HASH, key): root
         self._matrix = np.zeros((0, NUM_PERM), dtype=np.uint32)
         self._lsh = BandIndex(LSH_BANDS, LSH_ROWS, NUM_PERM)
         self._terms = TermIndex()
@@ -165,10 +312,6 @@ class DedupIndex:
                 self._advance(row.id, now)
             self._add_rows(rows)
 
-    def check(self, doc: Document) -> Verdict:
-        """Whether `doc` copies a stored article (and which), else which story it joins."""
-        return (self._check_url(doc) or self._check_hash(doc) or self._check_text(doc) or Verdict())
-
     def add(self, article_id: int, doc: Document, story_id: int | None, duplicate_of_id: int | None) -> None:
         """Remember an article just stored (by this process)."""
         if article_id in self._row_of:
@@ -179,10 +322,10 @@ class DedupIndex:
 
     def nbytes(self) -> int:
         """An estimate of the memory the index holds (arrays exactly, dicts roughly)."""
-        columns = (self._ids, self._roots, self._stories, self._published, self._shingles, self._has_names)
+        columns = (self._ids, self._roots_of, self._stories, self._published, self._shingles, self._has_names)
         arrays = sum(a.itemsize * len(a) for a in columns)
         urls = sum(len(u) + 49 + 8 for u in self._urls)
-        dicts = 100 * (len(self._by_url) + len(self._by_variant) + len(self._by_hash) + len(self._row_of))
+        dicts = 100 * (len(self._by_key) + len(self._row_of))
         return (arrays + urls + dicts + self._matrix.nbytes + self._lsh.nbytes() + self._terms.nbytes()
                 + self._names.nbytes())
 
@@ -196,128 +339,35 @@ class DedupIndex:
             if len(self._gaps) > MAX_GAPS:
                 self._gaps = {gap: seen for gap, seen in self._gaps.items() if gap >= article_id - MAX_GAPS}
 
-    # -- the layers --------------------------------------------------------------------------
+    # -- what the layers ask ------------------------------------------------------------------
 
-    def _check_url(self, doc: Document) -> Verdict | None:
-        for url in (doc.canonical_url, normalise_url(doc.url)):
-            root = self._by_url.get(url)
-            if root is not None:
-                return self._duplicate(root, "url", 1.0, f"same canonical URL {url} as")
-        for url in (doc.canonical_url, doc.url):
-            root = self._by_variant.get(url_variants_key(url))
-            if root is not None:
-                return self._duplicate(root, "url", 1.0, f"{url} is an AMP/mobile variant of")
-        return None
+    def _roots(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+        return {key: self._by_key[key] for key in keys if key in self._by_key}
 
-    def _check_hash(self, doc: Document) -> Verdict | None:
-        key = self._hash_key(doc.text_hash, doc.text, doc.signature is not None, doc.title)
-        root = self._by_hash.get(key) if key else None
-        if root is None:
-            return None
-        return self._duplicate(root, "hash", 1.0, "same text (hash of the case- and space-folded text) as")
-
-    def _check_text(self, doc: Document) -> Verdict | None:
-        sig = self._parse(_Stored(0, doc.url, doc.canonical_url, doc.text_hash, doc.title, doc.published_at,
-                                  None, None, doc.signature))
-        if sig is None:
-            return None
-        terms = story_terms(sig.terms, sig.counts, doc.title)
-        names = story_entities(sig.entities, sig.entity_counts, doc.title)
-        similar = {s.row: s for s in self._terms.similar(terms)}
-        # entity candidates near the article in time (the story layer discounts the others): a
-        # production's older articles share its names and would crowd out this week's reports
-        named = {s.row: s for s in self._names.similar(names, row_weight=self._near_in_time(doc.published_at))} \
-            if names else {}
-        rows = self._lsh.query(sig.hashvalues) | set(similar) | set(named)
-        if not rows:
-            return None
-        candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
-        jaccard = (self._matrix[candidates] == sig.hashvalues).mean(axis=1)
-        best: tuple[float, int, str] | None = None
-        for row, j in zip(candidates.tolist(), jaccard.tolist()):
-            if names and row not in named and self._has_names[row] and self._paraphrase_candidate(j, similar.get(row)):
-                named.update(self._names.cosines(names, [row]))
-            reason = self._near_reason(j, sig.shingles, self._shingles[row], similar.get(row), named.get(row))
-            if reason and (best is None or j > best[0]):
-                best = (j, row, reason)
-        if best is not None:
-            j, row, reason = best
-            return self._duplicate(self._roots[row], "near", round(j, 3), reason)
-        in_stories = sorted(row for row in set(similar) | set(named) if self._stories[row] >= 0)
-        if not in_stories:
-            return None
-        similar.update(self._terms.cosines(terms, [row for row in in_stories if row not in similar]))
-        if names:
-            named.update(self._names.cosines(names, [row for row in in_stories if row not in named]))
-        return self._story(doc.published_at, sig.named, in_stories, similar, named)
-
-    def _near_in_time(self, published: datetime | None) -> Callable[[np.ndarray], np.ndarray]:
-        """Rows -> the story layer's time factor between them and an article `published` then."""
-        when = _days(published)
-
-        def weights(rows: np.ndarray) -> np.ndarray:
-            stored = np.frombuffer(self._published, dtype=np.float64)[rows]  # a copy: the view goes with it
-            days = np.abs(stored - when)
-            return np.where(np.isnan(days), UNDATED_FACTOR,
-                            0.5 ** (np.maximum(0.0, days - GRACE_DAYS) / HALF_LIFE_DAYS))
-        return weights
-
-    @staticmethod
-    def _paraphrase_candidate(j: float, similar: Similar | None) -> bool:
-        return PARAPHRASE_JACCARD <= j < REWRITE_JACCARD and similar is not None and similar.cosine >= PARAPHRASE_COSINE
-
-    def _near_reason(self, j: float, mine: int, theirs: int, similar: Similar | None,
-                     named: Similar | None) -> str | None:
-        if j >= NEAR_JACCARD:
-            return f"MinHash Jaccard {j:.2f} of word 3-shingles with"
-        if j >= CONTAINMENT_MIN_JACCARD and min(mine, theirs) >= MIN_CONTAINED_SHINGLES:
-            common = j * (mine + theirs) / (1 + j)
-            containment = min(1.0, common / min(mine, theirs))
-            if containment >= CONTAINMENT:
-                return f"{containment:.0%} of the shorter text's shingles (Jaccard {j:.2f}) shared with"
-        if j >= REWRITE_JACCARD and similar is not None and similar.cosine >= REWRITE_COSINE:
-            return f"a rewrite: shingle Jaccard {j:.2f} and key-term cosine {similar.cosine:.2f} with"
-        if self._paraphrase_candidate(j, similar) and named is not None and named.cosine >= PARAPHRASE_ENTITIES:
-            return (f"a paraphrase: shingle Jaccard {j:.2f}, key-term cosine {similar.cosine:.2f} and entity cosine "
-                    f"{named.cosine:.2f} with")
-        return None
-
-    def _story(self, published: datetime | None, has_names: bool, rows: list[int],
-               similar: dict[int, Similar], named: dict[int, Similar]) -> Verdict | None:
-        """The story of the stored article that most probably reports the same event."""
-        when = _days(published)
-        best: tuple[float, int] | None = None
-        for row in rows:
-            terms = similar[row].cosine if row in similar else 0.0
-            entities = (named[row].cosine if row in named else 0.0) if has_names and self._has_names[row] else None
-            days = abs(when - self._published[row])  # nan when either is unknown
-            score = story_score(terms, entities, None if math.isnan(days) else days)
-            if score >= STORY_SCORE and (best is None or score > best[0]):
-                best = (score, row)
-        if best is None:
-            return None
-        score, row = best
-        shared = (named[row].shared[:4] if row in named else ()) + (similar[row].shared[:4] if row in similar else ())
-        return Verdict(None, "story", round(score, 3), self._stories[row],
-                       f"story: score {score:.2f} (entities {named[row].cosine if row in named else 0:.2f}, "
-                       f"key terms {similar[row].cosine if row in similar else 0:.2f}) with article "
-                       f"{self._ids[row]} {self._urls[row]} (shared: {', '.join(dict.fromkeys(shared))})")
-
-    def _duplicate(self, root: int, layer: str, score: float, reason: str) -> Verdict:
+    def _describe(self, root: int) -> tuple[int | None, str]:
         row = self._row_of[root]
         story = self._stories[row]
-        return Verdict(root, layer, score, story if story >= 0 else None,
-                       f"{layer}: {reason} article {root} {self._urls[row]}")
+        return (story if story >= 0 else None), self._urls[row]
+
+    def _near(self, hashvalues: np.ndarray) -> set[int]:
+        return self._lsh.query(hashvalues)
+
+    def _similar(self, names: bool, query: dict[str, int], when: float | None = None) -> list[Similar]:
+        if when is None:
+            return (self._names if names else self._terms).similar(query)
+        published = self._published
+        return (self._names if names else self._terms).similar(
+            query, row_weight=lambda rows: time_weights(np.frombuffer(published, dtype=np.float64)[rows], when))
+
+    def _cosines(self, names: bool, query: dict[str, int], rows: list[int]) -> dict[int, Similar]:
+        return (self._names if names else self._terms).cosines(query, rows)
+
+    def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
+        return {row: Candidate(self._ids[row], self._roots_of[row], self._stories[row], self._published[row],
+                               self._shingles[row], bool(self._has_names[row]), self._urls[row], self._matrix[row])
+                for row in rows}
 
     # -- keeping the index -------------------------------------------------------------------
-
-    @staticmethod
-    def _hash_key(text_hash: str, text: str | None, has_signature: bool, title: str | None) -> str | None:
-        """Texts long enough to compare match on their hash; a title and a line match only
-        together with the same title (one line such as "Subscribe to read" is no article)."""
-        if not text_hash or text_hash == EMPTY_TEXT_HASH or (text is not None and not text.strip()):
-            return None
-        return text_hash if has_signature else f"{text_hash} {_title_key(title)}"
 
     def _add_rows(self, rows: list[_Stored]) -> None:
         if not rows:
@@ -325,7 +375,7 @@ class DedupIndex:
         first = len(self._ids)
         signatures: list[Signature | None] = []
         for offset, row in enumerate(rows):
-            signatures.append(self._parse(row))
+            signatures.append(parse_signature(row.signature, row.id or row.url))
             self._remember(first + offset, row, signatures[-1])
         self._grow(first + len(rows))
         sig_rows = [first + k for k, s in enumerate(signatures) if s is not None]
@@ -341,38 +391,28 @@ class DedupIndex:
             for r in sig_rows:
                 self._lsh.add(r, self._matrix[r])
 
-    @staticmethod
-    def _parse(row: _Stored) -> Signature | None:
-        if not row.signature:
-            return None
-        try:
-            return Signature.from_bytes(bytes(row.signature))
-        except ValueError as exc:  # an old or damaged signature: the article still takes part by URL and hash
-            log.warning("article %s: unreadable dedup signature: %s", row.id or row.url, exc)
-            return None
-
     def _remember(self, position: int, row: _Stored, sig: Signature | None) -> None:
         root = row.id
         if row.duplicate_of_id is not None:
             original = self._row_of.get(row.duplicate_of_id)
-            root = self._roots[original] if original is not None else row.duplicate_of_id
+            root = self._roots_of[original] if original is not None else row.duplicate_of_id
         self._row_of[row.id] = position
         self._ids.append(row.id)
-        self._roots.append(root)
+        self._roots_of.append(root)
         self._stories.append(row.story_id if row.story_id is not None else -1)
-        self._published.append(_days(row.published_at))
+        self._published.append(days(row.published_at))
         self._shingles.append(sig.shingles if sig is not None else 0)
         self._has_names.append(1 if sig is not None and sig.named else 0)
         canonical = row.canonical_url  # normalised when it was stored (`canonical_url`)
         self._urls.append(canonical)
         if root not in self._row_of:  # the original is not in this database any more: be our own root
-            self._roots[position] = root = row.id
+            self._roots_of[position] = root = row.id
         for url in {canonical, normalise_url(row.url)}:
-            self._by_url.setdefault(url, root)
-            self._by_variant.setdefault(variant_key_of_normal(url), root)
-        key = self._hash_key(row.text_hash, None, sig is not None, row.title)
+            self._by_key.setdefault((URL, url), root)
+            self._by_key.setdefault((VARIANT, variant_key_of_normal(url)), root)
+        key = hash_key(row.text_hash, None, sig is not None, row.title)
         if key:
-            self._by_hash.setdefault(key, root)
+            self._by_key.setdefault((HASH, key), root)
 
     def _grow(self, size: int) -> None:
         if size <= len(self._matrix):

@@ -8,12 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.document import Document
 from crawler.cleaning import storable_row
-from crawler.dedup import RELEVANT_STORY_SCORE, DedupIndex, Verdict
+from crawler.dedup import RELEVANT_STORY_SCORE, Verdict
+from crawler.stored_index import ReadCache, StoredIndex
 from storage.locks import transaction_lock
 from storage.models import URL_MAX_LENGTH, Article, Observation, Story, as_utc
 
@@ -39,14 +39,12 @@ class Stored:
 
 
 class Ingestor:
-    """Stores documents against a dedup index it keeps up to date with the database."""
+    """Stores documents, each checked against everything stored (`StoredIndex`: the database
+    answers, so nothing is loaded ahead and what other processes stored is seen)."""
 
-    def __init__(self, factory: sessionmaker[Session], index: DedupIndex | None = None) -> None:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
         self.factory = factory
-        if index is None:
-            with factory() as session:
-                index = DedupIndex.load(session)
-        self.index = index
+        self.cache = ReadCache()
 
     def ingest(self, doc: Document) -> Stored:
         return self.ingest_many([doc])[0]
@@ -55,22 +53,22 @@ class Ingestor:
         """Store `docs` in one transaction, each checked against everything stored before it.
 
         The ingest lock makes check-then-insert atomic across processes: a CLI crawl and the
-        service storing the same story at once cannot both store it as an original. When the
-        transaction fails, the index may hold rows that were never committed: it is reloaded.
+        service storing the same story at once cannot both store it as an original. The index's
+        keys are written in the same transaction as their articles; what the checks read is cached
+        across transactions (`ReadCache`) and dropped when one fails.
         """
         try:
             with self.factory() as session:
                 transaction_lock(session, INGEST_LOCK)
-                self.index.refresh(session)
+                index = StoredIndex(session, self.cache)
                 known = self._stored_urls(session, docs)
                 observations: list[dict[str, Any]] = []
-                results = [self._store(session, doc, known, observations) for doc in docs]
+                results = [self._store(session, index, doc, known, observations) for doc in docs]
                 if observations:
                     session.execute(insert(OBSERVATIONS), observations)
                 session.commit()
-        except SQLAlchemyError:
-            with self.factory() as session:
-                self.index = DedupIndex.load(session)
+        except BaseException:  # what the cache took from this transaction was never stored
+            self.cache = ReadCache()
             raise
         return results
 
@@ -88,14 +86,14 @@ class Ingestor:
             known.setdefault(_same_page_key(source, url, canonical), article_id)
         return known
 
-    def _store(self, session: Session, doc: Document, known: dict[str, int],
+    def _store(self, session: Session, index: StoredIndex, doc: Document, known: dict[str, int],
                observations: list[dict[str, Any]]) -> Stored:
         # the same page again: by its link, or by the canonical URL it declares when its own
         # source linked it before on the same host under another link (a fresh GUID, a new utm_*)
         existing = known.get(doc.url) or known.get(_same_page_key(doc.source, doc.url, doc.canonical_url))
         if existing is not None:
             return Stored(Outcome.SEEN, existing)
-        verdict = self.index.check(doc)
+        verdict = index.check(doc)
         if not doc.relevant and verdict.story_id is not None:
             doc = self._lent_relevance(doc, verdict)
         story_id = self._story_for(session, doc, verdict)
@@ -104,7 +102,7 @@ class Ingestor:
         known[doc.url] = known[_same_page_key(doc.source, doc.url, doc.canonical_url)] = article_id
         if doc.relevant:
             observations.extend(self._observations(article_id, doc))
-        self.index.add(article_id, doc, story_id, verdict.duplicate_of_id)
+        index.add(article_id, row)
         if verdict.duplicate_of_id is not None:
             return Stored(Outcome.DUPLICATE, article_id)
         return Stored(Outcome.NEW if doc.relevant else Outcome.IRRELEVANT, article_id)

@@ -15,10 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy import select
 
 from crawler.addresses import GUARD_SETTING, AddressGuard
 from crawler.analyse import preload
+from crawler.dedup_keys import stored_urls
 from crawler.events import event, fallback_handler
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
@@ -30,7 +30,6 @@ from crawler.spiders.feed import FeedSpider
 from crawler.spiders.site import SiteSpider
 from crawler.spiders.sitemap import SitemapSpider
 from storage.db import make_engine, session_factory
-from storage.models import Article
 
 log = logging.getLogger("spacewatch.crawl")
 TICK_SECONDS = 0.25
@@ -56,9 +55,7 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
         engine = make_engine(job.db_url)
         try:
             factory = session_factory(engine)
-            with factory() as session:
-                stored = session.execute(select(Article.url, Article.canonical_url)).all()
-            known = KnownUrls(url for row in stored for url in row)
+            known = KnownUrls(stored_urls(factory))
             store = Store(pool, Ingestor(factory), job.rules, reports)
             try:
                 _run_spiders(job, reports, known, store)

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import false as sa_false
 from sqlalchemy import func
-from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        SmallInteger, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -121,6 +121,32 @@ class Article(Base):
 
     # the listings' order, newest first: published, else fetched (`storage.repository.article_newest`)
     __table_args__ = (Index("ix_articles_newest", func.coalesce(published_at, fetched_at), id),)
+
+
+class DedupKey(Base):
+    """One key an article is found by when a new article is checked against it (a URL, a text
+    hash, an LSH band, a rare term...), as a 64-bit hash; `crawler.dedup_keys` gives them meaning.
+    The primary key is the lookup index: (kind, key) -> articles."""
+
+    __tablename__ = "dedup_keys"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class DedupCount(Base):
+    """How many articles have a key (a term's document frequency), and totals, for `dedup_keys`."""
+
+    __tablename__ = "dedup_counts"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class Observation(Base):

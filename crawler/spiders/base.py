@@ -1,11 +1,12 @@
 """What every source spider shares: the source request, article page requests, failures.
 
-A spider crawls one source. It never touches the database: it is given the URLs already
-stored (so it does not fetch them again) and a `SourceReport` to fill in; it yields `PageItem`s.
+A spider crawls one source. It never touches the database: it is given a lookup of the URLs
+already stored (so it does not fetch them again) and a `SourceReport` to fill in; it yields
+`PageItem`s.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,34 +25,32 @@ from crawler.middlewares import BACKOFF_STATUSES, retry_after_seconds
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import SourceReport, SourceState
 from crawler.spiders.charset import decode_html
-from analysis.urls import canonical_url
 from storage.models import URL_MAX_LENGTH, utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class KnownUrls:
-    """URLs of every stored article, as linked, cleaned (tracking parameters removed) and as the
-    canonical URL its page declared: never fetched again."""
+    """Whether a link belongs to a stored article (as linked, cleaned of tracking parameters, or
+    as the canonical URL its page declared): never fetched again. `lookup` answers for a batch
+    of links (one indexed query: `crawler.dedup_keys.stored_urls`); a spider asks for all the
+    links of a feed or page at once (`prefetch`) before it asks about each."""
 
-    def __init__(self, urls: Iterable[str] = ()) -> None:
-        self._urls: set[str] = set()
-        for url in urls:
-            self._urls.add(url)
-            cleaned = _cleaned(url)
-            if cleaned:
-                self._urls.add(cleaned)
+    def __init__(self, lookup: Callable[[list[str]], set[str]] | None = None) -> None:
+        self._lookup = lookup
+        self._answers: dict[str, bool] = {}
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        todo = [url for url in dict.fromkeys(urls) if url not in self._answers]
+        if todo:
+            found = self._lookup(todo) if self._lookup is not None else set()
+            self._answers.update((url, url in found) for url in todo)
 
     def known(self, url: str) -> bool:
         """Stored already, as linked or by its cleaned form (a fresh utm_* does not make it new)."""
-        return url in self._urls or _cleaned(url) in self._urls
-
-
-def _cleaned(url: str) -> str | None:
-    try:
-        return canonical_url(url, None)
-    except Exception:  # a link too broken to canonicalise is simply not known
-        return None
+        if url not in self._answers:
+            self.prefetch([url])
+        return self._answers[url]
 
 
 class SourceSpider(scrapy.Spider):

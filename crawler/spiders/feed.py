@@ -88,9 +88,9 @@ class FeedSpider(SourceSpider):
             self.report.note(f"feed not well-formed ({feed.problem}); its entries were kept")
         if feed.without_link:
             self.report.note(f"{feed.without_link} feed entries have no usable link and were skipped")
-        for entry in feed.entries:
-            if self.too_old(entry.published_at):
-                continue
+        entries = [entry for entry in feed.entries if not self.too_old(entry.published_at)]
+        self.known.prefetch(entry.link for entry in entries)
+        for entry in entries:
             request = self.page_request(entry.link, entry)
             if request is not None:
                 yield request

@@ -66,7 +66,9 @@ class SiteSpider(SourceSpider):
         if not isinstance(response, TextResponse):
             return
         rel_next = self._rel_next(response)
-        for url, text in self._links(response):
+        links = list(self._links(response))
+        self.known.prefetch(url for url, _ in links if self.is_article(url))
+        for url, text in links:
             # A next page is a listing even when its path matches `follow` ("/news/page/2/"): stored as
             # an article it would be marked known and never read for the links only it carries.
             if url in rel_next or pagination().is_next(url, text):
@@ -83,11 +85,12 @@ class SiteSpider(SourceSpider):
         if item is not None:
             yield item
         if isinstance(response, TextResponse):
-            for url, _ in self._links(response):
-                if self.is_article(url):
-                    request = self.page_request(url, callback=self.parse_article)
-                    if request is not None:
-                        yield request
+            articles = [url for url, _ in self._links(response) if self.is_article(url)]
+            self.known.prefetch(articles)
+            for url in articles:
+                request = self.page_request(url, callback=self.parse_article)
+                if request is not None:
+                    yield request
 
     @staticmethod
     def _rel_next(response: TextResponse) -> set[str]:

@@ -93,9 +93,10 @@ class SitemapSpider(SourceSpider):
                 if not self.too_old(entry.modified):
                     yield Request(entry.loc, callback=self.parse_child, errback=self.part_failed, dont_filter=True)
             return
-        for entry in newest_first:
-            if self.too_old(entry.modified) or not same_site(entry.loc, self.source.url):
-                continue
+        entries = [entry for entry in newest_first
+                   if not self.too_old(entry.modified) and same_site(entry.loc, self.source.url)]
+        self.known.prefetch(entry.loc for entry in entries)
+        for entry in entries:
             request = self.page_request(entry.loc, FeedEntry(link=entry.loc, title=entry.title,
                                                              published_at=entry.modified))
             if request is not None:
