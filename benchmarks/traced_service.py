@@ -11,17 +11,18 @@ service's own memory: the crawl and digest processes it starts are separate inte
 from __future__ import annotations
 
 import ctypes
-import gc
 import json
 import sys
 import tempfile
 import threading
 import time
 import tracemalloc
+import weakref
 from pathlib import Path
 
 SNAPSHOT_EVERY = 30.0
 FRAMES = 12
+ENGINES: weakref.WeakSet = weakref.WeakSet()  # the service's engines (storage.db.make_engine, wrapped below)
 
 
 def snapshots(folder: Path, stop: threading.Event) -> None:
@@ -55,8 +56,6 @@ def probe() -> dict:
     info = libc.mallinfo2()
     sqlite = ctypes.CDLL("libsqlite3.so.0")
     sqlite.sqlite3_memory_used.restype = ctypes.c_int64
-    from sqlalchemy.engine import Engine
-
     libc.fopen.restype = ctypes.c_void_p
     libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     libc.fclose.argtypes = [ctypes.c_void_p]
@@ -66,7 +65,7 @@ def probe() -> dict:
         libc.malloc_info(0, stream)
         libc.fclose(stream)
         arenas = Path(xml.name).read_text().count("<heap nr=")
-    pools = [engine.pool.status() for engine in gc.get_objects() if isinstance(engine, Engine)]
+    pools = [engine.pool.status() for engine in ENGINES]
     return {"malloc_arena_mib": info.arena / 2**20, "malloc_mmap_mib": info.hblkhd / 2**20,
             "malloc_used_mib": info.uordblks / 2**20, "malloc_free_mib": info.fordblks / 2**20,
             "malloc_top_mib": info.keepcost / 2**20, "sqlite_mib": sqlite.sqlite3_memory_used() / 2**20,
@@ -81,6 +80,16 @@ def main() -> int:
         tracemalloc.start(FRAMES)
     stop = threading.Event()
     threading.Thread(target=snapshots, args=(folder, stop), daemon=True, name="tracemalloc").start()
+    import storage.db
+
+    make_engine = storage.db.make_engine
+
+    def recorded(url: str):
+        engine = make_engine(url)
+        ENGINES.add(engine)
+        return engine
+
+    storage.db.make_engine = recorded
     from scheduler.cli import main as spacewatch
 
     try:
