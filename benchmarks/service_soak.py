@@ -1,7 +1,7 @@
 """Soak test of `spacewatch run`: many loopback feeds polled for a long while.
 
     python benchmarks/service_soak.py [--feeds 500] [--every 30] [--minutes 10] [--warmup 2] [--db URL]
-                                      [--tracemalloc]
+                                      [--live] [--tracemalloc]
 
 A loopback server serves `--feeds` RSS feeds (ETag and conditional GET, so an unchanged feed
 costs a 304) whose entries change now and then (each feed gets a new, relevant article about
@@ -10,14 +10,20 @@ subprocess on a fresh SQLite database (or `--db`) with every source at `--every`
 
 Measured: the polls of each feed (a missed cycle is a gap longer than 1.5x `every`), the crawl
 batches (finished / killed / crashed, from the service's log), the service process's memory
-(RSS) and open file descriptors, sampled every 5 s; growth is measured from the end of the
-warm-up to the end. Targets: no missed cycle, no killed or crashed batch, memory growth < 10%,
-file descriptors flat.
+and open file descriptors, sampled every 5 s from /proc/PID/smaps: RSS, PSS, and the RSS split
+into the brk heap, other anonymous memory (glibc's thread arenas, large allocations), stacks
+and mapped files; one row per minute. Growth is measured from the end of the warm-up to the
+end, with the least-squares slope (MiB/min) over that span and over its second half. Targets:
+no missed cycle, no killed or crashed batch, memory flat (both slopes <= FLAT_SLOPE, growth
+< 10%; the verdict line), file descriptors flat. PSS moves with the crawl processes alive at
+the moment (they share the libraries' pages), so the verdict reads RSS.
 
-With `--tracemalloc` the service runs under `benchmarks/traced_service.py`, which writes a heap
-snapshot every 30 s; the growth between the first snapshot after the warm-up and the last is
-printed by source line (where the memory that stays comes from), and the RSS is sampled too
-(tracing costs memory of its own, so compare RSS figures from runs without it).
+The service runs under `benchmarks/traced_service.py`, which probes it from inside every 30 s
+(glibc malloc's arenas and free space, SQLite's own allocations, the connection pool); one
+probe a minute is printed. With `--tracemalloc` it also writes a heap snapshot each time and
+the growth of Python's heap between the first snapshot after the warm-up and the last is
+printed by source line (tracing costs memory of its own: compare RSS figures from runs
+without it).
 """
 from __future__ import annotations
 
@@ -313,7 +319,7 @@ def print_probes(probes: Path) -> None:
     if probes.exists():
         print("inside the service (MiB): glibc malloc in arenas / in use / free / mmapped; SQLite's allocations; "
               "arenas, threads, connection pools")
-        for line in probes.read_text().splitlines():
+        for line in probes.read_text().splitlines()[1::2]:
             p = json.loads(line)
             print(f"  {p['at'] / 60:5.1f} min  {p['malloc_arena_mib']:6.1f} {p['malloc_used_mib']:6.1f} "
                   f"{p['malloc_free_mib']:6.1f} {p['malloc_mmap_mib']:6.1f}  sqlite {p['sqlite_mib']:5.1f}  "
