@@ -38,10 +38,10 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
-from dataclasses import dataclass
 from pathlib import Path
 
 WORDS = ("crew capsule launch rehearsal camera lens script scene studio producer budget orbit module docking "
@@ -156,7 +156,7 @@ def memory(pid: int, at: float) -> Memory:
     kind = "anon"
     for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
         fields = line.split()
-        if not fields[0].endswith(":") or len(fields) > 3:  # a mapping's header line
+        if "-" in fields[0] and not fields[0].endswith(":"):  # a mapping's header: range perms offset dev inode [name]
             name = fields[5] if len(fields) > 5 else ""
             kind = ("heap" if name == "[heap]" else "stack" if name.startswith("[stack") else
                     "anon" if not name or name.startswith("[anon") else "file" if name.startswith("/") else "other")
