@@ -1,7 +1,7 @@
 """Soak test of `spacewatch run`: many loopback feeds polled for a long while.
 
     python benchmarks/service_soak.py [--feeds 500] [--every 30] [--minutes 10] [--warmup 2] [--db URL]
-                                      [--tracemalloc]
+                                      [--live] [--tracemalloc]
 
 A loopback server serves `--feeds` RSS feeds (ETag and conditional GET, so an unchanged feed
 costs a 304) whose entries change now and then (each feed gets a new, relevant article about
@@ -10,18 +10,25 @@ subprocess on a fresh SQLite database (or `--db`) with every source at `--every`
 
 Measured: the polls of each feed (a missed cycle is a gap longer than 1.5x `every`), the crawl
 batches (finished / killed / crashed, from the service's log), the service process's memory
-(RSS) and open file descriptors, sampled every 5 s; growth is measured from the end of the
-warm-up to the end. Targets: no missed cycle, no killed or crashed batch, memory growth < 10%,
-file descriptors flat.
+and open file descriptors, sampled every 5 s from /proc/PID/smaps: RSS, PSS, and the RSS split
+into the brk heap, other anonymous memory (glibc's thread arenas, large allocations), stacks
+and mapped files; one row per minute. Growth is measured from the end of the warm-up to the
+end, with the least-squares slope (MiB/min) over that span and over its second half. Targets:
+no missed cycle, no killed or crashed batch, memory flat (both slopes <= FLAT_SLOPE, growth
+< 10%; the verdict line), file descriptors flat. PSS moves with the crawl processes alive at
+the moment (they share the libraries' pages), so the verdict reads RSS.
 
-With `--tracemalloc` the service runs under `benchmarks/traced_service.py`, which writes a heap
-snapshot every 30 s; the growth between the first snapshot after the warm-up and the last is
-printed by source line (where the memory that stays comes from), and the RSS is sampled too
-(tracing costs memory of its own, so compare RSS figures from runs without it).
+The service runs under `benchmarks/traced_service.py`, which probes it from inside every 30 s
+(glibc malloc's arenas and free space, SQLite's own allocations, the connection pool); one
+probe a minute is printed. With `--tracemalloc` it also writes a heap snapshot each time and
+the growth of Python's heap between the first snapshot after the warm-up and the last is
+printed by source line (tracing costs memory of its own: compare RSS figures from runs
+without it).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import signal
@@ -31,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
@@ -43,6 +51,7 @@ WORDS = ("crew capsule launch rehearsal camera lens script scene studio producer
          "laboratory cupola airlock").split()
 ENTRIES_PER_FEED = 3
 SAMPLE_EVERY = 5.0
+FLAT_SLOPE = 0.1  # MiB/min after the warm-up: 3 MiB over half an hour, an eighth of the growth issue 12 found
 
 
 class World:
@@ -126,11 +135,38 @@ def serve(world: World) -> ThreadingHTTPServer:
     return server
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+@dataclass
+class Memory:
+    """One sample of the service's memory in KiB: resident and proportional (PSS) sizes, and
+    the resident size split by kind of mapping (brk heap, other anonymous memory, which holds
+    glibc's thread arenas and large allocations, thread stacks, mapped files)."""
+
+    at: float
+    rss: int
+    pss: int
+    heap: int
+    anon: int
+    stack: int
+    file: int
+    fds: int
+
+
+def memory(pid: int, at: float) -> Memory:
+    rss, pss, kinds = 0, 0, {"heap": 0, "anon": 0, "stack": 0, "file": 0}
+    kind = "anon"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if "-" in fields[0] and not fields[0].endswith(":"):  # a mapping's header: range perms offset dev inode [name]
+            name = fields[5] if len(fields) > 5 else ""
+            kind = ("heap" if name == "[heap]" else "stack" if name.startswith("[stack") else
+                    "anon" if not name or name.startswith("[anon") else "file" if name.startswith("/") else "other")
+        elif fields[0] == "Rss:":
+            rss += int(fields[1])
+            if kind in kinds:
+                kinds[kind] += int(fields[1])
+        elif fields[0] == "Pss:":
+            pss += int(fields[1])
+    return Memory(at, rss, pss, fds=fds(pid), **kinds)
 
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
@@ -153,6 +189,7 @@ def main() -> int:
     parser.add_argument("--new-every", type=float, default=150.0, help="seconds between new entries of a feed")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (config, log, database)")
+    parser.add_argument("--live", action="store_true", help="print each memory sample as it is taken")
     parser.add_argument("--tracemalloc", action="store_true", help="trace the service's heap and show its growth")
     args = parser.parse_args()
 
@@ -169,17 +206,20 @@ def main() -> int:
     log_path = folder / "service.log"
     print(f"soak: {args.feeds} feeds every {args.every} s for {args.minutes} min; work folder {folder}", flush=True)
     with open(log_path, "w") as log:
-        runner = ([str(Path(__file__).resolve().parent / "traced_service.py"), str(folder / "heap")]
-                  if args.tracemalloc else ["-m", "scheduler.cli"])
+        runner = [str(Path(__file__).resolve().parent / "traced_service.py"), str(folder / "heap"),
+                  *(["--trace"] if args.tracemalloc else [])]
         service = subprocess.Popen([sys.executable, *runner, "--config", str(config), "run"],
                                    stdout=subprocess.DEVNULL, stderr=log, cwd=folder,
                                    env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
-        samples: list[tuple[float, int, int]] = []
+        samples: list[Memory] = []
         started = time.monotonic()
         end = started + args.minutes * 60
         try:
             while time.monotonic() < end and service.poll() is None:
-                samples.append((time.monotonic() - started, rss_kib(service.pid), fds(service.pid)))
+                samples.append(memory(service.pid, time.monotonic() - started))
+                if args.live:
+                    print(f"  {samples[-1].at / 60:5.1f} min  RSS {samples[-1].rss / 1024:6.1f} MiB  "
+                          f"PSS {samples[-1].pss / 1024:6.1f} MiB", flush=True)
                 time.sleep(SAMPLE_EVERY)  # a sampling period, not a wait for an event
             alive = service.poll() is None
             own_cpu, children_cpu = cpu_seconds(service.pid) if alive else (0.0, 0.0)
@@ -195,9 +235,9 @@ def main() -> int:
     text = log_path.read_text()
     finished, killed, crashed = (text.count(f"event=crawl.{kind}") for kind in ("finished", "killed", "crashed"))
     warm = args.warmup * 60
-    after = [s for s in samples if s[0] >= warm] or samples
-    base_rss, last_rss = after[0][1], statistics.mean(s[1] for s in after[-3:])
-    fd_values = [s[2] for s in after]
+    after = [s for s in samples if s.at >= warm] or samples
+    base_rss, last_rss = after[0].rss, statistics.mean(s.rss for s in after[-3:])
+    fd_values = [s.fds for s in after]
     limit = 1.5 * args.every
     gaps = [b - a for polls in world.polls for a, b in pairwise(polls)]
     missed = sum(1 for gap in gaps if gap > limit)
@@ -210,22 +250,49 @@ def main() -> int:
     if gaps:
         print(f"gaps between polls of a feed: median {statistics.median(gaps):.1f} s, max {max(gaps):.1f} s; "
               f"missed cycles (gap > {limit:.0f} s): {missed} of {len(gaps)}")
+    growth = (last_rss - base_rss) / base_rss
+    slopes = {kind: slope(after, kind) for kind in ("rss", "pss")}
+    late = slope(after[len(after) // 2:], "rss")
+    print_minutes(samples, warm)
     print(f"service RSS after warm-up: {base_rss / 1024:.1f} MiB -> {last_rss / 1024:.1f} MiB "
-          f"({(last_rss - base_rss) / base_rss * 100:+.1f}%); peak {max(s[1] for s in samples) / 1024:.1f} MiB")
+          f"({growth * 100:+.1f}%); peak {max(s.rss for s in samples) / 1024:.1f} MiB")
+    print(f"slope after warm-up: RSS {slopes['rss']:+.3f} MiB/min, PSS {slopes['pss']:+.3f} MiB/min; "
+          f"RSS over the second half {late:+.3f} MiB/min")
+    flat = growth < 0.10 and slopes["rss"] <= FLAT_SLOPE and late <= FLAT_SLOPE
+    print(f"memory verdict: {'FLAT' if flat else 'GROWING'} (RSS slope {slopes['rss']:+.3f}, second half "
+          f"{late:+.3f} MiB/min; flat means both <= {FLAT_SLOPE} MiB/min and growth < 10%)")
     wall = args.minutes * 60
     print(f"CPU: service {own_cpu:.1f} s ({own_cpu / wall * 100:.1f}% of a core), crawl and digest processes "
           f"{children_cpu:.1f} s ({children_cpu / wall * 100:.0f}% of a core)")
     print(f"service open fds after warm-up: min {min(fd_values)}, max {max(fd_values)}, last {fd_values[-1]}")
     if args.tracemalloc:
         heap_growth(folder / "heap", warm)
+    print_probes(folder / "heap" / "probe.jsonl")
     ok = (alive and code == 0 and killed == 0 and crashed == 0 and missed == 0 and per_feed.count(0) == 0
-          and (last_rss - base_rss) / base_rss < 0.10 and max(fd_values) - min(fd_values) <= 4)
+          and flat and max(fd_values) - min(fd_values) <= 4)
     print("PASS" if ok else "FAIL")
     if not args.keep:
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
     return 0 if ok else 1
+
+
+def slope(samples: list[Memory], kind: str) -> float:
+    """The least-squares slope of `kind` over `samples`, in MiB per minute."""
+    if len(samples) < 2:
+        return 0.0
+    return statistics.linear_regression([s.at / 60 for s in samples], [getattr(s, kind) / 1024 for s in samples]).slope
+
+
+def print_minutes(samples: list[Memory], warm: float) -> None:
+    """One line per whole minute: the last sample taken in that minute, in MiB."""
+    print(f"{'min':>5} {'RSS':>7} {'PSS':>7} {'heap':>7} {'anon':>7} {'stack':>6} {'file':>7} {'fds':>4}")
+    by_minute = {int(s.at // 60): s for s in samples}
+    for minute, s in sorted(by_minute.items()):
+        mark = "" if s.at >= warm else "  (warm-up)"
+        print(f"{minute + 1:5d} " + " ".join(f"{getattr(s, k) / 1024:{w}.1f}" for k, w in
+              (("rss", 7), ("pss", 7), ("heap", 7), ("anon", 7), ("stack", 6), ("file", 7))) + f" {s.fds:4d}{mark}")
 
 
 def heap_growth(folder: Path, warm_seconds: float, top: int = 15) -> None:
@@ -245,6 +312,18 @@ def heap_growth(folder: Path, warm_seconds: float, top: int = 15) -> None:
     for stat in last.compare_to(first, "lineno")[:top]:
         frame = stat.traceback[0]
         print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {frame.filename}:{frame.lineno}")
+
+
+def print_probes(probes: Path) -> None:
+    """The service's view of its memory, from traced_service.py's probes (one a minute)."""
+    if probes.exists():
+        print("inside the service (MiB): glibc malloc in arenas / in use / free / mmapped; SQLite's allocations; "
+              "arenas, threads, connection pools")
+        for line in probes.read_text().splitlines()[1::2]:
+            p = json.loads(line)
+            print(f"  {p['at'] / 60:5.1f} min  {p['malloc_arena_mib']:6.1f} {p['malloc_used_mib']:6.1f} "
+                  f"{p['malloc_free_mib']:6.1f} {p['malloc_mmap_mib']:6.1f}  sqlite {p['sqlite_mib']:5.1f}  "
+                  f"arenas {p['arenas']:2d} threads {p['threads']:2d}  {' | '.join(p['pools'])}")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,13 @@ from scheduler.polling import PollState
 from storage.db import transaction
 from storage.locks import Locks, source_lock
 from storage.models import Article, CrawlRun, Digest, Source, as_utc, utcnow
-from storage.repository import source_rows
+from storage.repository import padded_in, source_rows
 
 
 def poll_states(factory: sessionmaker[Session], names: list[str]) -> dict[str, PollState]:
     """The stored poll history of each named source (a source never crawled has none)."""
     with factory() as session:
-        rows = session.scalars(select(Source).where(Source.name.in_(names)))
+        rows = session.scalars(select(Source).where(padded_in(Source.name, names)))
         return {row.name: PollState(last_polled_at=row.last_polled_at, last_new_at=row.last_new_at,
                                     consecutive_failures=row.consecutive_failures or 0,
                                     retry_after_until=row.retry_after_until) for row in rows}
@@ -110,4 +110,4 @@ def source_results(factory: sessionmaker[Session], names: list[str]) -> dict[str
     """(last status, last error) of each named source."""
     with factory() as session:
         return {row.name: (row.last_status, row.last_error)
-                for row in session.scalars(select(Source).where(Source.name.in_(names)))}
+                for row in session.scalars(select(Source).where(padded_in(Source.name, names)))}

@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.options import SourceSpec
-from scheduler import bookkeeping, logs
+from scheduler import bookkeeping, logs, native_heap
 from scheduler.batches import BatchQueue, gather_seconds
 from scheduler.children import Children, Outcome, cli_command
 from scheduler.config import CONFIG_DIR_ENV, Config, ConfigError, read_config
@@ -333,6 +333,7 @@ class Service:
                 self._write_next_polls({spec.name: spec for spec in specs})
             except Exception:
                 self.log.exception("crawl.error", extra={"fields": {"sources": names, "step": "next_poll"}})
+            native_heap.trim()
 
     def _record_crawl(self, specs: list[SourceSpec], spawned: datetime, outcome: Outcome) -> None:
         names = [spec.name for spec in specs]
@@ -437,6 +438,7 @@ def run_service(config: Config, log_format: str = "text",
     """Run the service until SIGTERM/SIGINT; 0 after a clean stop. `on_ready(service)` is called
     before it starts (`run --web` starts the dashboard there)."""
     log = logs.setup(log_format)
+    native_heap.limit_arenas()
     folder = Path(tempfile.mkdtemp(prefix="spacewatch-service-"))
     config_file = ConfigFile(Path(config.path).resolve() if config.path else None, folder)
     if config_file.path is not None:  # the children read a copy elsewhere: paths stay the original's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crawler.options import SourceSpec
 from scheduler import bookkeeping
@@ -69,3 +69,31 @@ def test_first_activity_is_the_first_crawl_article_or_mail(factory):
     with transaction(factory) as session:
         session.add(CrawlRun(started_at=NOW - timedelta(days=2), trigger="manual", sources="a", status="ok"))
     assert bookkeeping.first_activity(factory) == NOW - timedelta(days=2)
+
+
+def test_batches_of_every_size_reuse_a_few_statements(factory):
+    """Each distinct SQL text is a prepared statement every pooled connection keeps (the sqlite3
+    module up to 128, each about 200 bytes per value of its IN list): batches of every size
+    from 1 to 150 must not make 150 of them."""
+    specs = [SourceSpec(name=f"orbit-{i:03d}", type="feed", url=f"http://127.0.0.1:9/{i}.xml", every="1m")
+             for i in range(150)]
+    texts: set[str] = set()
+    engine = factory.kw["bind"]
+
+    def seen(_conn, _cursor, statement, _parameters, _context, _many) -> None:
+        if "FROM sources" in statement:
+            texts.add(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for size in range(1, len(specs) + 1):
+            batch = specs[:size]
+            names = [spec.name for spec in batch]
+            bookkeeping.write_next_polls(factory, batch, {name: NOW for name in names})
+            assert set(bookkeeping.poll_states(factory, names)) == set(names)
+            assert set(bookkeeping.source_results(factory, names)) == set(names)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    # the three queries (rows to write, poll states, results) read the rows alike: one text for
+    # each list length 1, 2, 4, ... 256
+    assert len(texts) <= 9, f"{len(texts)} distinct statements for batches of 1 to {len(specs)} sources"
