@@ -84,6 +84,7 @@ class Compiled:
     titles_current: tuple[re.Pattern[str], ...]
     titles_previous: tuple[re.Pattern[str], ...]
     possessive: re.Pattern[str]               # "Orlov's Winter Road": a watched person's other work
+    unsettled: frozenset[str] = frozenset()   # one-word titles that may be a one-name performer
 
 
 @dataclass
@@ -119,7 +120,7 @@ class Candidate:
 @lru_cache(maxsize=32)
 def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     """Everything that depends on the watch list, compiled once per list and process."""
-    subjects, owner = [], {}
+    subjects, owner, unsettled = [], {}, set()
     for n, watch in enumerate(watches):
         aliases = [a.strip() for a in watch.aliases if a.strip()]
         if not aliases and watch.label.strip():
@@ -133,6 +134,8 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
                     persons.append((surname, typed.text))
             elif typed.kind == TITLE:
                 titles.append(typed.text)
+                if typed.may_be_person:
+                    unsettled.add(typed.text)
             else:  # a studio names the production without being its title
                 studios += [typed.text] + ([typed.short] if typed.short else [])
         for surface, full in persons:
@@ -159,7 +162,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
                     frozenset(cue_data["neutral_verbs"]),
                     re.compile(r" (?:to|into|for) (?:the )?(?:" + "|".join(re.escape(x) for x in cue_data["stations"]) + r")\b"),
                     tuple(slot(p) for p in data["titles"]["current"]),
-                    tuple(slot(p) for p in data["titles"]["previous"]), possessive)
+                    tuple(slot(p) for p in data["titles"]["previous"]), possessive, frozenset(unsettled))
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -250,6 +253,7 @@ class _Reader:
         self.last_value: str | None = None
         self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named   # the latest date read, for "a fortnight later"
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
+        self.as_person: set[str] = set()  # one-word titles this article uses as a performer's name
 
     # ---------------------------------------------------------------- context
 
@@ -539,8 +543,9 @@ class _Reader:
         if parsed is None or not parsed.people:
             self._role_by_reference(s)
             return
-        if len(parsed.people) == 1:
-            self.last_person = (s.order, parsed.people[0][2], fallback)
+        people = [p for p in parsed.people if p[2] not in self.c.unsettled]
+        if len(people) == 1:
+            self.last_person = (s.order, people[0][2], fallback)
         else:
             self.last_person = None
         doc, shift = parsed.doc, parsed.shift
@@ -550,7 +555,12 @@ class _Reader:
             name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
             if full is None or subject is None or name is None:
                 continue
-            finding = R.read_role(name.sent, name, sole=len(parsed.people) == 1)
+            unsettled = written in self.c.unsettled
+            finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
+            if unsettled:
+                if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
+                    continue  # the film's one-word title, as far as this sentence says
+                self.as_person.add(written)  # "Quillon, whose last album ..., joins the cast"
             if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
@@ -610,6 +620,8 @@ class _Reader:
     def _stand_in(self, text: str, start: int, end: int) -> str:
         """What a production's name reads as in the copy the parser sees: "the film", "the studio"."""
         subject = self.c.owner[text[start:end]][0]
+        if text[start:end] in self.c.unsettled:
+            return PLACEHOLDER  # a title or a one-name performer: the parse tells (see `_people`)
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
         if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
             return words  # "the Heron crew" -> "the film crew"
@@ -624,13 +636,14 @@ class _Reader:
         minus production names, launch sites and spacecraft."""
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
+        spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text) if m.group(0) in self.c.unsettled]
         spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
         if not spans:
             return []
-        blocked = [(a, b) for a, b, _ in named] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
+        blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
                                                      for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
         for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
@@ -665,6 +678,8 @@ class _Reader:
         owned = self.c.owner.get(written)  # every full name is a surface form too
         if owned is not None and owned[1] is not None:
             return owned[1], owned[0]
+        if owned is not None and written in self.c.unsettled:
+            return written, owned[0]
         if " " in written:
             self.surnames.setdefault(written.split()[-1], written)
             full = written
@@ -683,7 +698,7 @@ class _Reader:
             by_key.setdefault((cand.subject, cand.attribute), []).append(cand)
         for (subject, attribute), cands in by_key.items():
             if attribute == "title":
-                out += self._titles_named(subject, cands)
+                out += self._titles_named(subject, [c for c in cands if c.value not in self.as_person])
                 continue
             best = _best(cands)
             out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),

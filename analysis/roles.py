@@ -37,6 +37,7 @@ DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
+FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
@@ -308,6 +309,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(DIRECTOR)
         found.productions += objects + _prepositional(verb, ("in", "for", "on"))
         return
+    if lemma in FEATURE_VERBS and any(o.pos_ == "PROPN" for o in objects):
+        return  # "Z stars X": Z is the production, X its cast
     given: set[str] = set()
     holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS
     for noun in (nouns if holds_roles else as_nouns):
@@ -379,9 +382,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
         found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
         return
-    if prep in ("opposite", "alongside") or lemma in ("star", "feature"):
+    if prep in ("opposite", "alongside") or lemma in FEATURE_VERBS:
         found.roles.add(CAST)
-        if lemma in ("star", "feature"):  # "Z will star X": X's role is in Z
+        if lemma in FEATURE_VERBS:  # "Z will star X": X's role is in Z
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
             if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]

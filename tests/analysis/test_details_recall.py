@@ -1,0 +1,45 @@
+"""Detail extraction on people written in forms the common case does not cover: one-name
+performers, names with particles or initials, cast lists, passives, relative and object clauses.
+Every production and person here is invented."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from analysis.details import extract_details
+from analysis.rules import WatchSpec
+
+WATCHES = (
+    WatchSpec("brinewater", "Brinewater (Moth Hollow Pictures orbital drama)",
+              ("Brinewater", "Quillon", "Moth Hollow Pictures", "Ottoline van der Zwaag", "T. K. Amberley")),
+    WatchSpec("glimmerhaus", "Glimmerhaus (Saltpan Studios series)", ("Glimmerhaus", "Vantreu", "Saltpan Studios")),
+)
+PUBLISHED = datetime(2031, 3, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def facts(text: str) -> set[tuple[str, str, str, bool]]:
+    return {(d.subject, d.attribute, d.value, d.removed) for d in extract_details("", text, PUBLISHED, WATCHES)}
+
+
+def people(text: str, attribute: str) -> set[str]:
+    return {v for _s, a, v, removed in facts(text) if a == attribute and not removed}
+
+
+# ---------------------------------------------------------------- one-name performers and particles
+
+def test_a_one_word_alias_the_prose_gives_a_role_is_a_performer_not_a_title():
+    got = facts("Quillon, whose last album topped the charts in Lagos, has been confirmed as the lead of Brinewater.")
+    assert ("brinewater", "cast", "Quillon", False) in got
+    assert ("brinewater", "title", "Quillon", False) not in got
+
+
+def test_a_one_word_alias_used_as_a_title_stays_a_title():
+    got = facts("Vantreu stars Hedda Brask as a welder who stows away on a supply flight.")
+    assert ("glimmerhaus", "title", "Vantreu", False) in got
+    assert ("glimmerhaus", "cast", "Vantreu", False) not in got
+    assert ("glimmerhaus", "cast", "Hedda Brask", False) in got
+
+
+def test_a_watched_name_with_particles_is_a_person():
+    got = facts("Brinewater will be helmed by Ottoline van der Zwaag, Moth Hollow Pictures said.")
+    assert ("brinewater", "director", "Ottoline van der Zwaag", False) in got
+    assert not {v for _s, a, v, _r in got if a == "title"} - {"Brinewater"}
