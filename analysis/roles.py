@@ -52,6 +52,7 @@ class Vocabulary:
     choose_verbs: frozenset[str]
     replace_verbs: frozenset[str]
     needs_cast_object: frozenset[str]
+    headline_verbs: frozenset[str]
     participation_verbs: frozenset[str]
 
 
@@ -328,7 +329,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     elif lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
-    elif lemma == "join" and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
+    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
         given.add(CAST)
     elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
@@ -362,8 +363,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
         if lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
-        elif lemma in ("play", "portray", "voice"):
-            found.roles.add(CAST)
+        elif lemma in ("play", "portray", "voice") or lemma in FEATURE_VERBS or (lemma in v.headline_verbs and lemma != "join"):
+            found.roles.add(CAST)  # "played by X", "Z, headlined by X"
         elif lemma in v.replace_verbs:
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
             found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)

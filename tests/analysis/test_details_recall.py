@@ -43,3 +43,17 @@ def test_a_watched_name_with_particles_is_a_person():
     got = facts("Brinewater will be helmed by Ottoline van der Zwaag, Moth Hollow Pictures said.")
     assert ("brinewater", "director", "Ottoline van der Zwaag", False) in got
     assert not {v for _s, a, v, _r in got if a == "title"} - {"Brinewater"}
+
+
+def test_a_name_with_two_particles_and_one_with_initials_round_out_the_cast():
+    got = people("Gerrit van den Oosterhout and M. L. Fairweather round out the cast of Brinewater.", "cast")
+    assert got == {"Gerrit van den Oosterhout", "M. L. Fairweather"}
+    assert people("M. L. Fairweather completes Brinewater's ensemble.", "cast") == {"M. L. Fairweather"}
+
+
+# ---------------------------------------------------------------- verbs that head a cast, actively and passively
+
+def test_headlining_a_production_and_being_its_headliner_by_passive():
+    assert people("Dorthe Kallas headlines Brinewater, the Moth Hollow Pictures drama.", "cast") == {"Dorthe Kallas"}
+    assert people("Brinewater, fronted by Dorthe Kallas, is the studio's first orbital feature.", "cast") == \
+        {"Dorthe Kallas"}
