@@ -244,7 +244,24 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         if not as_object:
             more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
+        elif anchor.dep_ in ("dobj", "pobj"):
+            # "hired X to direct", "turned to X to play the lead": X does what the infinitive says
+            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.i > anchor.i
+                     and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                     and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     return out + more
+
+
+def _in_phrases(verb: Token) -> list[Token]:
+    """Nouns of the in-phrases that belong to `verb` and no other verb: "is back in the cast",
+    "boards Z, the studio's thriller, in the role of an engineer" (however the parser hangs them)."""
+    out = []
+    for token in verb.subtree:
+        if token.dep_ == "prep" and token.lower_ == "in":
+            owner = next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), None)
+            if owner is not None and owner.i == verb.i:
+                out += [g for g in token.children if g.dep_ == "pobj"]
+    return out
 
 
 def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> None:
@@ -314,7 +331,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return  # "Z stars X": Z is the production, X its cast
     given: set[str] = set()
     holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS
-    for noun in (nouns if holds_roles else as_nouns):
+    in_cast = [n for n in _in_phrases(verb) if word(n) in v.cast_nouns and (holds_roles or any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part"]
+    # "is back in the cast"; with any verb, "in the role of a welder"
+    for noun in (nouns if holds_roles else as_nouns) + in_cast:
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
         if qualifiers & BACKUP:

@@ -57,3 +57,23 @@ def test_headlining_a_production_and_being_its_headliner_by_passive():
     assert people("Dorthe Kallas headlines Brinewater, the Moth Hollow Pictures drama.", "cast") == {"Dorthe Kallas"}
     assert people("Brinewater, fronted by Dorthe Kallas, is the studio's first orbital feature.", "cast") == \
         {"Dorthe Kallas"}
+
+
+# ---------------------------------------------------------------- in-phrases and infinitives that carry the role
+
+def test_back_in_the_cast_after_leaving_is_cast_not_removed():
+    got = facts("Dorthe Kallas, who quit Brinewater in May, is back in the cast now that the flight has moved.")
+    assert ("brinewater", "cast", "Dorthe Kallas", False) in got
+    assert ("brinewater", "cast", "Dorthe Kallas", True) not in got
+
+
+def test_in_the_role_of_makes_the_subject_cast_wherever_the_parser_hangs_it():
+    got = people("Hedda Brask reports to the Brinewater set, Moth Hollow Pictures' orbital drama, next week in the "
+                 "role of a stranded welder.", "cast")
+    assert got == {"Hedda Brask"}
+
+
+def test_the_object_of_a_choice_does_what_the_infinitive_says():
+    assert people("After the delay, Moth Hollow Pictures turned to Hedda Brask to play the pilot of Brinewater.",
+                  "cast") == {"Hedda Brask"}
+    assert people("Moth Hollow Pictures hired Ivo Strand to direct Brinewater.", "director") == {"Ivo Strand"}
