@@ -647,7 +647,7 @@ class _Reader:
                                                      for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
         for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
-            a, written = _without_role_words(a, written)
+            a, written = _without_role_words(a, written, s.text[max(0, a - 4):a])
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
             if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
@@ -773,12 +773,16 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offse
     return None
 
 
-def _without_role_words(start: int, written: str) -> tuple[int, str]:
-    """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name."""
+def _without_role_words(start: int, written: str, before: str = "") -> tuple[int, str]:
+    """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name; and "the
+    Estonian Ana Lind" -> "Ana Lind": after an article, an ordinary word opening the run describes."""
     words = written.split()
     v = R.vocabulary()
     roles = v.cast_nouns | v.director_nouns | v.other_nouns | {"singer", "newcomer", "veteran", "star"}
     while len(words) > 2 and (words[0].lower() in roles or words[0].lower()[:-1] in roles):
+        start += len(words[0]) + 1
+        words = words[1:]
+    if len(words) > 2 and re.search(r"\b(?:the|a|an)\s$", before, re.IGNORECASE) and is_common_word(words[0]):
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)

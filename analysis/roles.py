@@ -252,6 +252,16 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     return out + more
 
 
+def _in_a_change_of_director(verb: Token) -> bool:
+    """Whether a leaving verb is tied (as its clause or its main clause) to a verb of directing,
+    in a sentence with no word of the cast."""
+    v = vocabulary()
+    linked = [verb.head, *verb.head.children, *verb.children]
+    return any(t.i != verb.i and _lemma(t) in v.director_verbs for t in linked) and not any(
+        word(t) in v.cast_nouns or (t.pos_ == "VERB" and _lemma(t) in FEATURE_VERBS | {"play", "portray", "act"})
+        for t in verb.doc)
+
+
 def _in_phrases(verb: Token) -> list[Token]:
     """Nouns of the in-phrases that belong to `verb` and no other verb: "is back in the cast",
     "boards Z, the studio's thriller, in the role of an engineer" (however the parser hangs them)."""
@@ -303,6 +313,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
             return  # leaving the director's chair is no cast change
+        if _in_a_change_of_director(verb):
+            return  # "X will now direct Z after Y left": Y left the director's chair
         if verb.dep_ == "relcl":
             found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
         else:
@@ -370,7 +382,17 @@ def _lemma(verb: Token) -> str:
         lemma = verb.lower_.removesuffix("ing")  # "with X directing" parsed as a noun
     if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
         return "co-" + verb.nbor(2).lemma_.lower()
+    if lemma.startswith("co") and lemma not in _role_verbs():
+        # "codirected": the lemmatizer does not know the joined form
+        stems = [verb.lower_.removesuffix(end) for end in ("ing", "ed", "s") if verb.lower_.endswith(end)]
+        return next((stem for stem in stems if stem in _role_verbs()), lemma)
     return lemma
+
+
+@lru_cache(maxsize=1)
+def _role_verbs() -> frozenset[str]:
+    v = vocabulary()
+    return v.cast_verbs | v.director_verbs
 
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
@@ -395,6 +417,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         if not as_lemmas & v.director_nouns:
             found.roles.add(REMOVED)
+        return
+    if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
+        found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
         return
     if lemma in v.replace_verbs and prep == "with":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}

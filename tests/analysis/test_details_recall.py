@@ -77,3 +77,18 @@ def test_the_object_of_a_choice_does_what_the_infinitive_says():
     assert people("After the delay, Moth Hollow Pictures turned to Hedda Brask to play the pilot of Brinewater.",
                   "cast") == {"Hedda Brask"}
     assert people("Moth Hollow Pictures hired Ivo Strand to direct Brinewater.", "director") == {"Ivo Strand"}
+
+
+# ---------------------------------------------------------------- co-direction and a change of director
+
+def test_co_directors_by_passive_and_with():
+    assert people("Brinewater is co-directed by Ivo Strand and T. K. Amberley.", "director") == \
+        {"Ivo Strand", "T. K. Amberley"}
+    assert people("Ivo Strand will co-direct Brinewater with the Estonian Kaia Rebane, who will film the "
+                  "ground scenes.", "director") == {"Ivo Strand", "Kaia Rebane"}
+
+
+def test_leaving_while_another_takes_over_direction_is_no_cast_removal():
+    got = facts("Ivo Strand will now direct all of Brinewater after T. K. Amberley left to make a documentary.")
+    assert ("brinewater", "director", "Ivo Strand", False) in got
+    assert not {v for _s, a, v, removed in got if a == "cast" and removed}
