@@ -557,6 +557,9 @@ class _Reader:
                 continue
             unsettled = written in self.c.unsettled
             finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
+            listed = _listed_role(s.text, a, parsed.people)
+            if listed is not None:  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
+                finding.roles = {listed}
             if unsettled:
                 if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
                     continue  # the film's one-word title, as far as this sentence says
@@ -786,6 +789,31 @@ def _without_role_words(start: int, written: str, before: str = "") -> tuple[int
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)
+
+
+LIST_LABEL = re.compile(r"([^\W\d_]+)\s*:\s*$")
+
+
+def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
+    """The role a label gives a list the person stands in: "cast: A, B and C", "directors: D".
+    Between the colon and the person there may be only other names, commas and "and"."""
+    colon = text.rfind(":", 0, start)
+    if colon < 0:
+        return None
+    between = text[colon + 1:start]
+    for a, b, _w in people:
+        if colon < a < start:
+            between = between.replace(text[a:b], "")
+    if re.sub(r"\band\b|[,\s]", "", between):
+        return None
+    label = LIST_LABEL.search(text[:colon + 1])
+    if label is None:
+        return None
+    v, noun = R.vocabulary(), label.group(1).lower()
+    forms = {noun, noun[:-1] if noun.endswith("s") else noun}
+    if forms & v.director_nouns:
+        return R.DIRECTOR
+    return R.CAST if forms & v.cast_nouns else None
 
 
 def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> bool:

@@ -235,6 +235,12 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
             out.append((verb, True))
+    if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":
+        # "Directing Z is X": the gerund is what X does (also when parsed as the verb "is" helps)
+        be = anchor.head
+        out += [(c, False) for c in be.children if c.dep_ == "csubj" and c.pos_ == "VERB"]
+        if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
+            out.append((be.head, False))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
     # "A and B, who play ...": the clause hangs on the last name of the list
     out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
@@ -291,9 +297,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in DECLINE and (lemma not in ("turn", "pass") or particles & {"down", "on"}):
         found.negated = True  # "turned down the lead", "declined the role"
         return
-    if lemma == "be" and "behind" in particles and any(
+    if "behind" in particles and any(
             word(g) == "camera" for c in verb.children if c.lower_ == "behind" for g in c.children):
-        found.roles.add(DIRECTOR)  # "X is behind the camera on Y"
+        found.roles.add(DIRECTOR)  # "X is behind the camera on Y", "X steps behind the camera for Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
     if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):

@@ -92,3 +92,18 @@ def test_leaving_while_another_takes_over_direction_is_no_cast_removal():
     got = facts("Ivo Strand will now direct all of Brinewater after T. K. Amberley left to make a documentary.")
     assert ("brinewater", "director", "Ivo Strand", False) in got
     assert not {v for _s, a, v, removed in got if a == "cast" and removed}
+
+
+# ---------------------------------------------------------------- lists under a label, inverted and other verbs
+
+def test_a_labelled_list_gives_each_name_its_label():
+    got = facts("Brinewater (cast: Hedda Brask, M. L. Fairweather; director: Ivo Strand) starts training in May.")
+    assert {(a, v) for _s, a, v, _r in got if a in ("cast", "director")} == {
+        ("cast", "Hedda Brask"), ("cast", "M. L. Fairweather"), ("director", "Ivo Strand")}
+
+
+def test_an_inverted_gerund_and_behind_the_camera_with_any_verb():
+    assert people("Directing Brinewater is Ivo Strand, making his first feature in English.", "director") == \
+        {"Ivo Strand"}
+    assert people("Ivo Strand moves behind the camera for Brinewater after years as an editor.", "director") == \
+        {"Ivo Strand"}
