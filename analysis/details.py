@@ -44,6 +44,7 @@ REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:fil
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
+PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
 BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
@@ -542,6 +543,8 @@ class _Reader:
         parsed = self._parse(s)
         if parsed is None or not parsed.people:
             self._role_by_reference(s)
+            if parsed is not None:
+                self._role_by_pronoun(s, parsed)
             return
         people = [p for p in parsed.people if p[2] not in self.c.unsettled]
         if len(people) == 1:
@@ -557,6 +560,8 @@ class _Reader:
                 continue
             unsettled = written in self.c.unsettled
             finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
+            if not finding.roles:
+                finding.roles |= self._role_named_before(s, name.root)
             listed = _listed_role(s.text, a, parsed.people)
             if listed is not None:  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
                 finding.roles = {listed}
@@ -578,6 +583,48 @@ class _Reader:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _role_named_before(self, s: Sentence, person) -> set[str]:
+        """"Z has found its director. She is X": "she is X" names whom the sentence before described
+        by a role noun, when it described nobody else by another."""
+        be = person.head
+        if person.dep_ != "attr" or be.lemma_ != "be" or not any(
+                c.dep_ in R.SUBJECT_DEPS and c.lower_ in ("he", "she") for c in be.children):
+            return set()
+        before = [x for x in self.sentences if x.order == s.order - 1 and x.paragraph == s.paragraph]
+        if not before:
+            return set()
+        v = R.vocabulary()
+        words = {w.lower().removesuffix("s") for w in re.findall(r"[^\W\d_][\w\-]*", before[0].text)}
+        roles = {R.CAST for w in words if w in v.cast_nouns - {"part", "role", "star"}} | \
+            {R.DIRECTOR for w in words if w in v.director_nouns - {"debut"}}
+        return roles if len(roles) == 1 else set()
+
+    def _role_by_pronoun(self, s: Sentence, parsed: Parsed) -> None:
+        """"X spent the winter in Houston. He plays the pilot in Z": a sentence that opens on "he"
+        or "she" and names nobody speaks of the one person the sentence before named."""
+        if self.last_person is None or self.last_person[0] != s.order - 1 or not PRONOUN_SUBJECT.match(s.text):
+            return
+        pronoun = next((t for t in parsed.doc if t.dep_ in R.SUBJECT_DEPS), None)
+        if pronoun is None or pronoun.i != 0:
+            return
+        _order, written, fallback = self.last_person
+        full, subject = self._person(written, s, 0, fallback)
+        if full is None or subject is None:
+            return
+        finding = R.read_role(pronoun.sent, parsed.doc[0:1])
+        if not finding.by_verb or not T.stated_as_fact(parsed.doc, 0, len(pronoun)):
+            return
+        named = [(parsed.shift(a), parsed.shift(a) + len(self._stand_in(s.text, a, b)), n) for a, b, n in parsed.named]
+        watched, elsewhere = self._production_of(finding, named, set())
+        if elsewhere and watched is None:
+            return
+        subject = watched if watched is not None else self._subject_at(s, 0, fallback)
+        if subject is None:
+            return
+        for role in finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
+            self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
+            self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _role_by_reference(self, s: Sentence) -> None:
         """"X is taking no chances. The Heron director will fly with a spare camera": a sentence that
@@ -606,7 +653,7 @@ class _Reader:
                 continue
             named = self._named(s)
             people = self._person_spans(s, named)
-            if not (people or s.dates or (self.c.cues["travel"].search(s.text) and (
+            if not (people or s.dates or PRONOUN_SUBJECT.match(s.text) or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \

@@ -107,3 +107,17 @@ def test_an_inverted_gerund_and_behind_the_camera_with_any_verb():
         {"Ivo Strand"}
     assert people("Ivo Strand moves behind the camera for Brinewater after years as an editor.", "director") == \
         {"Ivo Strand"}
+
+
+# ---------------------------------------------------------------- a pronoun in the next sentence
+
+def test_he_or_she_opening_the_next_sentence_is_the_one_person_just_named():
+    got = people("Hedda Brask spent the winter in Star City. She plays the stowaway in Brinewater.", "cast")
+    assert got == {"Hedda Brask"}
+    got = people("Hedda Brask met Ivo Strand in Star City. She plays the stowaway in Brinewater.", "cast")
+    assert not got  # two people named: nobody to point at
+
+
+def test_she_is_x_names_the_role_the_sentence_before_described():
+    assert people("Brinewater has found its lead actress. She is Hedda Brask, 24, who grew up in Tartu.",
+                  "cast") == {"Hedda Brask"}
