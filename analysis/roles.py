@@ -434,7 +434,7 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
         found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
         return
-    if prep in ("opposite", "alongside") or lemma in FEATURE_VERBS:
+    if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)
         if lemma in FEATURE_VERBS:  # "Z will star X": X's role is in Z
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]

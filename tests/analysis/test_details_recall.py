@@ -121,3 +121,9 @@ def test_he_or_she_opening_the_next_sentence_is_the_one_person_just_named():
 def test_she_is_x_names_the_role_the_sentence_before_described():
     assert people("Brinewater has found its lead actress. She is Hedda Brask, 24, who grew up in Tartu.",
                   "cast") == {"Hedda Brask"}
+
+
+def test_a_person_a_film_is_from_does_not_star_in_it():
+    got = facts("Hedda Brask will star in Gull Season, from Ivo Strand (director of Brinewater).")
+    assert ("brinewater", "director", "Ivo Strand", False) in got
+    assert not {v for _s, a, v, _r in got if a == "cast"}
