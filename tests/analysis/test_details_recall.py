@@ -127,3 +127,15 @@ def test_a_person_a_film_is_from_does_not_star_in_it():
     got = facts("Hedda Brask will star in Gull Season, from Ivo Strand (director of Brinewater).")
     assert ("brinewater", "director", "Ivo Strand", False) in got
     assert not {v for _s, a, v, _r in got if a == "cast"}
+
+
+# ---------------------------------------------------------------- the production's people after a semicolon; freight
+
+def test_the_actors_after_a_semicolon_are_the_production_s_and_freight_flies_nobody():
+    got = facts("Brinewater's costumes went up on a supply ship from Wenchang in January; the actors fly from "
+                "Jiuquan in June.")
+    places = {(a, v) for _s, a, v, _r in got if a in ("launch_site", "launch_date")}
+    assert places == {("launch_site", "Jiuquan Satellite Launch Center"), ("launch_date", "2031-06")}
+    got = facts("The stand-in for Brinewater would fly on Shenzhou-40 only if needed; the two lead actors fly on "
+                "Shenzhou-39.")
+    assert {v for _s, a, v, _r in got if a == "spacecraft"} == {"Shenzhou-39"}
