@@ -700,7 +700,7 @@ class _Reader:
                                                      for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
         for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
-            a, written = _without_role_words(a, written, s.text[max(0, a - 4):a])
+            a, written = _without_role_words(a, written, s.text[max(0, a - 4):a], self.c.unsettled)
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
             if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
@@ -826,13 +826,15 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offse
     return None
 
 
-def _without_role_words(start: int, written: str, before: str = "") -> tuple[int, str]:
+def _without_role_words(start: int, written: str, before: str = "",
+                        one_names: frozenset[str] = frozenset()) -> tuple[int, str]:
     """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name; and "the
     Estonian Ana Lind" -> "Ana Lind": after an article, an ordinary word opening the run describes."""
     words = written.split()
     v = R.vocabulary()
     roles = v.cast_nouns | v.director_nouns | v.other_nouns | {"singer", "newcomer", "veteran", "star"}
-    while len(words) > 2 and (words[0].lower() in roles or words[0].lower()[:-1] in roles):
+    while (len(words) > 2 or " ".join(words[1:]) in one_names) and (
+            words[0].lower() in roles or words[0].lower()[:-1] in roles):  # "Singer Quillon": a one-name alias
         start += len(words[0]) + 1
         words = words[1:]
     if len(words) > 2 and re.search(r"\b(?:the|a|an)\s$", before, re.IGNORECASE) and is_common_word(words[0]):
@@ -841,7 +843,8 @@ def _without_role_words(start: int, written: str, before: str = "") -> tuple[int
     return start, " ".join(words)
 
 
-LIST_LABEL = re.compile(r"([^\W\d_]+)\s*:\s*$")
+LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
+LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 
 
 def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
@@ -859,11 +862,19 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
     label = LIST_LABEL.search(text[:colon + 1])
     if label is None:
         return None
-    v, noun = R.vocabulary(), label.group(1).lower()
-    forms = {noun, noun[:-1] if noun.endswith("s") else noun}
-    if forms & v.director_nouns:
-        return R.DIRECTOR
-    return R.CAST if forms & v.cast_nouns else None
+    # the label runs back to the clause's start: "cast", "Also in the cast of Z", "Z has its star"
+    words = re.findall(r"[^\W\d_][\w\-]*", re.split(r"[;(.]", text[:colon])[-1])
+    v = R.vocabulary()
+    for word in reversed(words[-8:]):
+        noun = word.lower()
+        forms = {noun, noun.removesuffix("s")}
+        if forms & v.director_nouns - {"debut"}:
+            return R.DIRECTOR
+        if forms & (v.cast_nouns - {"part", "role"}):
+            return R.CAST
+        if not (word[:1].isupper() or noun in LABEL_LINKS):
+            return None  # "the director told reporters: ...": a verb between, no label
+    return None
 
 
 def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> bool:

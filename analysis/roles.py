@@ -38,6 +38,9 @@ OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourit
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
+ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
+CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
+INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
@@ -196,9 +199,10 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.backup = True
         return
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-    if lemma == "member" and any(g.lemma_.lower() == "cast" or any(t.lemma_.lower() == "cast" for t in g.subtree)
-                                 for g in of):
-        found.roles.add(CAST)
+    of_to = of + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
+                  if g.dep_ == "pobj"]
+    if lemma in ("member", "addition", "part") and any(word(g) in CAST_BODIES for g in of_to):
+        found.roles.add(CAST)  # "the newest member of the cast", "the latest addition to the ensemble"
     owners = [c for c in noun.children if c.dep_ == "poss"]
     if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
         found.roles.add(OTHER)  # "the agency's director": heads an organisation, not a film
@@ -248,14 +252,24 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     more: list[tuple[Token, bool]] = []
     for verb, as_object in out:
         if not as_object:
-            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")
+            more += [(c, False) for c in verb.children if (c.dep_ in ("xcomp", "conj") or _infinitive(c)) and (
+                c.pos_ in ("VERB", "AUX") or (c.dep_ == "xcomp" and c.lemma_.lower() in _role_verbs()))
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
         elif anchor.dep_ in ("dobj", "pobj"):
             # "hired X to direct", "turned to X to play the lead": X does what the infinitive says
-            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.i > anchor.i
+            more += [(c, False) for c in verb.children if (c.dep_ == "xcomp" or _infinitive(c)) and c.i > anchor.i
                      and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     return out + more
+
+
+def _infinitive(token: Token) -> bool:
+    """"(hired X) to direct": an adverbial clause that is a bare to-infinitive."""
+    return token.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in token.children)
+
+
+def _no_longer(verb: Token) -> bool:
+    return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in verb.children)
 
 
 def _in_a_change_of_director(verb: Token) -> bool:
@@ -312,6 +326,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
            for t in verb.subtree):
         found.roles.add(DIRECTOR)  # "makes her directing debut"
         return
+    if any(t.lower_ in ACTING_DEBUT and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut" for t in verb.subtree):
+        found.roles.add(CAST)  # "makes her acting debut in Z"
+        found.productions += [g for t in verb.subtree if t.lower_ == "debut" for g in _prepositional(t, ("in",))]
+        return
     leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"}
                                          or (lemma == "drop" and person.dep_ == "nsubjpass"))
     if leaves or (lemma == "be" and "out" in particles):
@@ -325,6 +343,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
         else:
             found.roles.add(REMOVED)
+        return
+    if _no_longer(verb) and lemma in v.participation_verbs:
+        found.roles.add(REMOVED)  # "will no longer appear in Z"
         return
     if negated:
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
@@ -369,7 +390,13 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             given.add(CAST)
     elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
         given.add(CAST)
-    elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+    elif lemma == "sign" and "on" in particles and any(  # "signs on to Z", "signed on for Z"
+            n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
+            for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
+                                                            for g in _prepositional(c, ("to", "for"))]):
+        given.add(CAST)
+    elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children) \
+            and not any(c.dep_ == "xcomp" or _infinitive(c) for c in verb.children):  # "tapped to direct"
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
     found.roles |= given
     if not given:  # this verb said nothing of a role: what it is about is no production
@@ -411,7 +438,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
         if lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
-        elif lemma in ("play", "portray", "voice") or lemma in FEATURE_VERBS or (lemma in v.headline_verbs and lemma != "join"):
+        elif lemma in ("play", "portray", "voice") or lemma in FEATURE_VERBS or (
+                lemma in v.headline_verbs and lemma not in ("join", "lead")):
             found.roles.add(CAST)  # "played by X", "Z, headlined by X"
         elif lemma in v.replace_verbs:
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
@@ -423,6 +451,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         if not as_lemmas & v.director_nouns:
             found.roles.add(REMOVED)
+        return
+    if prep in ("with", "alongside") and lemma in v.director_verbs:
+        found.roles.add(DIRECTOR)  # "will co-direct Z with X"
         return
     if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
         found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
@@ -451,8 +482,17 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(OTHER)  # "named X as the flight's backup crew member"
         found.backup = True
         return
+    if lemma in INCLUDE_VERBS and person.dep_ == "dobj" and any(
+            c.dep_ in SUBJECT_DEPS and word(c) in CAST_BODIES for c in verb.children):
+        found.roles.add(CAST)  # "the cast of Z includes X"
+        found.productions += [g for c in verb.children if c.dep_ in SUBJECT_DEPS for g in _prepositional(c, ("of",))]
+        return
     if lemma in v.choose_verbs and person.dep_ == "dobj":
         for_nouns = {word(n) for n in _prepositional(verb, ("for", "as", "to"))}
+        if lemma in ("sign", "rope", "add") and not for_nouns & v.director_nouns and any(
+                n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS for n in _prepositional(verb, ("for", "to"))):
+            found.roles.add(CAST)  # "signed X for Z": a performer, unless the sentence names another role
+            return
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(

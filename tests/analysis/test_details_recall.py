@@ -139,3 +139,34 @@ def test_the_actors_after_a_semicolon_are_the_production_s_and_freight_flies_nob
     got = facts("The stand-in for Brinewater would fly on Shenzhou-40 only if needed; the two lead actors fly on "
                 "Shenzhou-39.")
     assert {v for _s, a, v, _r in got if a == "spacecraft"} == {"Shenzhou-39"}
+
+
+# ---------------------------------------------------------------- more ways of joining a cast or a direction
+
+def test_signing_on_and_being_signed_for_a_production():
+    assert people("Hedda Brask has signed on for Brinewater.", "cast") == {"Hedda Brask"}
+    assert people("Moth Hollow Pictures has signed Hedda Brask for Brinewater.", "cast") == {"Hedda Brask"}
+
+
+def test_the_cast_includes_and_an_addition_to_the_cast():
+    assert people("The cast of Brinewater includes Hedda Brask and Ivo Strand.", "cast") == {"Hedda Brask", "Ivo Strand"}
+    assert people("Hedda Brask is the latest addition to the cast of Brinewater.", "cast") == {"Hedda Brask"}
+    assert people("Also in the cast of Brinewater: Ivo Strand and Kaia Rebane.", "cast") == {"Ivo Strand", "Kaia Rebane"}
+    assert not people("The director of Brinewater told reporters: Ivo Strand and Kaia Rebane will fly.", "director")
+
+
+def test_an_infinitive_after_a_passive_choice_says_the_role():
+    got = facts("Ivo Strand has been tapped to direct Brinewater.")
+    assert ("brinewater", "director", "Ivo Strand", False) in got
+    assert ("brinewater", "cast", "Ivo Strand", False) not in got
+    assert people("Hedda Brask is attached to star in Brinewater.", "cast") == {"Hedda Brask"}
+    assert people("Hedda Brask was picked to lead Brinewater.", "cast") == {"Hedda Brask"}
+
+
+def test_co_directing_alongside_someone_and_an_acting_debut():
+    assert people("Ivo Strand will co-direct Brinewater alongside Kaia Rebane.", "director") == {"Ivo Strand", "Kaia Rebane"}
+    assert people("Singer Quillon makes her acting debut in Brinewater.", "cast") == {"Quillon"}
+
+
+def test_no_longer_appearing_is_leaving_the_cast():
+    assert ("brinewater", "cast", "Hedda Brask", True) in facts("Hedda Brask will no longer appear in Brinewater.")
