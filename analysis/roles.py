@@ -121,10 +121,12 @@ def _instead_of(person: Token) -> bool:
 
 
 def _recast_role(person: Token) -> bool:
-    """"X's role in Y has been recast"."""
+    """"X's role in Y has been recast", "X's part will now be played by Z"."""
     head = person.head
-    return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and \
-        word(head.head) in vocabulary().replace_verbs
+    verb = head.head
+    return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and (
+        word(verb) in vocabulary().replace_verbs or (word(verb) in ("play", "take", "give", "hand") and any(
+            c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "to") for c in verb.children)))
 
 
 def _names_the_film(person: Token) -> bool:
@@ -172,6 +174,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
                 break
             head = head.head
     head = anchor.head
+    if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
+        nouns.append(head)  # "named X director of Z", parsed as one noun phrase
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
     if anchor.dep_ == "attr" and head.lemma_ == "be":
@@ -253,7 +257,7 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     for verb, as_object in out:
         if not as_object:
             more += [(c, False) for c in verb.children if (c.dep_ in ("xcomp", "conj") or _infinitive(c)) and (
-                c.pos_ in ("VERB", "AUX") or (c.dep_ == "xcomp" and c.lemma_.lower() in _role_verbs()))
+                c.pos_ in ("VERB", "AUX") or c.lemma_.lower() in _role_verbs())
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
         elif anchor.dep_ in ("dobj", "pobj"):
             # "hired X to direct", "turned to X to play the lead": X does what the infinitive says
@@ -326,6 +330,11 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
            for t in verb.subtree):
         found.roles.add(DIRECTOR)  # "makes her directing debut"
         return
+    if lemma in ("shoot", "film", "record") and any(
+            word(o) == "scene" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children) for o in objects):
+        found.roles.add(CAST)  # "will fly to the station to shoot her scenes for Z"
+        found.productions += _prepositional(verb, ("for", "in", "of"))
+        return
     if any(t.lower_ in ACTING_DEBUT and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut" for t in verb.subtree):
         found.roles.add(CAST)  # "makes her acting debut in Z"
         found.productions += [g for t in verb.subtree if t.lower_ == "debut" for g in _prepositional(t, ("in",))]
@@ -351,8 +360,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
         found.negated = found.negated or lemma in v.participation_verbs
         return
-    if lemma in v.replace_verbs and person.dep_ == "nsubjpass":
-        found.roles.add(REMOVED)  # "X was replaced by Y"
+    if lemma in v.replace_verbs and person.dep_ == "nsubjpass" and person.head.i == verb.i:
+        if not as_lemmas & v.director_nouns:
+            found.roles.add(REMOVED)  # "X was replaced by Y"; not "X was replaced as director"
         return
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
@@ -369,7 +379,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in FEATURE_VERBS and any(o.pos_ == "PROPN" for o in objects):
         return  # "Z stars X": Z is the production, X its cast
     given: set[str] = set()
-    holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS
+    holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS or (
+        lemma in v.choose_verbs and person.dep_ == "nsubjpass")  # "was appointed director of Z"
     in_cast = [n for n in _in_phrases(verb) if word(n) in v.cast_nouns and (holds_roles or any(
         c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part"]
     # "is back in the cast"; with any verb, "in the role of a welder"
@@ -395,7 +406,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
                                                             for g in _prepositional(c, ("to", "for"))]):
         given.add(CAST)
-    elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children) \
+    elif not given and lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children) \
             and not any(c.dep_ == "xcomp" or _infinitive(c) for c in verb.children):  # "tapped to direct"
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
     found.roles |= given
@@ -438,6 +449,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
         if lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
+        elif lemma in v.leave_verbs and lemma not in ("continue", "step", "drop", "pull"):
+            found.roles.add(REMOVED)  # "the role vacated by X"
         elif lemma in ("play", "portray", "voice") or lemma in FEATURE_VERBS or (
                 lemma in v.headline_verbs and lemma not in ("join", "lead")):
             found.roles.add(CAST)  # "played by X", "Z, headlined by X"

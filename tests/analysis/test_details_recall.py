@@ -170,3 +170,30 @@ def test_co_directing_alongside_someone_and_an_acting_debut():
 
 def test_no_longer_appearing_is_leaving_the_cast():
     assert ("brinewater", "cast", "Hedda Brask", True) in facts("Hedda Brask will no longer appear in Brinewater.")
+
+
+def test_appointed_or_named_director_is_direction_only():
+    for text in ("Ivo Strand was appointed director of Brinewater.", "Ivo Strand has been named director of Brinewater.",
+                 "Moth Hollow Pictures named Ivo Strand director of Brinewater.", "Ivo Strand will take the helm of Brinewater."):
+        got = facts(text)
+        assert ("brinewater", "director", "Ivo Strand", False) in got, text
+        assert not {v for _s, a, v, _r in got if a == "cast"}, text
+
+
+def test_replaced_as_director_is_no_cast_removal_and_a_vacated_role_is():
+    got = facts("Kaia Rebane will be replaced as director of Brinewater by Ivo Strand.")
+    assert ("brinewater", "director", "Ivo Strand", False) in got
+    assert not {v for _s, a, v, _r in got if a == "cast"}
+    got = facts("Kaia Rebane steps into the role vacated by Hedda Brask in Brinewater.")
+    assert {("cast", "Kaia Rebane", False), ("cast", "Hedda Brask", True)} <= {(a, v, r) for _s, a, v, r in got}
+    got = facts("Hedda Brask's role in Brinewater will now be played by Kaia Rebane.")
+    assert {("cast", "Kaia Rebane", False), ("cast", "Hedda Brask", True)} <= {(a, v, r) for _s, a, v, r in got}
+    got = facts("Kaia Rebane has been brought in to replace Hedda Brask in Brinewater.")
+    assert {(a, v, r) for _s, a, v, r in got if a == "cast"} == {("cast", "Kaia Rebane", False),
+                                                                 ("cast", "Hedda Brask", True)}
+
+
+def test_directing_and_starring_at_once_and_shooting_one_s_scenes():
+    got = facts("Ivo Strand will both direct and star in Brinewater.")
+    assert {("director", "Ivo Strand"), ("cast", "Ivo Strand")} <= {(a, v) for _s, a, v, _r in got}
+    assert people("Hedda Brask will fly to the station to shoot her scenes for Brinewater.", "cast") == {"Hedda Brask"}
