@@ -10,9 +10,10 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
+TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
-             "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af"}
+             "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",
+             "abu", "bint"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def find_names(sentence: str) -> list[Span]:
             if run and sentence[tokens[j - 1].end():tokens[j].start()] not in (" ",):
                 break
             word = _plain(tok)
-            initial = re.fullmatch(r"[A-Z]\.", word) is not None
+            initial = re.fullmatch(r"(?:[A-Z]\.)+", word) is not None
             if word[0].isupper() and (initial or not (len(word) > 1 and word.isupper())) and word.lower() not in not_name:
                 run.append(tokens[j])
                 j += 1

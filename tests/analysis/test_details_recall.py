@@ -197,3 +197,8 @@ def test_directing_and_starring_at_once_and_shooting_one_s_scenes():
     got = facts("Ivo Strand will both direct and star in Brinewater.")
     assert {("director", "Ivo Strand"), ("cast", "Ivo Strand")} <= {(a, v) for _s, a, v, _r in got}
     assert people("Hedda Brask will fly to the station to shoot her scenes for Brinewater.", "cast") == {"Hedda Brask"}
+
+
+def test_run_together_initials_and_plural_particles_stay_in_the_name():
+    assert people("P.V. Marchetti and Inés de los Ríos will star in Brinewater.", "cast") == \
+        {"P.V. Marchetti", "Inés de los Ríos"}
