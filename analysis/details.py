@@ -131,9 +131,14 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
         for typed in type_aliases(watch.label, tuple(aliases)):
             if typed.kind == PERSON:
                 persons.append((typed.text, typed.text))
-                surname = typed.text.split()[-1]
+                words = typed.text.split()
+                surname = words[-1]
                 if len(surname) >= 4:
                     persons.append((surname, typed.text))
+                particle = next((n for n, w in enumerate(words) if n and w in P.PARTICLES), None)
+                if particle is not None:  # "van der Berg", and "Van der Berg" opening a sentence
+                    tail = " ".join(words[particle:])
+                    persons += [(tail, typed.text), (tail[:1].upper() + tail[1:], typed.text)]
             elif typed.kind == TITLE:
                 titles.append(typed.text)
                 if typed.may_be_person:
@@ -721,10 +726,12 @@ class _Reader:
         for token in finding.productions:
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
-            inside = [subject for a, b, subject in named if first <= a and b <= last]
-            if inside:
-                return inside[0], False
-            elsewhere = elsewhere or _other_production(token) or token.idx in unsure
+            inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
+                      if first <= a and b <= last]
+            other = _other_production(token)
+            if inside and not (other and all(studio for _subject, studio in inside)):
+                return inside[0][0], False  # not "the studio's period drama Z": another film of that studio
+            elsewhere = elsewhere or other or token.idx in unsure
         return None, elsewhere
 
     def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:

@@ -272,6 +272,27 @@ def _infinitive(token: Token) -> bool:
     return token.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in token.children)
 
 
+def _chair(noun: Token) -> bool:
+    """"the director's chair"."""
+    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in vocabulary().director_nouns
+                                         for c in noun.children)
+
+
+def _with_role(person: Token) -> bool:
+    """"(shooting begins) with X in the lead", "with A and B as the two pilots": the phrase right
+    after a with-phrase gives its people a place in the cast."""
+    last = max(t.i for t in person.subtree)
+    if last + 1 >= len(person.doc):
+        return False
+    after = person.doc[last + 1]
+    if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i not in (person.head.head.i, person.i):
+        return False
+    nouns = [g for g in after.children if g.dep_ == "pobj"]
+    v = vocabulary()
+    return any(after.lower_ == "as" or word(g) in v.cast_nouns for g in nouns) and not any(
+        word(t) in BACKUP | v.director_nouns | v.other_nouns for g in nouns for t in g.subtree)
+
+
 def _no_longer(verb: Token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in verb.children)
 
@@ -381,8 +402,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     given: set[str] = set()
     holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS or (
         lemma in v.choose_verbs and person.dep_ == "nsubjpass")  # "was appointed director of Z"
-    in_cast = [n for n in _in_phrases(verb) if word(n) in v.cast_nouns and (holds_roles or any(
-        c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part"]
+    in_cast = [n for n in _in_phrases(verb) if (word(n) in v.cast_nouns and (holds_roles or any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part") or _chair(n)]
     # "is back in the cast"; with any verb, "in the role of a welder"
     for noun in (nouns if holds_roles else as_nouns) + in_cast:
         n = word(noun)
@@ -390,8 +411,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         if qualifiers & BACKUP:
             given.add(OTHER)
             found.backup = True
-        elif n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children)):
-            given.add(DIRECTOR)
+        elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
+                _chair(noun):
+            given.add(DIRECTOR)  # also "took the director's chair", "is in the director's chair"
         elif n in v.cast_nouns or (n == "member" and any(word(t) == "cast" for t in noun.subtree)):
             given.add(CAST)
     if lemma == "cast" and verb.dep_ == "acl":
@@ -470,6 +492,10 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
         found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
+        return
+    if prep == "with" and _with_role(person):
+        found.roles.add(CAST)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
+        found.productions = [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma in v.replace_verbs and prep == "with":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}

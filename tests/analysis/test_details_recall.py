@@ -202,3 +202,18 @@ def test_directing_and_starring_at_once_and_shooting_one_s_scenes():
 def test_run_together_initials_and_plural_particles_stay_in_the_name():
     assert people("P.V. Marchetti and Inés de los Ríos will star in Brinewater.", "cast") == \
         {"P.V. Marchetti", "Inés de los Ríos"}
+
+
+def test_a_watched_surname_with_its_particles_opening_a_sentence():
+    got = facts("Van der Zwaag will direct Brinewater.")
+    assert ("brinewater", "director", "Ottoline van der Zwaag", False) in got
+
+
+def test_the_director_s_chair_and_a_with_phrase_giving_a_place_in_the_cast():
+    assert people("Ivo Strand has taken the director's chair on Brinewater.", "director") == {"Ivo Strand"}
+    assert people("Brinewater starts shooting in May with Hedda Brask and Ivo Strand in the lead roles.", "cast") == \
+        {"Hedda Brask", "Ivo Strand"}
+    assert people("Brinewater starts shooting in May with Hedda Brask as the welder.", "cast") == {"Hedda Brask"}
+    # the with-phrase belongs to what its clause is about: here another studio's film
+    assert not people("Moth Hollow Pictures' period drama Gull Season opens on 3 May, with Hedda Brask in the lead.",
+                      "cast")
