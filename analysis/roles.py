@@ -32,6 +32,7 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "land", "take", "get", "win", "bag", "earn",
+                "assume",
                 "secure", "book", "keep", "retain", "inherit", "attach", "set", "name", "confirm"}
 DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
@@ -39,6 +40,7 @@ OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourit
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
 ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
+GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
@@ -55,6 +57,7 @@ class Vocabulary:
     choose_verbs: frozenset[str]
     replace_verbs: frozenset[str]
     needs_cast_object: frozenset[str]
+    character_verbs: frozenset[str]
     headline_verbs: frozenset[str]
     participation_verbs: frozenset[str]
 
@@ -89,7 +92,9 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     described = set(found.roles)
     predicates = [(verb, as_object, name.root) for verb, as_object in _predicates(name.root)]
     if anchor is not name.root:
-        predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)]
+        own = any(c.dep_ == "relcl" for c in name.root.children)  # "A, who directs, and B, who stars"
+        predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)
+                       if not (own and verb.dep_ == "relcl" and verb.head.i == anchor.i)]
     if anchor.dep_ == "appos" and anchor.head.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
         # "played by a real cosmonaut: X": X stands where the noun stands
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
@@ -174,6 +179,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
                 break
             head = head.head
     head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
+        nouns.append(head.head)  # "under the direction of X"
     if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
         nouns.append(head)  # "named X director of Z", parsed as one noun phrase
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
@@ -250,9 +257,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
-    # "A and B, who play ...": the clause hangs on the last name of the list
-    out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
-            for c in conj.children if c.dep_ == "relcl"]
+    # "A and B, who play ...": the clause hangs on the last name of the list (unless A has its own)
+    if not any(c.dep_ == "relcl" for c in anchor.children):
+        out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
+                for c in conj.children if c.dep_ == "relcl"]
     more: list[tuple[Token, bool]] = []
     for verb, as_object in out:
         if not as_object:
@@ -303,7 +311,7 @@ def _in_a_change_of_director(verb: Token) -> bool:
     v = vocabulary()
     linked = [verb.head, *verb.head.children, *verb.children]
     return any(t.i != verb.i and _lemma(t) in v.director_verbs for t in linked) and not any(
-        word(t) in v.cast_nouns or (t.pos_ == "VERB" and _lemma(t) in FEATURE_VERBS | {"play", "portray", "act"})
+        word(t) in v.cast_nouns or (t.pos_ == "VERB" and _lemma(t) in FEATURE_VERBS | v.character_verbs | {"act"})
         for t in verb.doc)
 
 
@@ -350,6 +358,11 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if any(t.lower_ in ("directing", "directorial") and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut"
            for t in verb.subtree):
         found.roles.add(DIRECTOR)  # "makes her directing debut"
+        return
+    if lemma == "give" and any(word(o) == "life" for o in objects) and any(
+            c.lower_ == "to" and c.dep_ in ("prep", "dative") for c in verb.children):
+        found.roles.add(CAST)  # "gives life to the welder in Z": plays her
+        found.productions += _prepositional(verb, ("in", "for"))
         return
     if lemma in ("shoot", "film", "record") and any(
             word(o) == "scene" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children) for o in objects):
@@ -414,7 +427,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
                 _chair(noun):
             given.add(DIRECTOR)  # also "took the director's chair", "is in the director's chair"
-        elif n in v.cast_nouns or (n == "member" and any(word(t) == "cast" for t in noun.subtree)):
+        elif n in v.cast_nouns or (n in ("member", "addition", "part") and any(word(t) in CAST_BODIES
+                                                                                for t in noun.subtree)):
             given.add(CAST)
     if lemma == "cast" and verb.dep_ == "acl":
         given.add(CAST)  # "X, cast in Y,"
@@ -434,7 +448,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     found.roles |= given
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
-    characters = lemma in ("play", "portray", "voice")  # their object is a character, not a production
+    characters = lemma in v.character_verbs  # their object is a character, not a production
     found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
@@ -471,16 +485,18 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
         if lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
+        elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children):
+            found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B"
         elif lemma in v.leave_verbs and lemma not in ("continue", "step", "drop", "pull"):
             found.roles.add(REMOVED)  # "the role vacated by X"
-        elif lemma in ("play", "portray", "voice") or lemma in FEATURE_VERBS or (
+        elif lemma in v.character_verbs or lemma in FEATURE_VERBS or (
                 lemma in v.headline_verbs and lemma not in ("join", "lead")):
             found.roles.add(CAST)  # "played by X", "Z, headlined by X"
         elif lemma in v.replace_verbs:
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
             found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
-    if lemma in ("play", "portray", "voice"):
+    if lemma in v.character_verbs:
         return  # "plays Nell Garrity": a character, not a person of the cast
     if lemma in v.replace_verbs and person.dep_ == "dobj":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
@@ -512,10 +528,14 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
         found.productions += _prepositional(verb, ("in", "for"))
         return
-    if lemma == "go" and prep == "to" and any(
-            word(t) in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
-        found.roles.add(CAST)
+    if lemma in GOES_TO and prep == "to":  # "the lead went to X", "the direction of Z falls to X"
+        subject = [t for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
+        if any(word(t) in v.director_nouns for t in subject if t.dep_ in SUBJECT_DEPS):
+            found.roles.add(DIRECTOR)
+        elif any(word(t) in v.cast_nouns for t in subject):
+            found.roles.add(CAST)
         return
+
     as_phrase = _prepositional(verb, ("as",))
     if any(word(c) in BACKUP for n in as_phrase for c in [n, *n.children]):
         found.roles.add(OTHER)  # "named X as the flight's backup crew member"

@@ -217,3 +217,32 @@ def test_the_director_s_chair_and_a_with_phrase_giving_a_place_in_the_cast():
     # the with-phrase belongs to what its clause is about: here another studio's film
     assert not people("Moth Hollow Pictures' period drama Gull Season opens on 3 May, with Hedda Brask in the lead.",
                       "cast")
+
+
+# ---------------------------------------------------------------- translated-wire phrasing
+
+def test_character_verbs_of_translated_wires():
+    for text in ("Hedda Brask will interpret the welder Mara in Brinewater.",
+                 "Hedda Brask will give life to the welder in Brinewater.",
+                 "Hedda Brask will reprise her role in Brinewater."):
+        assert people(text, "cast") == {"Hedda Brask"}, text
+
+
+def test_the_cast_headed_or_completed_by_and_people_heading_it():
+    assert people("The cast of Brinewater is completed by Hedda Brask and Ivo Strand.", "cast") == \
+        {"Hedda Brask", "Ivo Strand"}
+    assert people("Hedda Brask and Ivo Strand head the cast of Brinewater.", "cast") == {"Hedda Brask", "Ivo Strand"}
+    assert people("Hedda Brask forms part of the cast of Brinewater.", "cast") == {"Hedda Brask"}
+
+
+def test_the_direction_of_a_production():
+    assert people("Brinewater, under the direction of Ivo Strand, starts shooting in May.", "director") == {"Ivo Strand"}
+    assert people("Ivo Strand assumes the direction of Brinewater.", "director") == {"Ivo Strand"}
+    assert people("The direction of Brinewater falls to Ivo Strand.", "director") == {"Ivo Strand"}
+    assert not people("The capsule flew in the direction of the station, Ivo Strand said of Brinewater.", "director")
+
+
+def test_each_name_of_a_list_keeps_its_own_relative_clause():
+    got = facts("Ivo Strand, who will direct Brinewater, and Hedda Brask, who will star in it, flew to Houston.")
+    assert {(a, v) for _s, a, v, _r in got if a in ("cast", "director")} == {
+        ("director", "Ivo Strand"), ("cast", "Hedda Brask")}
