@@ -24,6 +24,7 @@ from analysis import roles as R
 from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
+from analysis.entities import name_titles
 from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
@@ -45,7 +46,7 @@ REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:fil
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
-PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
+REFERENCE_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he)\b|^(?:The|This) ")
 BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
@@ -609,18 +610,19 @@ class _Reader:
         return roles if len(roles) == 1 else set()
 
     def _role_by_pronoun(self, s: Sentence, parsed: Parsed) -> None:
-        """"X spent the winter in Houston. He plays the pilot in Z": a sentence that opens on "he"
-        or "she" and names nobody speaks of the one person the sentence before named."""
-        if self.last_person is None or self.last_person[0] != s.order - 1 or not PRONOUN_SUBJECT.match(s.text):
+        """"X spent the winter in Houston. Now he plays the pilot in Z", "The Estonian will direct Z":
+        a sentence whose subject is "he", "she" or a word that describes a person, and that names
+        nobody, speaks of the one person the sentence before named."""
+        if self.last_person is None or self.last_person[0] != s.order - 1 or not REFERENCE_SUBJECT.search(s.text):
             return
         pronoun = next((t for t in parsed.doc if t.dep_ in R.SUBJECT_DEPS), None)
-        if pronoun is None or pronoun.i != 0:
+        if pronoun is None or not (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
             return
         _order, written, fallback = self.last_person
         full, subject = self._person(written, s, 0, fallback)
         if full is None or subject is None:
             return
-        finding = R.read_role(pronoun.sent, parsed.doc[0:1])
+        finding = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
         if not finding.by_verb or not T.stated_as_fact(parsed.doc, 0, len(pronoun)):
             return
         named = [(parsed.shift(a), parsed.shift(a) + len(self._stand_in(s.text, a, b)), n) for a, b, n in parsed.named]
@@ -656,12 +658,16 @@ class _Reader:
         copy where each name is one plain token, a production "the film", and hyphenated co- verbs
         one word; `Parsed.shift` maps positions in the sentence to positions in that copy."""
         wanted: list[tuple[Sentence, str, object, list, list]] = []
+        one_person_at = -1  # the last sentence naming exactly one person: "he", "the singer" may point back
         for s in self.sentences:
             if not s.mentions and self._context_subject(s)[0] is None:
                 continue
             named = self._named(s)
             people = self._person_spans(s, named)
-            if not (people or s.dates or PRONOUN_SUBJECT.match(s.text) or (self.c.cues["travel"].search(s.text) and (
+            refers = one_person_at == s.order - 1 and REFERENCE_SUBJECT.search(s.text) is not None
+            if len(people) == 1:
+                one_person_at = s.order
+            if not (people or s.dates or refers or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
@@ -785,6 +791,7 @@ class _Reader:
 
 
 PLACEHOLDER = "Alex"
+PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
@@ -892,6 +899,14 @@ def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> 
                 m.start("antecedent") <= at < m.end("antecedent") for at in mentions):
             return True
     return False
+
+
+def _describes_a_person(token) -> bool:
+    """"The Estonian", "the singer": a definite subject that can only be a person."""
+    if token.pos_ not in ("NOUN", "PROPN") or not any(c.lower_ in ("the", "this") for c in token.children):
+        return False
+    return token.lower_ in name_titles() or (token.text[:1].isupper() and is_common_word(token.text)
+                                             and token.i > 0 and token.lower_ not in PRODUCTION_WORDS)
 
 
 def _films_elsewhere(doc) -> bool:

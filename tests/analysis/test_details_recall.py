@@ -246,3 +246,13 @@ def test_each_name_of_a_list_keeps_its_own_relative_clause():
     got = facts("Ivo Strand, who will direct Brinewater, and Hedda Brask, who will star in it, flew to Houston.")
     assert {(a, v) for _s, a, v, _r in got if a in ("cast", "director")} == {
         ("director", "Ivo Strand"), ("cast", "Hedda Brask")}
+
+
+def test_a_later_pronoun_or_a_describing_subject_is_the_one_person_just_named():
+    assert people("Hedda Brask trained for months in Houston. Now she has been cast in Brinewater.", "cast") == \
+        {"Hedda Brask"}
+    assert people("Ivo Strand has a new project. The Estonian will direct Brinewater next year.", "director") == \
+        {"Ivo Strand"}
+    assert people("Hedda Brask has a new project. The singer will appear in two scenes of Brinewater.", "cast") == \
+        {"Hedda Brask"}
+    assert not people("Hedda Brask has a new project. The capsule will carry Brinewater's cameras.", "cast")
