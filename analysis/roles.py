@@ -40,6 +40,7 @@ OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourit
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
 ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
+SPEECH_VERBS = {"say", "tell", "confirm", "announce", "add", "explain", "note", "report", "reveal", "insist", "write"}
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
@@ -77,6 +78,7 @@ class Finding:
     negated: bool = False
     backup: bool = False   # a backup or understudy is not the cast, whatever else is said
     left_before: bool = False   # left, in a relative clause: a removal unless the sentence says more
+    left_direction: bool = False  # left the director's chair: whatever else is said, not its director now
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
@@ -111,6 +113,8 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
         found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
         found.roles.add(NAMED_FOR)
+    if found.left_direction:
+        found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
     if found.negated:
         found.roles.clear()
     if found.backup:
@@ -305,14 +309,18 @@ def _no_longer(verb: Token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in verb.children)
 
 
-def _in_a_change_of_director(verb: Token) -> bool:
-    """Whether a leaving verb is tied (as its clause or its main clause) to a verb of directing,
-    in a sentence with no word of the cast."""
+def _about_direction(doc) -> bool:
+    """Whether a sentence speaks of directing (a director noun or verb) and not of the cast: then
+    leaving, replacing and succeeding are about the director's chair."""
     v = vocabulary()
-    linked = [verb.head, *verb.head.children, *verb.children]
-    return any(t.i != verb.i and _lemma(t) in v.director_verbs for t in linked) and not any(
+    directing = any((word(t) in v.director_nouns - {"debut"} and not (t.head.lower_ == "in" and word(t) == "direction")
+                     and not (t.dep_ in SUBJECT_DEPS and t.head.lemma_ in SPEECH_VERBS)  # "the director said"
+                     and not any(
+        word(c) in NOT_DIRECTOR for c in t.children)) or (t.pos_ in ("VERB", "AUX", "ADJ", "NOUN") and _lemma(t) in
+                                                          v.director_verbs) or _chair(t) for t in doc)
+    return directing and not any(
         word(t) in v.cast_nouns or (t.pos_ == "VERB" and _lemma(t) in FEATURE_VERBS | v.character_verbs | {"act"})
-        for t in verb.doc)
+        for t in doc)
 
 
 def _in_phrases(verb: Token) -> list[Token]:
@@ -344,8 +352,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in DECLINE and (lemma not in ("turn", "pass") or particles & {"down", "on"}):
         found.negated = True  # "turned down the lead", "declined the role"
         return
-    if "behind" in particles and any(
-            word(g) == "camera" for c in verb.children if c.lower_ == "behind" for g in c.children):
+    if any((c.lower_ == "behind" and word(g) == "camera") or (c.lower_ == "at" and word(g) == "helm")
+           for c in verb.children if c.dep_ == "prep" for g in c.children):
         found.roles.add(DIRECTOR)  # "X is behind the camera on Y", "X steps behind the camera for Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
@@ -380,26 +388,32 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
             return  # leaving the director's chair is no cast change
-        if _in_a_change_of_director(verb):
-            return  # "X will now direct Z after Y left": Y left the director's chair
+        if _about_direction(verb.doc):
+            found.left_direction = True  # "X will now direct Z after Y left": Y left the director's chair
+            return
         if verb.dep_ == "relcl":
             found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
         else:
             found.roles.add(REMOVED)
         return
     if _no_longer(verb) and lemma in v.participation_verbs:
-        found.roles.add(REMOVED)  # "will no longer appear in Z"
+        if lemma in v.director_verbs or _about_direction(verb.doc):
+            found.left_direction = True  # "is no longer directing Z"
+        else:
+            found.roles.add(REMOVED)  # "will no longer appear in Z"
         return
     if negated:
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
         found.negated = found.negated or lemma in v.participation_verbs
         return
-    if lemma in v.replace_verbs and person.dep_ == "nsubjpass" and person.head.i == verb.i:
-        if not as_lemmas & v.director_nouns:
+    passive = (person.dep_ == "nsubjpass" and person.head.i == verb.i) or (
+        person.head.i != verb.i and any(c.dep_ == "auxpass" for c in verb.children))  # "... and will be replaced"
+    if lemma in v.replace_verbs and passive:
+        if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
             found.roles.add(REMOVED)  # "X was replaced by Y"; not "X was replaced as director"
         return
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
-        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return
     as_qualifiers = {word(c) for n in as_nouns for c in n.children if c.dep_ in ("amod", "compound", "nmod")}
     if (as_lemmas | as_qualifiers) & BACKUP or (lemma == "stand" and particles & {"in"}):
@@ -494,13 +508,13 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             found.roles.add(CAST)  # "played by X", "Z, headlined by X"
         elif lemma in v.replace_verbs:
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-            found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+            found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return
     if lemma in v.character_verbs:
         return  # "plays Nell Garrity": a character, not a person of the cast
     if lemma in v.replace_verbs and person.dep_ == "dobj":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-        if not as_lemmas & v.director_nouns:
+        if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
             found.roles.add(REMOVED)
         return
     if prep in ("with", "alongside") and lemma in v.director_verbs:
@@ -518,7 +532,8 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
-        found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
+        if not _about_direction(verb.doc):
+            found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
         return
     if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)

@@ -256,3 +256,23 @@ def test_a_later_pronoun_or_a_describing_subject_is_the_one_person_just_named():
     assert people("Hedda Brask has a new project. The singer will appear in two scenes of Brinewater.", "cast") == \
         {"Hedda Brask"}
     assert not people("Hedda Brask has a new project. The capsule will carry Brinewater's cameras.", "cast")
+
+
+# ---------------------------------------------------------------- a change of director
+
+def test_a_change_of_director_removes_nobody_from_the_cast():
+    for text in ("Ivo Strand takes over direction of Brinewater from Kaia Rebane.",
+                 "Ivo Strand has taken over as director of Brinewater after Kaia Rebane stepped down.",
+                 "Brinewater changes director: Ivo Strand succeeds Kaia Rebane.",
+                 "Ivo Strand succeeds Kaia Rebane at the helm of Brinewater.",
+                 "Kaia Rebane has exited Brinewater as director and will be replaced by Ivo Strand.",
+                 "Kaia Rebane, who was to direct Brinewater, has left the project; Ivo Strand will direct instead."):
+        got = facts(text)
+        assert {(a, v, r) for _s, a, v, r in got if a in ("cast", "director")} == {
+            ("director", "Ivo Strand", False)}, text
+
+
+def test_a_cast_replacement_reported_by_the_director_is_still_the_cast():
+    got = facts("Hedda Brask replaces Kaia Rebane in Brinewater, the director said.")
+    assert {(a, v, r) for _s, a, v, r in got if a in ("cast", "director")} == {
+        ("cast", "Hedda Brask", False), ("cast", "Kaia Rebane", True)}
