@@ -700,15 +700,16 @@ class _Reader:
         minus production names, launch sites and spacecraft."""
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
-        spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text) if m.group(0) in self.c.unsettled]
+        spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
+                  if m.group(0) in self.c.unsettled]
         spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
         if not spans:
             return []
-        blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
-                                                     for a, b, _ in gazetteer.find(s.text)]
+        blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + \
+            [(a, b) for gazetteer in (launch_sites(), spacecraft()) for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
         for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
             a, written = _without_role_words(a, written, s.text[max(0, a - 4):a], self.c.unsettled)

@@ -456,7 +456,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
                                                             for g in _prepositional(c, ("to", "for"))]):
         given.add(CAST)
-    elif not given and lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children) \
+    elif not given and lemma in v.choose_verbs and verb.dep_ != "relcl" and \
+            any(c.dep_ == "nsubjpass" for c in verb.children) \
             and not any(c.dep_ == "xcomp" or _infinitive(c) for c in verb.children):  # "tapped to direct"
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
     found.roles |= given

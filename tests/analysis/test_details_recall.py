@@ -149,9 +149,11 @@ def test_signing_on_and_being_signed_for_a_production():
 
 
 def test_the_cast_includes_and_an_addition_to_the_cast():
-    assert people("The cast of Brinewater includes Hedda Brask and Ivo Strand.", "cast") == {"Hedda Brask", "Ivo Strand"}
+    assert people("The cast of Brinewater includes Hedda Brask and Ivo Strand.", "cast") == \
+        {"Hedda Brask", "Ivo Strand"}
     assert people("Hedda Brask is the latest addition to the cast of Brinewater.", "cast") == {"Hedda Brask"}
-    assert people("Also in the cast of Brinewater: Ivo Strand and Kaia Rebane.", "cast") == {"Ivo Strand", "Kaia Rebane"}
+    assert people("Also in the cast of Brinewater: Ivo Strand and Kaia Rebane.", "cast") == \
+        {"Ivo Strand", "Kaia Rebane"}
     assert not people("The director of Brinewater told reporters: Ivo Strand and Kaia Rebane will fly.", "director")
 
 
@@ -164,7 +166,8 @@ def test_an_infinitive_after_a_passive_choice_says_the_role():
 
 
 def test_co_directing_alongside_someone_and_an_acting_debut():
-    assert people("Ivo Strand will co-direct Brinewater alongside Kaia Rebane.", "director") == {"Ivo Strand", "Kaia Rebane"}
+    assert people("Ivo Strand will co-direct Brinewater alongside Kaia Rebane.", "director") == \
+        {"Ivo Strand", "Kaia Rebane"}
     assert people("Singer Quillon makes her acting debut in Brinewater.", "cast") == {"Quillon"}
 
 
@@ -173,8 +176,10 @@ def test_no_longer_appearing_is_leaving_the_cast():
 
 
 def test_appointed_or_named_director_is_direction_only():
-    for text in ("Ivo Strand was appointed director of Brinewater.", "Ivo Strand has been named director of Brinewater.",
-                 "Moth Hollow Pictures named Ivo Strand director of Brinewater.", "Ivo Strand will take the helm of Brinewater."):
+    for text in ("Ivo Strand was appointed director of Brinewater.",
+                 "Ivo Strand has been named director of Brinewater.",
+                 "Moth Hollow Pictures named Ivo Strand director of Brinewater.",
+                 "Ivo Strand will take the helm of Brinewater."):
         got = facts(text)
         assert ("brinewater", "director", "Ivo Strand", False) in got, text
         assert not {v for _s, a, v, _r in got if a == "cast"}, text
@@ -236,7 +241,8 @@ def test_the_cast_headed_or_completed_by_and_people_heading_it():
 
 
 def test_the_direction_of_a_production():
-    assert people("Brinewater, under the direction of Ivo Strand, starts shooting in May.", "director") == {"Ivo Strand"}
+    assert people("Brinewater, under the direction of Ivo Strand, starts shooting in May.", "director") == \
+        {"Ivo Strand"}
     assert people("Ivo Strand assumes the direction of Brinewater.", "director") == {"Ivo Strand"}
     assert people("The direction of Brinewater falls to Ivo Strand.", "director") == {"Ivo Strand"}
     assert not people("The capsule flew in the direction of the station, Ivo Strand said of Brinewater.", "director")
