@@ -623,8 +623,9 @@ class _Reader:
         if full is None or subject is None:
             return
         finding = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
-        if not finding.by_verb or not T.stated_as_fact(parsed.doc, 0, len(pronoun)):
-            return
+        if not finding.by_verb or (finding.roles - {R.REMOVED} and not T.stated_as_fact(
+                parsed.doc, pronoun.idx, pronoun.idx + len(pronoun))):
+            return  # "she could join Z"; but "she will not return to Z" is a departure
         named = [(parsed.shift(a), parsed.shift(a) + len(self._stand_in(s.text, a, b)), n) for a, b, n in parsed.named]
         watched, elsewhere = self._production_of(finding, named, set())
         if elsewhere and watched is None:

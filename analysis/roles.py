@@ -41,6 +41,8 @@ BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "a
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
 ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
 SPEECH_VERBS = {"say", "tell", "confirm", "announce", "add", "explain", "note", "report", "reveal", "insist", "write"}
+REMOVE_VERBS = {"fire", "dismiss", "sack", "axe", "ax", "oust", "remove", "write", "cut"}  # "... X from Z"
+EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing", "sacking"}
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
@@ -109,7 +111,7 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     found.by_verb = bool(found.roles - described)
     if found.left_before and CAST not in found.roles:
         found.roles.add(REMOVED)
-    if _instead_of(name.root) or _recast_role(name.root):
+    if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
         found.roles.add(NAMED_FOR)
@@ -305,6 +307,21 @@ def _with_role(person: Token) -> bool:
         word(t) in BACKUP | v.director_nouns | v.other_nouns for g in nouns for t in g.subtree)
 
 
+def _out_of(verb: Token) -> bool:
+    """"(fired X) from Z", "(wrote X) out of Z"."""
+    return any(c.lower_ in ("from", "out") and c.dep_ in ("prep", "prt") for c in verb.children)
+
+
+def _exit_of(person: Token) -> bool:
+    """"X's exit from Z", "the departure of X"."""
+    head = person.head
+    if person.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    elif person.dep_ != "poss":
+        return False
+    return word(head) in EXIT_NOUNS
+
+
 def _no_longer(verb: Token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in verb.children)
 
@@ -401,6 +418,13 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             found.left_direction = True  # "is no longer directing Z"
         else:
             found.roles.add(REMOVED)  # "will no longer appear in Z"
+        return
+    if negated and lemma == "return" and any(n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
+                                            for n in _prepositional(verb, ("to", "for"))):
+        found.roles.add(REMOVED)  # "will not return to Z"
+        return
+    if lemma in REMOVE_VERBS and person.dep_ == "nsubjpass" and _out_of(verb):
+        found.roles.add(REMOVED)  # "X was fired from Z", "written out of Z"
         return
     if negated:
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
@@ -513,6 +537,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if lemma in v.character_verbs:
         return  # "plays Nell Garrity": a character, not a person of the cast
+    if lemma in REMOVE_VERBS and person.dep_ == "dobj" and _out_of(verb):
+        found.roles.add(REMOVED)  # "fired X from Z", "wrote X out of the series"
+        return
     if lemma in v.replace_verbs and person.dep_ == "dobj":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):

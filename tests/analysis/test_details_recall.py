@@ -282,3 +282,11 @@ def test_a_cast_replacement_reported_by_the_director_is_still_the_cast():
     got = facts("Hedda Brask replaces Kaia Rebane in Brinewater, the director said.")
     assert {(a, v, r) for _s, a, v, r in got if a in ("cast", "director")} == {
         ("cast", "Hedda Brask", False), ("cast", "Kaia Rebane", True)}
+
+
+def test_more_ways_of_leaving_a_cast():
+    for text in ("Moth Hollow Pictures fired Hedda Brask from Brinewater.",
+                 "Hedda Brask was written out of Brinewater.",
+                 "Hedda Brask's exit from Brinewater was confirmed on Monday.",
+                 "Hedda Brask cited exhaustion. She will not return to Brinewater."):
+        assert ("brinewater", "cast", "Hedda Brask", True) in facts(text), text
