@@ -290,3 +290,8 @@ def test_more_ways_of_leaving_a_cast():
                  "Hedda Brask's exit from Brinewater was confirmed on Monday.",
                  "Hedda Brask cited exhaustion. She will not return to Brinewater."):
         assert ("brinewater", "cast", "Hedda Brask", True) in facts(text), text
+
+
+def test_heading_to_orbit_parsed_as_a_verb_still_carries_the_launch_date():
+    got = facts("The Brinewater crew will head to orbit on 12 April.")
+    assert ("brinewater", "launch_date", "2031-04-12", False) in got
