@@ -578,7 +578,8 @@ class _Reader:
                 if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
                     continue  # the film's one-word title, as far as this sentence says
                 self.as_person.add(written)  # "Quillon, whose last album ..., joins the cast"
-            if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
+            if finding.roles - {R.REMOVED} and R.REMOVED not in finding.roles and finding.by_verb and \
+                    not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production

@@ -106,10 +106,13 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
         predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
                        and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
                        and any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+    found.roles -= {CAST}  # to tell whether a verb gives it too
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
-    found.by_verb = bool(found.roles - described)
-    if found.left_before and CAST not in found.roles:
+    cast_by_verb = CAST in found.roles
+    found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
+    found.roles |= described
+    if found.left_before and not cast_by_verb:  # "the actress X, who left Y": no "is back in the cast"
         found.roles.add(REMOVED)
     if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)

@@ -295,3 +295,11 @@ def test_more_ways_of_leaving_a_cast():
 def test_heading_to_orbit_parsed_as_a_verb_still_carries_the_launch_date():
     got = facts("The Brinewater crew will head to orbit on 12 April.")
     assert ("brinewater", "launch_date", "2031-04-12", False) in got
+
+
+def test_a_described_role_survives_a_negated_verb_and_a_described_actress_who_leaves_is_removed():
+    got = facts("Brinewater's director, Ivo Strand, will not fly; he will direct the orbital scenes from the ground.")
+    assert ("brinewater", "director", "Ivo Strand", False) in got
+    got = facts("The actress Hedda Brask will not continue in Brinewater; her part goes to Kaia Rebane.")
+    assert ("brinewater", "cast", "Hedda Brask", True) in got
+    assert ("brinewater", "cast", "Hedda Brask", False) not in got
