@@ -704,7 +704,7 @@ class _Reader:
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                   if m.group(0) in self.c.unsettled]
-        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        spans += [self._watched_tail(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
@@ -725,6 +725,14 @@ class _Reader:
             if " " in written:
                 self.surnames.setdefault(written.split()[-1], written)
         return out
+
+    def _watched_tail(self, start: int, end: int, written: str) -> tuple[int, int, str]:
+        """"the actress from Tartu Ana Lind": a run of capitalised words that ends on a watched
+        person's full name is that person."""
+        for full in self.alias_people:
+            if written.endswith(" " + full):
+                return end - len(full), end, full
+        return start, end, written
 
     def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]],
                        unsure: set[int]) -> tuple[int | None, bool]:

@@ -190,6 +190,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     head = anchor.head
     if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
         nouns.append(head.head)  # "under the direction of X"
+    if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
+            word(head.head) in vocabulary().cast_nouns | vocabulary().director_nouns:
+        nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
     if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
         nouns.append(head)  # "named X director of Z", parsed as one noun phrase
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":

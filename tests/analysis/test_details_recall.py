@@ -303,3 +303,8 @@ def test_a_described_role_survives_a_negated_verb_and_a_described_actress_who_le
     got = facts("The actress Hedda Brask will not continue in Brinewater; her part goes to Kaia Rebane.")
     assert ("brinewater", "cast", "Hedda Brask", True) in got
     assert ("brinewater", "cast", "Hedda Brask", False) not in got
+
+
+def test_a_place_before_a_watched_name_is_no_part_of_it():
+    got = facts("The protagonist of Brinewater will be the actress from Tartu Ottoline van der Zwaag, the studio said.")
+    assert ("brinewater", "cast", "Ottoline van der Zwaag", False) in got
