@@ -308,3 +308,12 @@ def test_a_described_role_survives_a_negated_verb_and_a_described_actress_who_le
 def test_a_place_before_a_watched_name_is_no_part_of_it():
     got = facts("The protagonist of Brinewater will be the actress from Tartu Ottoline van der Zwaag, the studio said.")
     assert ("brinewater", "cast", "Ottoline van der Zwaag", False) in got
+
+
+def test_a_craft_or_crew_that_starts_is_launching_but_filming_that_starts_is_not():
+    assert ("brinewater", "launch_date", "2031-04-12", False) in facts(
+        "The crew of Brinewater starts on 12.04.2031 from Baikonur, the producers confirmed.")
+    assert ("brinewater", "launch_date", "2031-04-12", False) in facts(
+        "The start of the crewed capsule with the Brinewater actors is planned for 12.04.2031.")
+    assert not {a for _s, a, _v, _r in facts("Filming of Brinewater starts on 12 April in a studio in Riga.")
+                if a == "launch_date"}
