@@ -148,9 +148,20 @@ def _names_the_film(person: Token) -> bool:
     head = person.head
     if person.dep_ in ("poss", "compound", "nmod") and word(head) in PRODUCTION_NOUNS:
         # "X's previous film", "X's favourite movie": another film, or no film of theirs at all
+        if _titled(head):
+            return False  # "X's orbital drama Z": whose it is, which says neither star nor director
         return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
     return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
                for c in person.children)
+
+
+def _titled(noun: Token) -> bool:
+    """Whether a production noun is followed by its title ("drama Z"; a watched one reads "the film")."""
+    doc = noun.doc
+    if noun.i + 1 >= len(doc):
+        return False
+    after = doc[noun.i + 1]
+    return after.pos_ == "PROPN" or (after.lower_ == "the" and noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "film")
 
 
 def _first_conjunct(token: Token) -> Token:

@@ -317,3 +317,8 @@ def test_a_craft_or_crew_that_starts_is_launching_but_filming_that_starts_is_not
         "The start of the crewed capsule with the Brinewater actors is planned for 12.04.2031.")
     assert not {a for _s, a, _v, _r in facts("Filming of Brinewater starts on 12 April in a studio in Riga.")
                 if a == "launch_date"}
+
+
+def test_a_possessive_before_a_named_production_says_neither_star_nor_director():
+    got = facts("Ottoline van der Zwaag's orbital drama Brinewater is ahead of schedule, Moth Hollow Pictures said.")
+    assert not {v for _s, a, v, _r in got if a in ("cast", "director")}
