@@ -264,6 +264,9 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         out.append((anchor.head, False))  # "X stars in Y" parsed as a noun compound
     elif anchor.dep_ in SUBJECT_DEPS:
         out.append((anchor.head, False))
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ in ("besides", "beside", "plus") and \
+            anchor.head.head.pos_ in ("VERB", "AUX"):
+        out.append((anchor.head.head, False))  # "A and B join the cast, besides C": C does what they do
     elif anchor.dep_ in ("dobj", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head, True))
     elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \

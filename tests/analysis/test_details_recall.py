@@ -322,3 +322,8 @@ def test_a_craft_or_crew_that_starts_is_launching_but_filming_that_starts_is_not
 def test_a_possessive_before_a_named_production_says_neither_star_nor_director():
     got = facts("Ottoline van der Zwaag's orbital drama Brinewater is ahead of schedule, Moth Hollow Pictures said.")
     assert not {v for _s, a, v, _r in got if a in ("cast", "director")}
+
+
+def test_someone_besides_a_list_shares_its_role():
+    assert people("Hedda Brask and Ivo Strand join the cast of Brinewater, besides the Latvian Kaia Rebane.",
+                  "cast") == {"Hedda Brask", "Ivo Strand", "Kaia Rebane"}
