@@ -102,6 +102,11 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     if anchor.dep_ == "appos" and anchor.head.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
         # "played by a real cosmonaut: X": X stands where the noun stands
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
+    for clause in [c for t in {name.root.i: name.root, anchor.i: anchor}.values() for c in t.children
+                   if c.dep_ == "relcl"]:
+        relative = _object_relative(clause)
+        if relative is not None:  # "X, whom the studio cast in Z": X is what the clause's verb acts on
+            predicates.append((clause, True, relative))
     if sole:  # "X says he will direct the first scene"; "X will not fly; she will direct from the ground"
         predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
                        and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
@@ -153,6 +158,11 @@ def _names_the_film(person: Token) -> bool:
         return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
     return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
                for c in person.children)
+
+
+def _object_relative(clause: Token) -> Token | None:
+    """The relative pronoun a relative clause takes as its object ("whom the studio cast"), if any."""
+    return next((c for c in clause.children if c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that")), None)
 
 
 def _titled(noun: Token) -> bool:
@@ -282,7 +292,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         out += [(c, False) for c in be.children if c.dep_ == "csubj" and c.pos_ == "VERB"]
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
-    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
+    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
+    if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":  # "The woman who will direct Z is X"
+        out += [(c, False) for subject in anchor.head.children if subject.dep_ in SUBJECT_DEPS
+                for c in subject.children if c.dep_ == "relcl" and _object_relative(c) is None]
     # "A and B, who play ...": the clause hangs on the last name of the list (unless A has its own)
     if not any(c.dep_ == "relcl" for c in anchor.children):
         out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
@@ -500,7 +513,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
                                                             for g in _prepositional(c, ("to", "for"))]):
         given.add(CAST)
-    elif not given and lemma in v.choose_verbs and verb.dep_ != "relcl" and \
+    elif not given and lemma in v.choose_verbs and (verb.dep_ != "relcl" or any(
+            c.dep_ == "nsubjpass" and c.lower_ in ("who", "that") for c in verb.children)) and \
             any(c.dep_ == "nsubjpass" for c in verb.children) \
             and not any(c.dep_ == "xcomp" or _infinitive(c) for c in verb.children):  # "tapped to direct"
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"

@@ -327,3 +327,10 @@ def test_a_possessive_before_a_named_production_says_neither_star_nor_director()
 def test_someone_besides_a_list_shares_its_role():
     assert people("Hedda Brask and Ivo Strand join the cast of Brinewater, besides the Latvian Kaia Rebane.",
                   "cast") == {"Hedda Brask", "Ivo Strand", "Kaia Rebane"}
+
+
+def test_relative_clauses_in_the_passive_with_the_person_as_object_and_on_the_subject():
+    assert people("Hedda Brask, who was cast in Brinewater last year, trained in Houston.", "cast") == {"Hedda Brask"}
+    assert people("Hedda Brask, whom Moth Hollow Pictures cast in Brinewater, trained in Houston.", "cast") == \
+        {"Hedda Brask"}
+    assert people("The woman who will direct Brinewater is Kaia Rebane.", "director") == {"Kaia Rebane"}
