@@ -46,7 +46,7 @@ REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:fil
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
-REFERENCE_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he)\b|^(?:The|This) ")
+REFERENCE_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|Both|Her|His)\b|^(?:The|This) ")
 BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
@@ -262,6 +262,7 @@ class _Reader:
         self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named   # the latest date read, for "a fortnight later"
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
         self.as_person: set[str] = set()  # one-word titles this article uses as a performer's name
+        self.last_people: tuple[int, list[str], int | None] | None = None  # whom the last sentence named
 
     # ---------------------------------------------------------------- context
 
@@ -556,6 +557,7 @@ class _Reader:
                 self._role_by_pronoun(s, parsed)
             return
         people = [p for p in parsed.people if p[2] not in self.c.unsettled]
+        self.last_people = (s.order, [p[2] for p in people], fallback) if people else None
         if len(people) == 1:
             self.last_person = (s.order, people[0][2], fallback)
         else:
@@ -614,29 +616,34 @@ class _Reader:
         """"X spent the winter in Houston. Now he plays the pilot in Z", "The Estonian will direct Z":
         a sentence whose subject is "he", "she" or a word that describes a person, and that names
         nobody, speaks of the one person the sentence before named."""
-        if self.last_person is None or self.last_person[0] != s.order - 1 or not REFERENCE_SUBJECT.search(s.text):
+        if self.last_people is None or self.last_people[0] != s.order - 1 or not REFERENCE_SUBJECT.search(s.text):
             return
         pronoun = next((t for t in parsed.doc if t.dep_ in R.SUBJECT_DEPS), None)
-        if pronoun is None or not (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
+        if pronoun is None:
             return
-        _order, written, fallback = self.last_person
-        full, subject = self._person(written, s, 0, fallback)
-        if full is None or subject is None:
+        _order, written_all, fallback = self.last_people
+        if len(written_all) == 1 and (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
+            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
+        elif len(written_all) == 1 and _own_part(pronoun):  # "Her role in Z is a welder"
+            roles_of = R.Finding(roles={R.CAST}, productions=R.prepositional(pronoun, ("in", "of")), by_verb=True)
+        elif 2 <= len(written_all) <= 3 and _several_people(pronoun):  # "They will play", "The two actors"
+            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1])
+        else:
             return
-        finding = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
-        if not finding.by_verb or (finding.roles - {R.REMOVED} and not T.stated_as_fact(
-                parsed.doc, pronoun.idx, pronoun.idx + len(pronoun))):
+        if roles_of.roles - {R.REMOVED} and not T.stated_as_fact(parsed.doc, pronoun.idx, pronoun.idx + len(pronoun)):
             return  # "she could join Z"; but "she will not return to Z" is a departure
         named = [(parsed.shift(a), parsed.shift(a) + len(self._stand_in(s.text, a, b)), n) for a, b, n in parsed.named]
-        watched, elsewhere = self._production_of(finding, named, set())
+        watched, elsewhere = self._production_of(roles_of, named, set())
         if elsewhere and watched is None:
             return
-        subject = watched if watched is not None else self._subject_at(s, 0, fallback)
-        if subject is None:
-            return
-        for role in finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
-            self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
-            self.person_snippet.setdefault((subject, full, role), s.text)
+        for written in written_all:
+            full, subject = self._person(written, s, 0, fallback)
+            subject = watched if watched is not None else self._subject_at(s, 0, fallback)
+            if full is None or subject is None:
+                continue
+            for role in roles_of.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
+                self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
+                self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _role_by_reference(self, s: Sentence) -> None:
         """"X is taking no chances. The Heron director will fly with a spare camera": a sentence that
@@ -667,7 +674,7 @@ class _Reader:
             named = self._named(s)
             people = self._person_spans(s, named)
             refers = one_person_at == s.order - 1 and REFERENCE_SUBJECT.search(s.text) is not None
-            if len(people) == 1:
+            if 1 <= len(people) <= 3:
                 one_person_at = s.order
             if not (people or s.dates or refers or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
@@ -913,11 +920,27 @@ def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> 
 
 
 def _describes_a_person(token) -> bool:
-    """"The Estonian", "the singer": a definite subject that can only be a person."""
-    if token.pos_ not in ("NOUN", "PROPN") or not any(c.lower_ in ("the", "this") for c in token.children):
+    """"The Estonian", "the singer", "the 29-year-old": a definite subject that can only be a person."""
+    if token.pos_ not in ("NOUN", "PROPN", "ADJ") or not any(c.lower_ in ("the", "this") for c in token.children):
         return False
-    return token.lower_ in name_titles() or (token.text[:1].isupper() and is_common_word(token.text)
-                                             and token.i > 0 and token.lower_ not in PRODUCTION_WORDS)
+    return token.lower_ in name_titles() or token.lower_.endswith("-year-old") or (
+        token.text[:1].isupper() and is_common_word(token.text) and token.i > 0 and token.lower_ not in PRODUCTION_WORDS)
+
+
+def _own_part(token) -> bool:
+    """"Her role in Z", "his character": a part of the person the pronoun stands for."""
+    return token.lemma_.lower() in ("role", "character", "part") and any(
+        c.dep_ == "poss" and c.lower_ in ("her", "his") for c in token.children)
+
+
+def _several_people(token) -> bool:
+    """"They", "both", "the two actors", "the pair": the people the sentence before named."""
+    if token.lower_ in ("they", "both"):
+        return True
+    if not any(c.lower_ == "the" for c in token.children):
+        return False
+    return token.lemma_.lower() in ("pair", "duo", "trio") or any(
+        c.lower_ in ("two", "three", "both") for c in token.children)
 
 
 def _films_elsewhere(doc) -> bool:

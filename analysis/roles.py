@@ -636,6 +636,11 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             found.roles.add(CAST)
 
 
+def prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:
+    """The objects of `token`'s prepositions among `preps` ("in" -> the nouns of its in-phrases)."""
+    return _prepositional(token, preps)
+
+
 def _prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children
             if g.dep_ == "pobj"]

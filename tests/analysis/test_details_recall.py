@@ -334,3 +334,14 @@ def test_relative_clauses_in_the_passive_with_the_person_as_object_and_on_the_su
     assert people("Hedda Brask, whom Moth Hollow Pictures cast in Brinewater, trained in Houston.", "cast") == \
         {"Hedda Brask"}
     assert people("The woman who will direct Brinewater is Kaia Rebane.", "director") == {"Kaia Rebane"}
+
+
+def test_they_her_role_and_he_is_the_director_point_back():
+    assert people("Hedda Brask and Ivo Strand trained in Houston. They will play the two pilots in Brinewater.",
+                  "cast") == {"Hedda Brask", "Ivo Strand"}
+    assert people("Hedda Brask trained in Houston. Her role in Brinewater is a welder who stows away.", "cast") == \
+        {"Hedda Brask"}
+    assert people("Ivo Strand spoke in Berlin. He is the director of Brinewater.", "director") == {"Ivo Strand"}
+    # four people named before: "they" points at nobody in particular
+    assert not people("Hedda Brask, Ivo Strand, Kaia Rebane and Mart Laar met in Houston. They will play pilots "
+                      "in Brinewater.", "cast")
