@@ -4,7 +4,9 @@ A watch's `label` is read first, as users write it: "Title / Other Title (descri
 or "Title (working title X): Studio feature ...". Its head names titles; a parenthesis holding
 only a name (or "working title X") names another title; the other descriptive words name the
 studio and partners. What the label does not settle, the alias's own form and the entity type
-the NER gives it in neutral sentences decide.
+the NER gives it in neutral sentences decide. A one-word alias the label does not name and that is
+no English word ("Quorvath") may be a title or a one-name performer: it is typed a title, marked
+`may_be_person`, and each article decides from how its sentences use it (`analysis.details`).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analysis.language import entity_votes, is_common_word, is_stop_word, word_classes
+from analysis.people import PARTICLES
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 ORGANISATION_SUFFIX = re.compile(
@@ -21,7 +24,9 @@ ORGANISATION_SUFFIX = re.compile(
 ORGANISATION_PREFIX = re.compile(r"^(?:Estudios|Studio|Studios|Films|Productions)\s", re.IGNORECASE)
 PRODUCTION_NOUN = re.compile(r"\b(?:film|movie|series|docuseries|documentary|short|feature|project|drama|thriller)s?\b",
                              re.IGNORECASE)
-ALT_TITLE = re.compile(r"^(?:working title|aka|also known as|a\.k\.a\.?|originally|formerly)\s+", re.IGNORECASE)
+ALT_TITLE = re.compile(r"^(?:working title|code[ -]?name(?:d)?|aka|also known as|a\.k\.a\.?|originally|formerly)\s+",
+                       re.IGNORECASE)
+NOT_A_PERSON = {"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class TypedAlias:
     text: str
     kind: str          # TITLE, STUDIO or PERSON
     short: str = ""    # a studio's distinctive word alone ("Quorvath" for "Quorvath Pictures")
+    may_be_person: bool = False  # a one-word name the label does not settle: the article decides
 
 
 def type_aliases(label: str, aliases: tuple[str, ...]) -> tuple[TypedAlias, ...]:
@@ -45,17 +51,27 @@ def _typed(alias: str, heads: tuple[str, ...], described: tuple[str, ...]) -> Ty
         return TypedAlias(alias, TITLE)
     if folded in described:
         return TypedAlias(alias, STUDIO, _distinctive(alias))
-    return TypedAlias(alias, PERSON if looks_like_person(alias) else TITLE)
+    if looks_like_person(alias):
+        return TypedAlias(alias, PERSON)
+    one_name = re.fullmatch(r"[^\W\d_][\w'’\-]*", alias) is not None and alias[:1].isupper()
+    return TypedAlias(alias, TITLE, may_be_person=one_name and not is_common_word(alias))
 
 
 @lru_cache(maxsize=1024)
 def looks_like_person(alias: str) -> bool:
     """Two to four capitalised words, the first or last of which is no ordinary English word
     ("Ana Souza"), or all ordinary words that the NER still takes for a person and that do not
-    read as a description ("Jack Stone" yes; "Project Heron", "Silver Dawn", "Lunar Lights" no)."""
-    words = alias.split()
+    read as a description ("Jack Stone" yes; "Project Kittiwake", "Silver Dawn", "Lunar Lights" no).
+    Name particles may stand between them ("Ana de la Souza", "Pim van der Berg") unless the NER
+    reads the whole as a place or an organisation ("Casa de Papel")."""
+    every = alias.split()
+    words = [w for n, w in enumerate(every) if not (0 < n < len(every) - 1 and w in PARTICLES)]
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
         return False
+    if len(words) < len(every):
+        votes = entity_votes(alias)
+        if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:
+            return False
     if is_stop_word(words[0]):
         return False  # "The Quiet Hour"
     first, last = word_classes(words[0]), word_classes(words[-1])
@@ -85,11 +101,9 @@ def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         parts = [p.strip() for p in re.split(r"[,/;]", inner) if p.strip()]
         if len(parts) == 1 and not PRODUCTION_NOUN.search(parts[0]):
             heads.append(ALT_TITLE.sub("", parts[0]))
-        elif parts and ALT_TITLE.match(parts[0]):
-            heads.append(ALT_TITLE.sub("", parts[0]))
-            described += parts[1:]
-        else:
-            described += parts
+            continue
+        for part in parts:  # "(Studio X, working title Y)": each part says what it names
+            (heads if ALT_TITLE.match(part) else described).append(ALT_TITLE.sub("", part))
     tail = re.sub(r"\([^)]*\)", " ", rest).lstrip(": ")
     described += [p.strip() for p in re.split(r"[,/;:]|\s(?:and|with|for|from|by|of)\s", tail) if p.strip()]
     heads += [re.sub(r"^(?:the|a|an)\s+", "", h, flags=re.IGNORECASE) for h in heads]

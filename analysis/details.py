@@ -24,6 +24,7 @@ from analysis import roles as R
 from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
+from analysis.entities import name_titles
 from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
@@ -39,11 +40,13 @@ NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|ser
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
-REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature))\b",
+REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature)"
+                         r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars))\b",
                          re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
+REFERENCE_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|Both|Her|His)\b|^(?:The|This) ")
 BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUBJECT_BREAK = re.compile(r";|,\s(?:while|whereas)\s")
 CLAUSE_BREAK = re.compile(r"[;]|(?<!\d):(?!\d)|\s[-–—]\s|,\s(?:while|whereas)\s")
@@ -84,6 +87,7 @@ class Compiled:
     titles_current: tuple[re.Pattern[str], ...]
     titles_previous: tuple[re.Pattern[str], ...]
     possessive: re.Pattern[str]               # "Orlov's Winter Road": a watched person's other work
+    unsettled: frozenset[str] = frozenset()   # one-word titles that may be a one-name performer
 
 
 @dataclass
@@ -119,7 +123,7 @@ class Candidate:
 @lru_cache(maxsize=32)
 def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     """Everything that depends on the watch list, compiled once per list and process."""
-    subjects, owner = [], {}
+    subjects, owner, unsettled = [], {}, set()
     for n, watch in enumerate(watches):
         aliases = [a.strip() for a in watch.aliases if a.strip()]
         if not aliases and watch.label.strip():
@@ -128,11 +132,18 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
         for typed in type_aliases(watch.label, tuple(aliases)):
             if typed.kind == PERSON:
                 persons.append((typed.text, typed.text))
-                surname = typed.text.split()[-1]
+                words = typed.text.split()
+                surname = words[-1]
                 if len(surname) >= 4:
                     persons.append((surname, typed.text))
+                particle = next((n for n, w in enumerate(words) if n and w in P.PARTICLES), None)
+                if particle is not None:  # "van der Berg", and "Van der Berg" opening a sentence
+                    tail = " ".join(words[particle:])
+                    persons += [(tail, typed.text), (tail[:1].upper() + tail[1:], typed.text)]
             elif typed.kind == TITLE:
                 titles.append(typed.text)
+                if typed.may_be_person:
+                    unsettled.add(typed.text)
             else:  # a studio names the production without being its title
                 studios += [typed.text] + ([typed.short] if typed.short else [])
         for surface, full in persons:
@@ -148,7 +159,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     cue_data = data["cues"]
     cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
-                        "production_words", "other_work")}
+                        "production_words", "other_work", "cargo")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
     cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
@@ -159,7 +170,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
                     frozenset(cue_data["neutral_verbs"]),
                     re.compile(r" (?:to|into|for) (?:the )?(?:" + "|".join(re.escape(x) for x in cue_data["stations"]) + r")\b"),
                     tuple(slot(p) for p in data["titles"]["current"]),
-                    tuple(slot(p) for p in data["titles"]["previous"]), possessive)
+                    tuple(slot(p) for p in data["titles"]["previous"]), possessive, frozenset(unsettled))
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -250,6 +261,8 @@ class _Reader:
         self.last_value: str | None = None
         self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named   # the latest date read, for "a fortnight later"
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
+        self.as_person: set[str] = set()  # one-word titles this article uses as a performer's name
+        self.last_people: tuple[int, list[str], int | None] | None = None  # whom the last sentence named
 
     # ---------------------------------------------------------------- context
 
@@ -491,6 +504,8 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]):
                     continue  # "39A instead of SLC-41"
+                if self.c.cues["cargo"].search(" ".join(self._clause(s.text, start, end))):
+                    continue  # "the props went up on a cargo ship from X": no flight of the production's people
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
                     continue
@@ -538,9 +553,13 @@ class _Reader:
         parsed = self._parse(s)
         if parsed is None or not parsed.people:
             self._role_by_reference(s)
+            if parsed is not None:
+                self._role_by_pronoun(s, parsed)
             return
-        if len(parsed.people) == 1:
-            self.last_person = (s.order, parsed.people[0][2], fallback)
+        people = [p for p in parsed.people if p[2] not in self.c.unsettled]
+        self.last_people = (s.order, [p[2] for p in people], fallback) if people else None
+        if len(people) == 1:
+            self.last_person = (s.order, people[0][2], fallback)
         else:
             self.last_person = None
         doc, shift = parsed.doc, parsed.shift
@@ -550,8 +569,19 @@ class _Reader:
             name = doc.char_span(shift(a), shift(a) + len(PLACEHOLDER), alignment_mode="expand")
             if full is None or subject is None or name is None:
                 continue
-            finding = R.read_role(name.sent, name, sole=len(parsed.people) == 1)
-            if finding.roles - {R.REMOVED} and not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
+            unsettled = written in self.c.unsettled
+            finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
+            if not finding.roles:
+                finding.roles |= self._role_named_before(s, name.root)
+            listed = _listed_role(s.text, a, parsed.people)
+            if listed is not None:  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
+                finding.roles = {listed}
+            if unsettled:
+                if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
+                    continue  # the film's one-word title, as far as this sentence says
+                self.as_person.add(written)  # "Quillon, whose last album ..., joins the cast"
+            if finding.roles - {R.REMOVED} and R.REMOVED not in finding.roles and finding.by_verb and \
+                    not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production
@@ -564,6 +594,55 @@ class _Reader:
             for role in finding.roles:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
+                self.person_snippet.setdefault((subject, full, role), s.text)
+
+    def _role_named_before(self, s: Sentence, person) -> set[str]:
+        """"Z has found its director. She is X": "she is X" names whom the sentence before described
+        by a role noun, when it described nobody else by another."""
+        be = person.head
+        if person.dep_ != "attr" or be.lemma_ != "be" or not any(
+                c.dep_ in R.SUBJECT_DEPS and c.lower_ in ("he", "she") for c in be.children):
+            return set()
+        before = [x for x in self.sentences if x.order == s.order - 1 and x.paragraph == s.paragraph]
+        if not before:
+            return set()
+        v = R.vocabulary()
+        words = {w.lower().removesuffix("s") for w in re.findall(r"[^\W\d_][\w\-]*", before[0].text)}
+        roles = {R.CAST for w in words if w in v.cast_nouns - {"part", "role", "star"}} | \
+            {R.DIRECTOR for w in words if w in v.director_nouns - {"debut"}}
+        return roles if len(roles) == 1 else set()
+
+    def _role_by_pronoun(self, s: Sentence, parsed: Parsed) -> None:
+        """"X spent the winter in Houston. Now he plays the pilot in Z", "The Estonian will direct Z":
+        a sentence whose subject is "he", "she" or a word that describes a person, and that names
+        nobody, speaks of the one person the sentence before named."""
+        if self.last_people is None or self.last_people[0] != s.order - 1 or not REFERENCE_SUBJECT.search(s.text):
+            return
+        pronoun = next((t for t in parsed.doc if t.dep_ in R.SUBJECT_DEPS), None)
+        if pronoun is None:
+            return
+        _order, written_all, fallback = self.last_people
+        if len(written_all) == 1 and (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
+            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
+        elif len(written_all) == 1 and _own_part(pronoun):  # "Her role in Z is a welder"
+            roles_of = R.Finding(roles={R.CAST}, productions=R.prepositional(pronoun, ("in", "of")), by_verb=True)
+        elif 2 <= len(written_all) <= 3 and _several_people(pronoun):  # "They will play", "The two actors"
+            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1])
+        else:
+            return
+        if roles_of.roles - {R.REMOVED} and not T.stated_as_fact(parsed.doc, pronoun.idx, pronoun.idx + len(pronoun)):
+            return  # "she could join Z"; but "she will not return to Z" is a departure
+        named = [(parsed.shift(a), parsed.shift(a) + len(self._stand_in(s.text, a, b)), n) for a, b, n in parsed.named]
+        watched, elsewhere = self._production_of(roles_of, named, set())
+        if elsewhere and watched is None:
+            return
+        for written in written_all:
+            full, subject = self._person(written, s, 0, fallback)
+            subject = watched if watched is not None else self._subject_at(s, 0, fallback)
+            if full is None or subject is None:
+                continue
+            for role in roles_of.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
+                self.person_roles.setdefault((subject, full), {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
 
     def _role_by_reference(self, s: Sentence) -> None:
@@ -588,12 +667,16 @@ class _Reader:
         copy where each name is one plain token, a production "the film", and hyphenated co- verbs
         one word; `Parsed.shift` maps positions in the sentence to positions in that copy."""
         wanted: list[tuple[Sentence, str, object, list, list]] = []
+        one_person_at = -1  # the last sentence naming exactly one person: "he", "the singer" may point back
         for s in self.sentences:
             if not s.mentions and self._context_subject(s)[0] is None:
                 continue
             named = self._named(s)
             people = self._person_spans(s, named)
-            if not (people or s.dates or (self.c.cues["travel"].search(s.text) and (
+            refers = one_person_at == s.order - 1 and REFERENCE_SUBJECT.search(s.text) is not None
+            if 1 <= len(people) <= 3:
+                one_person_at = s.order
+            if not (people or s.dates or refers or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
@@ -610,6 +693,8 @@ class _Reader:
     def _stand_in(self, text: str, start: int, end: int) -> str:
         """What a production's name reads as in the copy the parser sees: "the film", "the studio"."""
         subject = self.c.owner[text[start:end]][0]
+        if text[start:end] in self.c.unsettled:
+            return PLACEHOLDER  # a title or a one-name performer: the parse tells (see `_people`)
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
         if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
             return words  # "the Heron crew" -> "the film crew"
@@ -624,17 +709,19 @@ class _Reader:
         minus production names, launch sites and spacecraft."""
         spans = [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                  if self.c.owner[m.group(0)][1] is not None]
-        spans += [(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
+                  if m.group(0) in self.c.unsettled]
+        spans += [self._watched_tail(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
         if not spans:
             return []
-        blocked = [(a, b) for a, b, _ in named] + [(a, b) for gazetteer in (launch_sites(), spacecraft())
-                                                     for a, b, _ in gazetteer.find(s.text)]
+        blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + \
+            [(a, b) for gazetteer in (launch_sites(), spacecraft()) for a, b, _ in gazetteer.find(s.text)]
         out: list[tuple[int, int, str]] = []
         for a, b, written in sorted(spans, key=lambda x: (x[0], -x[1])):
-            a, written = _without_role_words(a, written)
+            a, written = _without_role_words(a, written, s.text[max(0, a - 4):a], self.c.unsettled)
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
             if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
@@ -646,6 +733,14 @@ class _Reader:
                 self.surnames.setdefault(written.split()[-1], written)
         return out
 
+    def _watched_tail(self, start: int, end: int, written: str) -> tuple[int, int, str]:
+        """"the actress from Tartu Ana Lind": a run of capitalised words that ends on a watched
+        person's full name is that person."""
+        for full in self.alias_people:
+            if written.endswith(" " + full):
+                return end - len(full), end, full
+        return start, end, written
+
     def _production_of(self, finding: R.Finding, named: list[tuple[int, int, int]],
                        unsure: set[int]) -> tuple[int | None, bool]:
         """The watched production a role is in, or whether the prose puts it in another one.
@@ -655,16 +750,20 @@ class _Reader:
         for token in finding.productions:
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
-            inside = [subject for a, b, subject in named if first <= a and b <= last]
-            if inside:
-                return inside[0], False
-            elsewhere = elsewhere or _other_production(token) or token.idx in unsure
+            inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
+                      if first <= a and b <= last]
+            other = _other_production(token)
+            if inside and not (other and all(studio for _subject, studio in inside)):
+                return inside[0][0], False  # not "the studio's period drama Z": another film of that studio
+            elsewhere = elsewhere or other or token.idx in unsure
         return None, elsewhere
 
     def _person(self, written: str, s: Sentence, position: int, fallback: int | None) -> tuple[str | None, int | None]:
         owned = self.c.owner.get(written)  # every full name is a surface form too
         if owned is not None and owned[1] is not None:
             return owned[1], owned[0]
+        if owned is not None and written in self.c.unsettled:
+            return written, owned[0]
         if " " in written:
             self.surnames.setdefault(written.split()[-1], written)
             full = written
@@ -683,7 +782,7 @@ class _Reader:
             by_key.setdefault((cand.subject, cand.attribute), []).append(cand)
         for (subject, attribute), cands in by_key.items():
             if attribute == "title":
-                out += self._titles_named(subject, cands)
+                out += self._titles_named(subject, [c for c in cands if c.value not in self.as_person])
                 continue
             best = _best(cands)
             out.append(Detail(self.c.subjects[subject].name, attribute, best.value, _snippet(best.snippet),
@@ -710,6 +809,7 @@ class _Reader:
 
 
 PLACEHOLDER = "Alex"
+PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
 
@@ -758,15 +858,55 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offse
     return None
 
 
-def _without_role_words(start: int, written: str) -> tuple[int, str]:
-    """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name."""
+def _without_role_words(start: int, written: str, before: str = "",
+                        one_names: frozenset[str] = frozenset()) -> tuple[int, str]:
+    """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name; and "the
+    Estonian Ana Lind" -> "Ana Lind": after an article, an ordinary word opening the run describes."""
     words = written.split()
     v = R.vocabulary()
     roles = v.cast_nouns | v.director_nouns | v.other_nouns | {"singer", "newcomer", "veteran", "star"}
-    while len(words) > 2 and (words[0].lower() in roles or words[0].lower()[:-1] in roles):
+    while (len(words) > 2 or " ".join(words[1:]) in one_names) and (
+            words[0].lower() in roles or words[0].lower()[:-1] in roles):  # "Singer Quillon": a one-name alias
+        start += len(words[0]) + 1
+        words = words[1:]
+    if len(words) > 2 and re.search(r"\b(?:the|a|an)\s$", before, re.IGNORECASE) and is_common_word(words[0]):
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)
+
+
+LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
+LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
+
+
+def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
+    """The role a label gives a list the person stands in: "cast: A, B and C", "directors: D".
+    Between the colon and the person there may be only other names, commas and "and"."""
+    colon = text.rfind(":", 0, start)
+    if colon < 0:
+        return None
+    between = text[colon + 1:start]
+    for a, b, _w in people:
+        if colon < a < start:
+            between = between.replace(text[a:b], "")
+    if re.sub(r"\band\b|[,\s]", "", between):
+        return None
+    label = LIST_LABEL.search(text[:colon + 1])
+    if label is None:
+        return None
+    # the label runs back to the clause's start: "cast", "Also in the cast of Z", "Z has its star"
+    words = re.findall(r"[^\W\d_][\w\-]*", re.split(r"[;(.]", text[:colon])[-1])
+    v = R.vocabulary()
+    for word in reversed(words[-8:]):
+        noun = word.lower()
+        forms = {noun, noun.removesuffix("s")}
+        if forms & v.director_nouns - {"debut"}:
+            return R.DIRECTOR
+        if forms & (v.cast_nouns - {"part", "role"}):
+            return R.CAST
+        if not (word[:1].isupper() or noun in LABEL_LINKS):
+            return None  # "the director told reporters: ...": a verb between, no label
+    return None
 
 
 def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> bool:
@@ -777,6 +917,30 @@ def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> 
                 m.start("antecedent") <= at < m.end("antecedent") for at in mentions):
             return True
     return False
+
+
+def _describes_a_person(token) -> bool:
+    """"The Estonian", "the singer", "the 29-year-old": a definite subject that can only be a person."""
+    if token.pos_ not in ("NOUN", "PROPN", "ADJ") or not any(c.lower_ in ("the", "this") for c in token.children):
+        return False
+    return token.lower_ in name_titles() or token.lower_.endswith("-year-old") or (
+        token.text[:1].isupper() and is_common_word(token.text) and token.i > 0 and token.lower_ not in PRODUCTION_WORDS)
+
+
+def _own_part(token) -> bool:
+    """"Her role in Z", "his character": a part of the person the pronoun stands for."""
+    return token.lemma_.lower() in ("role", "character", "part") and any(
+        c.dep_ == "poss" and c.lower_ in ("her", "his") for c in token.children)
+
+
+def _several_people(token) -> bool:
+    """"They", "both", "the two actors", "the pair": the people the sentence before named."""
+    if token.lower_ in ("they", "both"):
+        return True
+    if not any(c.lower_ == "the" for c in token.children):
+        return False
+    return token.lemma_.lower() in ("pair", "duo", "trio") or any(
+        c.lower_ in ("two", "three", "both") for c in token.children)
 
 
 def _films_elsewhere(doc) -> bool:

@@ -49,7 +49,8 @@ def _function_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _name_titles() -> frozenset[str]:
+def name_titles() -> frozenset[str]:
+    """Words news puts before a person's name ("actress", "singer", "minister"), lower case."""
     return _word_list("name_titles.txt") | NOT_NAMES
 
 
@@ -117,7 +118,7 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
 def entities(text: str) -> Counter[str]:
     """Entity keys of `text` with how often each is named (shorter forms counted to the fuller
     name they belong to); at most MAX_ENTITIES, the most named first."""
-    function_words, titles = _function_words(), _name_titles()
+    function_words, titles = _function_words(), name_titles()
     lowered = set(re.findall(r"(?<![\w'’])[a-z][\w'’-]*", text))  # words the text writes in lower case
     runs = _runs(text)
     confirmed = {w for words, initial in runs for w in (words[1:] if initial else words)}

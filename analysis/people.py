@@ -10,9 +10,10 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
+TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
-             "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af"}
+             "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",
+             "abu", "bint"}
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,19 @@ def find_names(sentence: str) -> list[Span]:
             if run and sentence[tokens[j - 1].end():tokens[j].start()] not in (" ",):
                 break
             word = _plain(tok)
-            initial = re.fullmatch(r"[A-Z]\.", word) is not None
+            initial = re.fullmatch(r"(?:[A-Z]\.)+", word) is not None
             if word[0].isupper() and (initial or not (len(word) > 1 and word.isupper())) and word.lower() not in not_name:
                 run.append(tokens[j])
                 j += 1
                 if word != tok:  # possessive ends the name
                     break
                 continue
-            if run and tok in PARTICLES and j + 1 < len(tokens) and tokens[j + 1].group(0)[0].isupper():
-                run.append(tokens[j])
-                j += 1
+            after = j + 1
+            while after < len(tokens) and after - j < 3 and tokens[after].group(0) in PARTICLES:
+                after += 1  # "de la", "van der"
+            if run and tok in PARTICLES and after < len(tokens) and tokens[after].group(0)[0].isupper():
+                run.extend(tokens[j:after])
+                j = after
                 continue
             break
         if len(run) >= 2 and run[-1].group(0) not in PARTICLES:
@@ -63,7 +67,7 @@ def find_names(sentence: str) -> list[Span]:
             glued = after_run is not None and sentence[run[-1].end():after_run.start()] == " " \
                 and _plain(run[-1].group(0)) == run[-1].group(0)
             org_follows = glued and after_run.group(0)[0].isupper() and after_run.group(0).lower() in not_name
-            if not org_follows and len(run) <= 4:
+            if not org_follows and sum(t.group(0) not in PARTICLES for t in run) <= 4:
                 start, end = run[0].start(), run[-1].end()
                 text = _plain(sentence[start:end])
                 spans.append(Span(start, start + len(text), text))

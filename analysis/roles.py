@@ -32,11 +32,20 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "land", "take", "get", "win", "bag", "earn",
+                "assume",
                 "secure", "book", "keep", "retain", "inherit", "attach", "set", "name", "confirm"}
 DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
+FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
+ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
+SPEECH_VERBS = {"say", "tell", "confirm", "announce", "add", "explain", "note", "report", "reveal", "insist", "write"}
+REMOVE_VERBS = {"fire", "dismiss", "sack", "axe", "ax", "oust", "remove", "write", "cut"}  # "... X from Z"
+EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing", "sacking"}
+GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
+CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
+INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
@@ -51,6 +60,8 @@ class Vocabulary:
     choose_verbs: frozenset[str]
     replace_verbs: frozenset[str]
     needs_cast_object: frozenset[str]
+    character_verbs: frozenset[str]
+    headline_verbs: frozenset[str]
     participation_verbs: frozenset[str]
 
 
@@ -69,6 +80,7 @@ class Finding:
     negated: bool = False
     backup: bool = False   # a backup or understudy is not the cast, whatever else is said
     left_before: bool = False   # left, in a relative clause: a removal unless the sentence says more
+    left_direction: bool = False  # left the director's chair: whatever else is said, not its director now
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
@@ -84,23 +96,35 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     described = set(found.roles)
     predicates = [(verb, as_object, name.root) for verb, as_object in _predicates(name.root)]
     if anchor is not name.root:
-        predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)]
+        own = any(c.dep_ == "relcl" for c in name.root.children)  # "A, who directs, and B, who stars"
+        predicates += [(verb, as_object, anchor) for verb, as_object in _predicates(anchor)
+                       if not (own and verb.dep_ == "relcl" and verb.head.i == anchor.i)]
     if anchor.dep_ == "appos" and anchor.head.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
         # "played by a real cosmonaut: X": X stands where the noun stands
         predicates += [(verb, as_object, anchor.head) for verb, as_object in _predicates(anchor.head)]
+    for clause in [c for t in {name.root.i: name.root, anchor.i: anchor}.values() for c in t.children
+                   if c.dep_ == "relcl"]:
+        relative = _object_relative(clause)
+        if relative is not None:  # "X, whom the studio cast in Z": X is what the clause's verb acts on
+            predicates.append((clause, True, relative))
     if sole:  # "X says he will direct the first scene"; "X will not fly; she will direct from the ground"
         predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
                        and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
                        and any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+    found.roles -= {CAST}  # to tell whether a verb gives it too
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
-    found.by_verb = bool(found.roles - described)
-    if found.left_before and CAST not in found.roles:
+    cast_by_verb = CAST in found.roles
+    found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
+    found.roles |= described
+    if found.left_before and not cast_by_verb:  # "the actress X, who left Y": no "is back in the cast"
         found.roles.add(REMOVED)
-    if _instead_of(name.root) or _recast_role(name.root):
+    if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
         found.roles.add(NAMED_FOR)
+    if found.left_direction:
+        found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
     if found.negated:
         found.roles.clear()
     if found.backup:
@@ -116,10 +140,12 @@ def _instead_of(person: Token) -> bool:
 
 
 def _recast_role(person: Token) -> bool:
-    """"X's role in Y has been recast"."""
+    """"X's role in Y has been recast", "X's part will now be played by Z"."""
     head = person.head
-    return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and \
-        word(head.head) in vocabulary().replace_verbs
+    verb = head.head
+    return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and (
+        word(verb) in vocabulary().replace_verbs or (word(verb) in ("play", "take", "give", "hand") and any(
+            c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "to") for c in verb.children)))
 
 
 def _names_the_film(person: Token) -> bool:
@@ -127,9 +153,25 @@ def _names_the_film(person: Token) -> bool:
     head = person.head
     if person.dep_ in ("poss", "compound", "nmod") and word(head) in PRODUCTION_NOUNS:
         # "X's previous film", "X's favourite movie": another film, or no film of theirs at all
+        if _titled(head):
+            return False  # "X's orbital drama Z": whose it is, which says neither star nor director
         return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
     return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
                for c in person.children)
+
+
+def _object_relative(clause: Token) -> Token | None:
+    """The relative pronoun a relative clause takes as its object ("whom the studio cast"), if any."""
+    return next((c for c in clause.children if c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that")), None)
+
+
+def _titled(noun: Token) -> bool:
+    """Whether a production noun is followed by its title ("drama Z"; a watched one reads "the film")."""
+    doc = noun.doc
+    if noun.i + 1 >= len(doc):
+        return False
+    after = doc[noun.i + 1]
+    return after.pos_ == "PROPN" or (after.lower_ == "the" and noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "film")
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -167,6 +209,13 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
                 break
             head = head.head
     head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
+        nouns.append(head.head)  # "under the direction of X"
+    if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
+            word(head.head) in vocabulary().cast_nouns | vocabulary().director_nouns:
+        nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
+    if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
+        nouns.append(head)  # "named X director of Z", parsed as one noun phrase
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
     if anchor.dep_ == "attr" and head.lemma_ == "be":
@@ -194,9 +243,10 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.backup = True
         return
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-    if lemma == "member" and any(g.lemma_.lower() == "cast" or any(t.lemma_.lower() == "cast" for t in g.subtree)
-                                 for g in of):
-        found.roles.add(CAST)
+    of_to = of + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
+                  if g.dep_ == "pobj"]
+    if lemma in ("member", "addition", "part") and any(word(g) in CAST_BODIES for g in of_to):
+        found.roles.add(CAST)  # "the newest member of the cast", "the latest addition to the ensemble"
     owners = [c for c in noun.children if c.dep_ == "poss"]
     if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
         found.roles.add(OTHER)  # "the agency's director": heads an organisation, not a film
@@ -224,6 +274,9 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         out.append((anchor.head, False))  # "X stars in Y" parsed as a noun compound
     elif anchor.dep_ in SUBJECT_DEPS:
         out.append((anchor.head, False))
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ in ("besides", "beside", "plus") and \
+            anchor.head.head.pos_ in ("VERB", "AUX"):
+        out.append((anchor.head.head, False))  # "A and B join the cast, besides C": C does what they do
     elif anchor.dep_ in ("dobj", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head, True))
     elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \
@@ -233,16 +286,103 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
             out.append((verb, True))
-    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl")]
-    # "A and B, who play ...": the clause hangs on the last name of the list
-    out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
-            for c in conj.children if c.dep_ == "relcl"]
+    if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":
+        # "Directing Z is X": the gerund is what X does (also when parsed as the verb "is" helps)
+        be = anchor.head
+        out += [(c, False) for c in be.children if c.dep_ == "csubj" and c.pos_ == "VERB"]
+        if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
+            out.append((be.head, False))
+    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
+    if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":  # "The woman who will direct Z is X"
+        out += [(c, False) for subject in anchor.head.children if subject.dep_ in SUBJECT_DEPS
+                for c in subject.children if c.dep_ == "relcl" and _object_relative(c) is None]
+    # "A and B, who play ...": the clause hangs on the last name of the list (unless A has its own)
+    if not any(c.dep_ == "relcl" for c in anchor.children):
+        out += [(c, False) for conj in anchor.children if conj.dep_ == "conj"
+                for c in conj.children if c.dep_ == "relcl"]
     more: list[tuple[Token, bool]] = []
     for verb, as_object in out:
         if not as_object:
-            more += [(c, False) for c in verb.children if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX")
+            more += [(c, False) for c in verb.children if (c.dep_ in ("xcomp", "conj") or _infinitive(c)) and (
+                c.pos_ in ("VERB", "AUX") or c.lemma_.lower() in _role_verbs())
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
+        elif anchor.dep_ in ("dobj", "pobj"):
+            # "hired X to direct", "turned to X to play the lead": X does what the infinitive says
+            more += [(c, False) for c in verb.children if (c.dep_ == "xcomp" or _infinitive(c)) and c.i > anchor.i
+                     and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                     and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     return out + more
+
+
+def _infinitive(token: Token) -> bool:
+    """"(hired X) to direct": an adverbial clause that is a bare to-infinitive."""
+    return token.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in token.children)
+
+
+def _chair(noun: Token) -> bool:
+    """"the director's chair"."""
+    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in vocabulary().director_nouns
+                                         for c in noun.children)
+
+
+def _with_role(person: Token) -> bool:
+    """"(shooting begins) with X in the lead", "with A and B as the two pilots": the phrase right
+    after a with-phrase gives its people a place in the cast."""
+    last = max(t.i for t in person.subtree)
+    if last + 1 >= len(person.doc):
+        return False
+    after = person.doc[last + 1]
+    if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i not in (person.head.head.i, person.i):
+        return False
+    nouns = [g for g in after.children if g.dep_ == "pobj"]
+    v = vocabulary()
+    return any(after.lower_ == "as" or word(g) in v.cast_nouns for g in nouns) and not any(
+        word(t) in BACKUP | v.director_nouns | v.other_nouns for g in nouns for t in g.subtree)
+
+
+def _out_of(verb: Token) -> bool:
+    """"(fired X) from Z", "(wrote X) out of Z"."""
+    return any(c.lower_ in ("from", "out") and c.dep_ in ("prep", "prt") for c in verb.children)
+
+
+def _exit_of(person: Token) -> bool:
+    """"X's exit from Z", "the departure of X"."""
+    head = person.head
+    if person.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    elif person.dep_ != "poss":
+        return False
+    return word(head) in EXIT_NOUNS
+
+
+def _no_longer(verb: Token) -> bool:
+    return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in verb.children)
+
+
+def _about_direction(doc) -> bool:
+    """Whether a sentence speaks of directing (a director noun or verb) and not of the cast: then
+    leaving, replacing and succeeding are about the director's chair."""
+    v = vocabulary()
+    directing = any((word(t) in v.director_nouns - {"debut"} and not (t.head.lower_ == "in" and word(t) == "direction")
+                     and not (t.dep_ in SUBJECT_DEPS and t.head.lemma_ in SPEECH_VERBS)  # "the director said"
+                     and not any(
+        word(c) in NOT_DIRECTOR for c in t.children)) or (t.pos_ in ("VERB", "AUX", "ADJ", "NOUN") and _lemma(t) in
+                                                          v.director_verbs) or _chair(t) for t in doc)
+    return directing and not any(
+        word(t) in v.cast_nouns or (t.pos_ == "VERB" and _lemma(t) in FEATURE_VERBS | v.character_verbs | {"act"})
+        for t in doc)
+
+
+def _in_phrases(verb: Token) -> list[Token]:
+    """Nouns of the in-phrases that belong to `verb` and no other verb: "is back in the cast",
+    "boards Z, the studio's thriller, in the role of an engineer" (however the parser hangs them)."""
+    out = []
+    for token in verb.subtree:
+        if token.dep_ == "prep" and token.lower_ == "in":
+            owner = next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), None)
+            if owner is not None and owner.i == verb.i:
+                out += [g for g in token.children if g.dep_ == "pobj"]
+    return out
 
 
 def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> None:
@@ -262,9 +402,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in DECLINE and (lemma not in ("turn", "pass") or particles & {"down", "on"}):
         found.negated = True  # "turned down the lead", "declined the role"
         return
-    if lemma == "be" and "behind" in particles and any(
-            word(g) == "camera" for c in verb.children if c.lower_ == "behind" for g in c.children):
-        found.roles.add(DIRECTOR)  # "X is behind the camera on Y"
+    if any((c.lower_ == "behind" and word(g) == "camera") or (c.lower_ == "at" and word(g) == "helm")
+           for c in verb.children if c.dep_ == "prep" for g in c.children):
+        found.roles.add(DIRECTOR)  # "X is behind the camera on Y", "X steps behind the camera for Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
     if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):
@@ -277,6 +417,20 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
            for t in verb.subtree):
         found.roles.add(DIRECTOR)  # "makes her directing debut"
         return
+    if lemma == "give" and any(word(o) == "life" for o in objects) and any(
+            c.lower_ == "to" and c.dep_ in ("prep", "dative") for c in verb.children):
+        found.roles.add(CAST)  # "gives life to the welder in Z": plays her
+        found.productions += _prepositional(verb, ("in", "for"))
+        return
+    if lemma in ("shoot", "film", "record") and any(
+            word(o) == "scene" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children) for o in objects):
+        found.roles.add(CAST)  # "will fly to the station to shoot her scenes for Z"
+        found.productions += _prepositional(verb, ("for", "in", "of"))
+        return
+    if any(t.lower_ in ACTING_DEBUT and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut" for t in verb.subtree):
+        found.roles.add(CAST)  # "makes her acting debut in Z"
+        found.productions += [g for t in verb.subtree if t.lower_ == "debut" for g in _prepositional(t, ("in",))]
+        return
     leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"}
                                          or (lemma == "drop" and person.dep_ == "nsubjpass"))
     if leaves or (lemma == "be" and "out" in particles):
@@ -284,20 +438,39 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
             return  # leaving the director's chair is no cast change
+        if _about_direction(verb.doc):
+            found.left_direction = True  # "X will now direct Z after Y left": Y left the director's chair
+            return
         if verb.dep_ == "relcl":
             found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
         else:
             found.roles.add(REMOVED)
         return
+    if _no_longer(verb) and lemma in v.participation_verbs:
+        if lemma in v.director_verbs or _about_direction(verb.doc):
+            found.left_direction = True  # "is no longer directing Z"
+        else:
+            found.roles.add(REMOVED)  # "will no longer appear in Z"
+        return
+    if negated and lemma == "return" and any(n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
+                                            for n in _prepositional(verb, ("to", "for"))):
+        found.roles.add(REMOVED)  # "will not return to Z"
+        return
+    if lemma in REMOVE_VERBS and person.dep_ == "nsubjpass" and _out_of(verb):
+        found.roles.add(REMOVED)  # "X was fired from Z", "written out of Z"
+        return
     if negated:
         # "who is not involved in X", "will not star": no part in it; "will not fly": says nothing
         found.negated = found.negated or lemma in v.participation_verbs
         return
-    if lemma in v.replace_verbs and person.dep_ == "nsubjpass":
-        found.roles.add(REMOVED)  # "X was replaced by Y"
+    passive = (person.dep_ == "nsubjpass" and person.head.i == verb.i) or (
+        person.head.i != verb.i and any(c.dep_ == "auxpass" for c in verb.children))  # "... and will be replaced"
+    if lemma in v.replace_verbs and passive:
+        if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
+            found.roles.add(REMOVED)  # "X was replaced by Y"; not "X was replaced as director"
         return
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
-        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return
     as_qualifiers = {word(c) for n in as_nouns for c in n.children if c.dep_ in ("amod", "compound", "nmod")}
     if (as_lemmas | as_qualifiers) & BACKUP or (lemma == "stand" and particles & {"in"}):
@@ -308,31 +481,47 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(DIRECTOR)
         found.productions += objects + _prepositional(verb, ("in", "for", "on"))
         return
+    if lemma in FEATURE_VERBS and any(o.pos_ == "PROPN" for o in objects):
+        return  # "Z stars X": Z is the production, X its cast
     given: set[str] = set()
-    holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS
-    for noun in (nouns if holds_roles else as_nouns):
+    holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS or (
+        lemma in v.choose_verbs and person.dep_ == "nsubjpass")  # "was appointed director of Z"
+    in_cast = [n for n in _in_phrases(verb) if (word(n) in v.cast_nouns and (holds_roles or any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part") or _chair(n)]
+    # "is back in the cast"; with any verb, "in the role of a welder"
+    for noun in (nouns if holds_roles else as_nouns) + in_cast:
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
         if qualifiers & BACKUP:
             given.add(OTHER)
             found.backup = True
-        elif n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children)):
-            given.add(DIRECTOR)
-        elif n in v.cast_nouns or (n == "member" and any(word(t) == "cast" for t in noun.subtree)):
+        elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
+                _chair(noun):
+            given.add(DIRECTOR)  # also "took the director's chair", "is in the director's chair"
+        elif n in v.cast_nouns or (n in ("member", "addition", "part") and any(word(t) in CAST_BODIES
+                                                                                for t in noun.subtree)):
             given.add(CAST)
     if lemma == "cast" and verb.dep_ == "acl":
         given.add(CAST)  # "X, cast in Y,"
     elif lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
-    elif lemma == "join" and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
+    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
         given.add(CAST)
-    elif lemma in v.choose_verbs and verb.dep_ != "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+    elif lemma == "sign" and "on" in particles and any(  # "signs on to Z", "signed on for Z"
+            n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
+            for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
+                                                            for g in _prepositional(c, ("to", "for"))]):
+        given.add(CAST)
+    elif not given and lemma in v.choose_verbs and (verb.dep_ != "relcl" or any(
+            c.dep_ == "nsubjpass" and c.lower_ in ("who", "that") for c in verb.children)) and \
+            any(c.dep_ == "nsubjpass" for c in verb.children) \
+            and not any(c.dep_ == "xcomp" or _infinitive(c) for c in verb.children):  # "tapped to direct"
         given.add(CAST)  # "X is confirmed for Y", "X has been cast"
     found.roles |= given
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
-    characters = lemma in ("play", "portray", "voice")  # their object is a character, not a production
+    characters = lemma in v.character_verbs  # their object is a character, not a production
     found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
@@ -346,7 +535,17 @@ def _lemma(verb: Token) -> str:
         lemma = verb.lower_.removesuffix("ing")  # "with X directing" parsed as a noun
     if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
         return "co-" + verb.nbor(2).lemma_.lower()
+    if lemma.startswith("co") and lemma not in _role_verbs():
+        # "codirected": the lemmatizer does not know the joined form
+        stems = [verb.lower_.removesuffix(end) for end in ("ing", "ed", "s") if verb.lower_.endswith(end)]
+        return next((stem for stem in stems if stem in _role_verbs()), lemma)
     return lemma
+
+
+@lru_cache(maxsize=1)
+def _role_verbs() -> frozenset[str]:
+    v = vocabulary()
+    return v.cast_verbs | v.director_verbs
 
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
@@ -359,50 +558,87 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
         if lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
-        elif lemma in ("play", "portray", "voice"):
-            found.roles.add(CAST)
+        elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children):
+            found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B"
+        elif lemma in v.leave_verbs and lemma not in ("continue", "step", "drop", "pull"):
+            found.roles.add(REMOVED)  # "the role vacated by X"
+        elif lemma in v.character_verbs or lemma in FEATURE_VERBS or (
+                lemma in v.headline_verbs and lemma not in ("join", "lead")):
+            found.roles.add(CAST)  # "played by X", "Z, headlined by X"
         elif lemma in v.replace_verbs:
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-            found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+            found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return
-    if lemma in ("play", "portray", "voice"):
+    if lemma in v.character_verbs:
         return  # "plays Nell Garrity": a character, not a person of the cast
+    if lemma in REMOVE_VERBS and person.dep_ == "dobj" and _out_of(verb):
+        found.roles.add(REMOVED)  # "fired X from Z", "wrote X out of the series"
+        return
     if lemma in v.replace_verbs and person.dep_ == "dobj":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-        if not as_lemmas & v.director_nouns:
+        if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
             found.roles.add(REMOVED)
+        return
+    if prep in ("with", "alongside") and lemma in v.director_verbs:
+        found.roles.add(DIRECTOR)  # "will co-direct Z with X"
+        return
+    if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
+        found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
+        return
+    if prep == "with" and _with_role(person):
+        found.roles.add(CAST)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
+        found.productions = [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma in v.replace_verbs and prep == "with":
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
         return
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
-        found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
+        if not _about_direction(verb.doc):
+            found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
         return
-    if prep in ("opposite", "alongside") or lemma in ("star", "feature"):
+    if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)
-        if lemma in ("star", "feature"):  # "Z will star X": X's role is in Z
+        if lemma in FEATURE_VERBS:  # "Z will star X": X's role is in Z
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
             if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
         found.productions += _prepositional(verb, ("in", "for"))
         return
-    if lemma == "go" and prep == "to" and any(
-            word(t) in v.cast_nouns for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree):
-        found.roles.add(CAST)
+    if lemma in GOES_TO and prep == "to":  # "the lead went to X", "the direction of Z falls to X"
+        subject = [t for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
+        if any(word(t) in v.director_nouns for t in subject if t.dep_ in SUBJECT_DEPS):
+            found.roles.add(DIRECTOR)
+        elif any(word(t) in v.cast_nouns for t in subject):
+            found.roles.add(CAST)
         return
+
     as_phrase = _prepositional(verb, ("as",))
     if any(word(c) in BACKUP for n in as_phrase for c in [n, *n.children]):
         found.roles.add(OTHER)  # "named X as the flight's backup crew member"
         found.backup = True
         return
+    if lemma in INCLUDE_VERBS and person.dep_ == "dobj" and any(
+            c.dep_ in SUBJECT_DEPS and word(c) in CAST_BODIES for c in verb.children):
+        found.roles.add(CAST)  # "the cast of Z includes X"
+        found.productions += [g for c in verb.children if c.dep_ in SUBJECT_DEPS for g in _prepositional(c, ("of",))]
+        return
     if lemma in v.choose_verbs and person.dep_ == "dobj":
         for_nouns = {word(n) for n in _prepositional(verb, ("for", "as", "to"))}
+        if lemma in ("sign", "rope", "add") and not for_nouns & v.director_nouns and any(
+                n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS for n in _prepositional(verb, ("for", "to"))):
+            found.roles.add(CAST)  # "signed X for Z": a performer, unless the sentence names another role
+            return
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(
                 word(t) in v.cast_nouns for n in _prepositional(verb, ("for", "as")) for t in n.subtree):
             found.roles.add(CAST)
+
+
+def prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:
+    """The objects of `token`'s prepositions among `preps` ("in" -> the nouns of its in-phrases)."""
+    return _prepositional(token, preps)
 
 
 def _prepositional(token: Token, preps: tuple[str, ...]) -> list[Token]:

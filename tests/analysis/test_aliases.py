@@ -28,6 +28,28 @@ def test_a_studio_also_answers_to_its_distinctive_word():
 def test_people_by_form_and_entity_type_without_a_label():
     assert looks_like_person("Tamsin Okafor-Lee")
     assert looks_like_person("Ilse Varga")
-    assert not looks_like_person("Project Heron")     # a code name: two ordinary words
+    assert not looks_like_person("Project Kittiwake")  # a code name: two ordinary words
     assert not looks_like_person("Silver Lights")     # a description
-    assert not looks_like_person("Heron")             # one word
+    assert not looks_like_person("Kittiwake")         # one word
+
+
+def test_a_name_with_particles_is_a_person_unless_it_reads_as_a_place():
+    assert looks_like_person("Ottoline van der Zwaag")
+    assert looks_like_person("Rosalba de la Fuente-Marsh")
+    got = kinds("Brinewater (Moth Hollow Pictures feature)", "Brinewater", "Moth Hollow Pictures",
+                "Ottoline van der Zwaag", "Rosalba de la Fuente-Marsh")
+    assert got["Ottoline van der Zwaag"] == PERSON and got["Rosalba de la Fuente-Marsh"] == PERSON
+    assert not looks_like_person("Casa de Papel")
+
+
+def test_a_code_name_in_the_label_parenthesis_is_a_title_beside_the_studio():
+    got = kinds("Brinewater (Moth Hollow Pictures, code name Project Kittiwake)",
+                "Brinewater", "Project Kittiwake", "Moth Hollow Pictures")
+    assert got == {"Brinewater": TITLE, "Project Kittiwake": TITLE, "Moth Hollow Pictures": STUDIO}
+
+
+def test_a_one_word_name_the_label_does_not_settle_is_left_to_the_article():
+    typed = {t.text: t for t in type_aliases("Brinewater (Moth Hollow Pictures feature)",
+                                             ("Brinewater", "Quillon", "Moth Hollow Pictures"))}
+    assert typed["Quillon"].kind == TITLE and typed["Quillon"].may_be_person
+    assert not typed["Brinewater"].may_be_person   # the label's head is the title
