@@ -7,7 +7,9 @@
    layer's term index, judged on the estimated Jaccard (and containment) of the shingles;
 3. story: not a copy, the same event in other words: `analysis.stories.story_score`, the TF-IDF
    cosines of named entities and of key terms, discounted by a half-life once the articles are
-   more than two days apart (no hard window).
+   more than two days apart (no hard window). The days are counted from the stored article or
+   from its story's first report, whichever is farther: a story keeps the time of its event, and
+   a late copy or follow-up within it does not carry it on to the production's next event.
 
 Duplicate thresholds, measured on the space-race scenario (texts as `extract_page` extracts them):
 copies and syndicated copies have shingle Jaccard 0.91-1.0, a light rewrite 0.58, a moderate
@@ -126,6 +128,7 @@ class DedupIndex:
         self._roots = array("q")
         self._stories = array("q")          # -1: none
         self._published = array("d")        # days since the epoch, nan when unknown
+        self._story_start: dict[int, float] = {}  # story: its earliest publication, in days
         self._shingles = array("i")         # 0: no signature
         self._has_names = array("b")        # 1: its signature lists entities (SWS2)
         self._urls: list[str] = []
@@ -182,7 +185,8 @@ class DedupIndex:
         columns = (self._ids, self._roots, self._stories, self._published, self._shingles, self._has_names)
         arrays = sum(a.itemsize * len(a) for a in columns)
         urls = sum(len(u) + 49 + 8 for u in self._urls)
-        dicts = 100 * (len(self._by_url) + len(self._by_variant) + len(self._by_hash) + len(self._row_of))
+        dicts = 100 * (len(self._by_url) + len(self._by_variant) + len(self._by_hash) + len(self._row_of)
+                       + len(self._story_start))
         return (arrays + urls + dicts + self._matrix.nbytes + self._lsh.nbytes() + self._terms.nbytes()
                 + self._names.nbytes())
 
@@ -251,6 +255,15 @@ class DedupIndex:
             named.update(self._names.cosines(names, [row for row in in_stories if row not in named]))
         return self._story(doc.published_at, sig.named, in_stories, similar, named)
 
+    def days_apart(self, when: float, row: int) -> float:
+        """How far (in days) an article published `when` is from the event of stored `row`: from
+        the row itself or from the first report of its story, whichever is farther, so that a
+        story does not creep forward one news cycle at a time onto the production's next
+        event. nan when a date is unknown."""
+        days = abs(when - self._published[row])
+        start = self._story_start.get(self._stories[row])
+        return days if start is None or math.isnan(days) else max(days, abs(when - start))
+
     def _near_in_time(self, published: datetime | None) -> Callable[[np.ndarray], np.ndarray]:
         """Rows -> the story layer's time factor between them and an article `published` then."""
         when = _days(published)
@@ -290,7 +303,7 @@ class DedupIndex:
         for row in rows:
             terms = similar[row].cosine if row in similar else 0.0
             entities = (named[row].cosine if row in named else 0.0) if has_names and self._has_names[row] else None
-            days = abs(when - self._published[row])  # nan when either is unknown
+            days = self.days_apart(when, row)
             score = story_score(terms, entities, None if math.isnan(days) else days)
             if score >= STORY_SCORE and (best is None or score > best[0]):
                 best = (score, row)
@@ -361,6 +374,9 @@ class DedupIndex:
         self._roots.append(root)
         self._stories.append(row.story_id if row.story_id is not None else -1)
         self._published.append(_days(row.published_at))
+        if row.story_id is not None and not math.isnan(self._published[-1]):
+            start = self._story_start.get(row.story_id, math.inf)
+            self._story_start[row.story_id] = min(start, self._published[-1])
         self._shingles.append(sig.shingles if sig is not None else 0)
         self._has_names.append(1 if sig is not None and sig.named else 0)
         canonical = row.canonical_url  # normalised when it was stored (`canonical_url`)
