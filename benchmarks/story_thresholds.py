@@ -5,7 +5,8 @@ as a crawl stores them, then prints:
 - for every pair of articles of one bundle that the duplicate layer did not link: the story
   score (`analysis.stories.story_score`: entity and key-term cosines, discounted by time) of the
   later article against the earlier, as the index computes it, for same-story and
-  different-story pairs, with the entity and term cosines and the days apart;
+  different-story pairs, with the entity and term cosines and the days apart (as the index counts
+  them: from the stored article or its story's first report, whichever is farther);
 - for each article that should join an earlier story, its best score within that story, and
   for each, the best score against any other story: the threshold must lie between the lowest
   of the first and the highest of the second, and the margin is how far it is from each;
@@ -14,8 +15,11 @@ as a crawl stores them, then prints:
 Two regimes: each bundle in an index of its own (as the labelled check imports them), and all
 bundles in one index in publication order (IDF as a real database gives it).
 
-usage: python -m benchmarks.story_thresholds [--labelled PATH/stories.jsonl] [--pairs] [--compare-spacy]
-Without --labelled only the bundles under benchmarks/data/story_bundles.jsonl (invented) run.
+usage: python -m benchmarks.story_thresholds [--labelled PATH/stories.jsonl] [--data DIR ...] [--pairs]
+                                             [--compare-spacy]
+--data DIR reads DIR/stories.jsonl (a folder of labelled bundles, as labelled_check.py --data takes);
+give it more than once to see several sets, each reported on its own, then all of them pooled.
+Without --labelled or --data only the bundles under benchmarks/data/story_bundles.jsonl (invented) run.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from analysis.document import Document
 from analysis.shingles import Signature, signature
 from analysis.stories import story_entities, story_score, story_terms
 from analysis.urls import canonical_url
-from crawler.dedup import PARAPHRASE_COSINE, PARAPHRASE_ENTITIES, PARAPHRASE_JACCARD, STORY_SCORE, DedupIndex
+from crawler.dedup import days as _days, PARAPHRASE_COSINE, PARAPHRASE_ENTITIES, PARAPHRASE_JACCARD, STORY_SCORE, DedupIndex
 
 OWN = Path(__file__).with_name("data") / "story_bundles.jsonl"
 
@@ -117,7 +121,7 @@ def _pair_scores(index: DedupIndex, art: Article, stored: list[Article], result:
             result.near.append((bool(copies), jaccard, t, e, art.id, other.id))
         if copies:
             continue
-        days = abs((art.doc.published_at - other.doc.published_at).total_seconds()) / 86400
+        days = index.days_apart(_days(art.doc.published_at), row)
         score = story_score(t, e, days)
         entry = (score, e, t, days, art.id, other.id)
         if other.bundle == art.bundle and other.story == art.story:
@@ -219,6 +223,8 @@ def report(name: str, articles: list[Article], result: Run, show_pairs: bool) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labelled", type=Path, help="a stories.jsonl of labelled bundles (shared/labelled)")
+    parser.add_argument("--data", type=Path, action="append", default=[],
+                        help="a folder with a stories.jsonl of labelled bundles (repeatable)")
     parser.add_argument("--pairs", action="store_true", help="print every pair's score")
     parser.add_argument("--compare-spacy", action="store_true",
                         help="run again with spaCy's NER (en_core_web_sm) in place of the capitalised runs, and time both")
@@ -266,22 +272,36 @@ def _compare_spacy(args: argparse.Namespace) -> None:
     _run_sets(args)
 
 
+def _sets(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    return ([("invented bundles", OWN)] + ([("labelled bundles", args.labelled)] if args.labelled else [])
+            + [(f"bundles of {folder}", folder / "stories.jsonl") for folder in args.data])
+
+
 def _paths(args: argparse.Namespace) -> list[Path]:
-    return [p for p in [OWN] + ([args.labelled] if args.labelled else []) if p.exists()]
+    return [path for _, path in _sets(args) if path.exists()]
 
 
 def _run_sets(args: argparse.Namespace) -> None:
-    sets = [("invented bundles", OWN)] + ([("labelled bundles", args.labelled)] if args.labelled else [])
-    for name, path in sets:
+    pooled: list[list[Article]] = []
+    for name, path in _sets(args):
         if not path.exists():
             print(f"{name}: no file {path}", file=sys.stderr)
             continue
         bundles = read_bundles(path)
         per_bundle = [articles_of(b) for b in bundles]
+        if len(_paths(args)) > 2:  # pooled below: ids and bundle names repeat across sets
+            for group in per_bundle:
+                for a in group:
+                    a.id, a.bundle = f"{path.parent.name}/{a.id}", f"{path}:{a.bundle}"
+                    a.duplicate_of = a.duplicate_of and f"{path.parent.name}/{a.duplicate_of}"
+        pooled += per_bundle
         articles = [a for group in per_bundle for a in group]
         report(f"{name}, each bundle in an index of its own", articles, run(per_bundle), args.pairs)
         in_time = sorted(articles, key=lambda a: a.doc.published_at)
         report(f"{name}, all in one index by publication time", articles, run([in_time]), args.pairs)
+    if len(_paths(args)) > 2:
+        articles = [a for group in pooled for a in group]
+        report("all sets pooled, each bundle in an index of its own", articles, run(pooled), args.pairs)
 
 
 if __name__ == "__main__":

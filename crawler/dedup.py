@@ -168,6 +168,10 @@ class Judge(ABC):
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
         """What the text layers read of `rows`."""
 
+    @abstractmethod
+    def _story_starts(self, stories: set[int]) -> dict[int, float]:
+        """The earliest publication (days) of each of these stories that has a dated article."""
+
     # -- the layers ---------------------------------------------------------------------------
 
     def _check_text(self, doc: Document) -> Verdict | None:
@@ -202,7 +206,9 @@ class Judge(ABC):
         similar.update(self._cosines(False, terms, [row for row in in_stories if row not in similar]))
         if names:
             named.update(self._cosines(True, names, [row for row in in_stories if row not in named]))
-        return self._story(doc.published_at, sig.named, [(row, stored[row]) for row in in_stories], similar, named)
+        starts = self._story_starts({stored[row].story for row in in_stories})
+        return self._story(doc.published_at, sig.named, [(row, stored[row]) for row in in_stories], similar, named,
+                           starts)
 
     @staticmethod
     def _paraphrase_candidate(j: float, similar: Similar | None) -> bool:
@@ -227,14 +233,20 @@ class Judge(ABC):
 
     @staticmethod
     def _story(published: datetime | None, has_names: bool, rows: list[tuple[int, Candidate]],
-               similar: dict[int, Similar], named: dict[int, Similar]) -> Verdict | None:
-        """The story of the stored article that most probably reports the same event."""
+               similar: dict[int, Similar], named: dict[int, Similar], starts: dict[int, float]) -> Verdict | None:
+        """The story of the stored article that most probably reports the same event. Time is
+        counted from the stored article or from its story's first report, whichever is farther:
+        a story keeps the time of its event and cannot creep forward one news cycle at a time
+        (a late copy, a follow-up) onto the production's next event."""
         when = days(published)
         best: tuple[float, int, Candidate] | None = None
         for row, candidate in rows:
             terms = similar[row].cosine if row in similar else 0.0
             entities = (named[row].cosine if row in named else 0.0) if has_names and candidate.has_names else None
             apart = abs(when - candidate.published)  # nan when either is unknown
+            start = starts.get(candidate.story)
+            if start is not None and not math.isnan(apart):
+                apart = max(apart, abs(when - start))
             score = story_score(terms, entities, None if math.isnan(apart) else apart)
             if score >= STORY_SCORE and (best is None or score > best[0]):
                 best = (score, row, candidate)
@@ -275,6 +287,7 @@ class DedupIndex(Judge):
         self._roots_of = array("q")
         self._stories = array("q")          # -1: none
         self._published = array("d")        # days since the epoch, nan when unknown
+        self._story_start: dict[int, float] = {}  # story: its earliest publication, in days
         self._shingles = array("i")         # 0: no signature
         self._has_names = array("b")        # 1: its signature lists entities (SWS2)
         self._urls: list[str] = []
@@ -325,7 +338,7 @@ class DedupIndex(Judge):
         columns = (self._ids, self._roots_of, self._stories, self._published, self._shingles, self._has_names)
         arrays = sum(a.itemsize * len(a) for a in columns)
         urls = sum(len(u) + 49 + 8 for u in self._urls)
-        dicts = 100 * (len(self._by_key) + len(self._row_of))
+        dicts = 100 * (len(self._by_key) + len(self._row_of) + len(self._story_start))
         return (arrays + urls + dicts + self._matrix.nbytes + self._lsh.nbytes() + self._terms.nbytes()
                 + self._names.nbytes())
 
@@ -361,6 +374,16 @@ class DedupIndex(Judge):
 
     def _cosines(self, names: bool, query: dict[str, int], rows: list[int]) -> dict[int, Similar]:
         return (self._names if names else self._terms).cosines(query, rows)
+
+    def _story_starts(self, stories: set[int]) -> dict[int, float]:
+        return {story: self._story_start[story] for story in stories if story in self._story_start}
+
+    def days_apart(self, when: float, row: int) -> float:
+        """The days the story layer counts between an article published `when` and stored `row`
+        (see `Judge._story`); nan when a date is unknown."""
+        apart = abs(when - self._published[row])
+        start = self._story_start.get(self._stories[row])
+        return apart if start is None or math.isnan(apart) else max(apart, abs(when - start))
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
         return {row: Candidate(self._ids[row], self._roots_of[row], self._stories[row], self._published[row],
@@ -401,6 +424,8 @@ class DedupIndex(Judge):
         self._roots_of.append(root)
         self._stories.append(row.story_id if row.story_id is not None else -1)
         self._published.append(days(row.published_at))
+        if row.story_id is not None and not math.isnan(self._published[-1]):
+            self._story_start[row.story_id] = min(self._story_start.get(row.story_id, math.inf), self._published[-1])
         self._shingles.append(sig.shingles if sig is not None else 0)
         self._has_names.append(1 if sig is not None and sig.named else 0)
         canonical = row.canonical_url  # normalised when it was stored (`canonical_url`)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from analysis.document import Document
@@ -54,6 +54,9 @@ _POSTINGS = text("SELECT key, article_id FROM dedup_keys WHERE kind = :kind AND 
 _DATED_POSTINGS = (select(KEYS.c.key, KEYS.c.article_id, ARTICLES.c.published_at)
                    .join(ARTICLES, ARTICLES.c.id == KEYS.c.article_id)
                    .where(KEYS.c.kind == bindparam("kind"), KEYS.c.key.in_(bindparam("keys", expanding=True))))
+_STORY_STARTS = (select(ARTICLES.c.story_id, func.min(ARTICLES.c.published_at))
+                 .where(ARTICLES.c.story_id.in_(bindparam("stories", expanding=True)))
+                 .group_by(ARTICLES.c.story_id))
 _ROWS = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICLES.c.published_at,
                ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
 
@@ -207,6 +210,11 @@ class StoredIndex(Judge):
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
         return {row: loaded.candidate for row, loaded in self._load(rows).items()}
+
+    def _story_starts(self, stories: set[int]) -> dict[int, float]:
+        # read each time, not cached: a story's first report may be stored after its later ones
+        return {story: days(first) for story, first in self.session.execute(
+            _STORY_STARTS, {"stories": sorted(stories)}) if first is not None}
 
     # -- reading ------------------------------------------------------------------------------
 

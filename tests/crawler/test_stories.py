@@ -159,6 +159,18 @@ def test_another_event_of_the_production_days_later_stays_apart_though_it_shares
     assert same_day.layer == "story"
 
 
+def test_a_story_does_not_creep_forward_onto_the_next_event_through_a_late_copy():
+    # the launch wire is syndicated two days late; the splashdown comes two days after that copy
+    store = Store()
+    _, _, launch = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, copy, joined = store.put(make_doc("https://late.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE,
+                                         published=T0 + timedelta(days=2)))
+    assert copy.duplicate_of_id is not None and joined == launch
+    _, verdict, joined = store.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
+                                            published=T0 + timedelta(days=4)))
+    assert verdict.story_id is None and joined != launch
+
+
 def test_a_paraphrase_of_an_old_item_is_its_duplicate_at_any_age():
     assert 0.1 < true_jaccard(LAUNCH_WIRE, PARAPHRASE) < 0.2  # below the plain rewrite rule
     store = Store()
