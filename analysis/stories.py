@@ -82,6 +82,11 @@ def story_entities(entities: tuple[str, ...], counts: tuple[int, ...], title: st
     return dict(words)
 
 
+def idf(df: int, total: int) -> float:
+    """The smoothed inverse document frequency of a term `df` of `total` articles have."""
+    return math.log((total + 1) / (df + 1)) + 1.0
+
+
 def time_factor(days_apart: float | None) -> float:
     """How much of the content score two articles `days_apart` keep (None: a date unknown)."""
     if days_apart is None or math.isnan(days_apart):
@@ -142,7 +147,7 @@ class TermIndex:
             return math.log(self._rows + 1) + 1.0
         cached = self._idf.get(term_id)
         if cached is None:
-            cached = self._idf[term_id] = math.log((self._rows + 1) / (len(self._postings[term_id]) + 1)) + 1.0
+            cached = self._idf[term_id] = idf(len(self._postings[term_id]), self._rows)
         return cached
 
     def similar(self, terms: dict[str, int], limit: int = CANDIDATES,

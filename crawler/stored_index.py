@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from analysis.document import Document
 from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
-                              story_entities, story_terms, term_weight)
+                              idf, story_entities, story_terms, term_weight)
 from crawler.dedup import Candidate, Judge, Verdict, days, time_weights
 from crawler.dedup_keys import (ARTICLES, BAND, KEYS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys, key_of,
                                 parse_signature, write_keys)
@@ -175,7 +175,7 @@ class StoredIndex(Judge):
         for term, weight in weights.items():  # in the query's order, as `TermIndex` adds them up
             if term in postings:
                 lists.append(np.asarray(sorted(postings[term]), dtype=np.int64))
-                scores_of.append(np.full(len(lists[-1]), weight * _idf(df[term], total), dtype=np.float64))
+                scores_of.append(np.full(len(lists[-1]), weight * idf(df[term], total), dtype=np.float64))
         if not lists:
             return []
         hits, which = np.unique(np.concatenate(lists), return_inverse=True)
@@ -268,16 +268,11 @@ class StoredIndex(Judge):
         weights: dict[str, float] = {}
         norm = 0.0
         for term, count in query.items():
-            weight = term_weight(count) * _idf(df[term], total)
+            weight = term_weight(count) * idf(df[term], total)
             norm += weight * weight
             if df[term]:
                 weights[term] = weight
         return weights, math.sqrt(norm), df
-
-
-def _idf(df: int, total: int) -> float:
-    """`analysis.stories.TermIndex.idf`, from a document frequency."""
-    return math.log((total + 1) / (df + 1)) + 1.0
 
 
 def _similarity(df: dict[str, int], total: int, weights: dict[str, float], norm: float, row: int,
@@ -286,7 +281,7 @@ def _similarity(df: dict[str, int], total: int, weights: dict[str, float], norm:
     other = 0.0
     products: dict[str, float] = {}
     for term, count in vector.items():
-        weight = TERM_WEIGHTS[min(count, 255)] * _idf(df[term], total)
+        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[term], total)
         other += weight * weight
         if term in weights:
             products[term] = weights[term] * weight
