@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -283,7 +284,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt as exc:
         print("spacewatch: interrupted", file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # what was stored is committed; a stop must not wait for the teardown of an interpreter
+        # that may hold the language model (seconds on a busy machine)
+        os._exit(143 if isinstance(exc, Terminated) else 130)
     except BrokenPipeError:
         return 0
 
