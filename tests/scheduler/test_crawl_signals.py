@@ -17,6 +17,12 @@ from tests.scheduler.service_support import add_feed, cli, descendants, wait_for
 pytestmark = pytest.mark.slow
 
 
+# `spacewatch` as a terminal starts it, Ctrl-C enabled: a process started in the background by a
+# shell (as a CI script may start the suite) inherits SIGINT ignored, and Python keeps it so.
+_WITH_CTRL_C = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "runpy.run_module('scheduler.cli', run_name='__main__')")
+
+
 def _alive(pid: int) -> bool:
     try:
         stat = open(f"/proc/{pid}/stat").read()
@@ -32,7 +38,7 @@ def test_a_stopped_crawl_ends_within_5_s_with_its_children_and_keeps_what_it_sto
     urls = add_feed(site, "slowpoke", 4, page_gate=gate, open_pages=1, seed=41)
     config = write_config(tmp_path / "spacewatch.toml", f"sqlite:///{tmp_path / 'sw.db'}",
                           [("slowpoke", site.url("/slowpoke/feed.xml"), "1h")])
-    crawl = subprocess.Popen([sys.executable, "-m", "scheduler.cli", "--config", str(config), "crawl", "--quiet"],
+    crawl = subprocess.Popen([sys.executable, "-c", _WITH_CTRL_C, "--config", str(config), "crawl", "--quiet"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
                              env=dict(os.environ))
 
