@@ -99,6 +99,13 @@ def days(when: datetime | None) -> float:
     return math.nan if when is None else when.timestamp() / 86400.0
 
 
+def days_from_event(when: float, published: float, story_start: float | None) -> float:
+    """Days between an article published `when` and a stored one published `published`, or its
+    story's first report, whichever is farther (nan when either article's date is unknown)."""
+    apart = abs(when - published)
+    return apart if story_start is None or math.isnan(apart) else max(apart, abs(when - story_start))
+
+
 def time_weights(stored: np.ndarray, when: float) -> np.ndarray:
     """The story layer's time factor between articles published `stored` (days) and `when`."""
     apart = np.abs(stored - when)
@@ -243,10 +250,7 @@ class Judge(ABC):
         for row, candidate in rows:
             terms = similar[row].cosine if row in similar else 0.0
             entities = (named[row].cosine if row in named else 0.0) if has_names and candidate.has_names else None
-            apart = abs(when - candidate.published)  # nan when either is unknown
-            start = starts.get(candidate.story)
-            if start is not None and not math.isnan(apart):
-                apart = max(apart, abs(when - start))
+            apart = days_from_event(when, candidate.published, starts.get(candidate.story))
             score = story_score(terms, entities, None if math.isnan(apart) else apart)
             if score >= STORY_SCORE and (best is None or score > best[0]):
                 best = (score, row, candidate)
@@ -381,9 +385,7 @@ class DedupIndex(Judge):
     def days_apart(self, when: float, row: int) -> float:
         """The days the story layer counts between an article published `when` and stored `row`
         (see `Judge._story`); nan when a date is unknown."""
-        apart = abs(when - self._published[row])
-        start = self._story_start.get(self._stories[row])
-        return apart if start is None or math.isnan(apart) else max(apart, abs(when - start))
+        return days_from_event(when, self._published[row], self._story_start.get(self._stories[row]))
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
         return {row: Candidate(self._ids[row], self._roots_of[row], self._stories[row], self._published[row],
