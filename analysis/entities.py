@@ -29,6 +29,9 @@ MAX_ENTITY_WORDS = 6
 WORD_TOKEN = re.compile(r"[^\W_]\w*(?:[-'’.&][^\W_]\w*)*")
 SENTENCE_END = re.compile(r"[.!?:;]|\s[-–—]\s|[–—]")  # after these a capital may open a clause
 POSSESSIVE = re.compile(r"['’]s?$")
+# Each word with the text before it (since the previous word) and whether a quote follows it: one
+# C-level pass, so the loop over words in `_runs` makes no call per word.
+_GAP_TOKEN = re.compile(r"([\W_]*)(" + WORD_TOKEN.pattern + r")(?=(['’])?)")
 # Lower-case words that stand inside names ("Casa de Papel", "Bank of England", "Ludwig van ...").
 PARTICLES = frozenset("de del della der di da das dos du la le van von y of al bin ibn".split())
 # Capitalised words that are no names: calendar words, and titles before a name.
@@ -74,19 +77,14 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     current_initial = False
     pending: list[str] = []  # particles after the current run, kept only if a name follows
     sentence_start = True
-    last_end = 0
-    for match in WORD_TOKEN.finditer(text):
-        start = match.start()
-        if start != last_end + 1 or text[last_end] != " ":  # anything but one space: look closer
-            gap = text[last_end:start]
+    for gap, token, quote in _GAP_TOKEN.findall(text):
+        if gap != " ":  # anything but one space: look closer
             if gap.strip() or gap.count("\n") > 1:  # a single line break is a space in hard-wrapped text
                 if current:
                     runs.append((current, current_initial))
                 current, pending = [], []
                 if SENTENCE_END.search(gap) or gap.count("\n") > 1:
                     sentence_start = True
-        last_end = match.end()
-        token = match.group()
         if not current and not token[0].isupper():  # the common case: an ordinary word
             sentence_start = False
             continue
@@ -100,7 +98,7 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
                     runs.append((current, current_initial))
                 current, current_initial = [word], sentence_start
             pending = []
-            if word != token or text.startswith(("'", "’"), match.end()):  # "Heron's crew", "Studios' film"
+            if word != token or quote:  # "Heron's crew", "Studios' film"
                 runs.append((current, current_initial))
                 current = []
         elif current and token in PARTICLES and len(pending) < 2:  # "de la"

@@ -64,7 +64,8 @@ def judge(title: str, text: str, topic: TopicRules, watches: Sequence[WatchSpec]
     missing = []
     if topic.include and not (doc.has("include") or watched or (in_space and m.film_topic)):
         missing.append("include")
-    if topic.require and not (doc.has("require") or doc.has("places") or doc.has("names") or watched):
+    if topic.require and not doc.off_topic and not (doc.has("require") or doc.has("places") or doc.has("names")
+                                                    or watched):
         missing.append("require")
     bar = m.vocab.threshold
     relevant = not missing and evidence.score >= bar
@@ -134,6 +135,13 @@ class _Article:
             _scan_into(title, [self.units[0]], m)
         _scan_into(text, [u for u in self.units if u.where != "title"], m)
         _drop_doubtful_aliases(self.units)
+        # Without an include term, a production word or a watched subject nothing can make the
+        # article relevant: the scans for space and the parse, most of a judgement, are skipped.
+        self.off_topic = bool(m.include.terms) and not any(
+            u.get("include") or u.get("production") or u.get("aliases") for u in self.units)
+        self.space_context = False
+        if self.off_topic:
+            return
         for unit in self.units:
             _scan_space(unit, m)
         self.space_context = any(u.get("require") or u.get("places") or u.get("names") or u.get("cues")

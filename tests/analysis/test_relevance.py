@@ -395,3 +395,19 @@ def test_a_plan_that_will_not_change_still_stands():
     text = "The studio said the ten-day filming schedule aboard the space station would not change."
     verdict = judge("Crew flight slips", text, TOPIC, ())
     assert in_space(verdict) and "negated" not in verdict.reason
+
+
+def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(monkeypatch):
+    """No include term, production word or watched subject: nothing can make it relevant, so the
+    scans for space and the parse (most of a judgement's cost) are skipped; the verdict is as before."""
+    from analysis import relevance
+
+    calls = []
+    scan = relevance._scan_space
+    monkeypatch.setattr(relevance, "_scan_space", lambda unit, m: calls.append(unit) or scan(unit, m))
+    off_topic = judge("Harbour tolls rise", "The port raised its tolls in orbit of the old town. NASA said nothing.",
+                      TOPIC, WATCHES)
+    assert not off_topic.relevant and calls == []
+    assert "no include term" in off_topic.reason
+    on_topic = judge("Crew films in orbit", "The crew shot scenes aboard the space station.", TOPIC, WATCHES)
+    assert on_topic.relevant and calls
