@@ -26,6 +26,12 @@ def nlp(model: str = "") -> Language:
     return _load(model)
 
 
+def loads() -> int:
+    """How many models this process has loaded itself (not inherited from the process it was
+    forked from) so far."""
+    return _load.cache_info().misses
+
+
 @lru_cache(maxsize=2)
 def _load(model: str) -> Language:
     import spacy

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from analysis import language
 from crawler.addresses import GUARD_SETTING, AddressGuard
 from crawler.analyse import preload
 from crawler.dedup_keys import stored_urls
@@ -42,7 +43,9 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     _configure_logging(job.progress, job.log_formatter)
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
     workers = job.options.workers or os.cpu_count() or 1
-    preload(job.rules)
+    loads = language.loads()
+    preload(job.rules)  # nothing to do when this process was forked with the model (`crawler.warm_model`)
+    loads = language.loads() - loads
     # Fork the workers now, while this process has no threads and no database connections; with
     # what exists so far frozen, their garbage collector never writes to (and so copies) the
     # pages they share with this process, the language model's above all.
@@ -69,7 +72,8 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
         _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
                "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers),
-               "most_pending": float(store.most_pending)}
+               "most_pending": float(store.most_pending),
+               "model_loads": float(loads)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,
                        timings=timings)
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.rules import Rules
 from crawler.options import CrawlOptions, SourceSpec
-from crawler.report import CrawlJob, CrawlReport, SourceReport, SourceState
+from crawler.report import MODEL_ENV, CrawlJob, CrawlReport, SourceReport, SourceState
 from storage.db import transaction
 from storage.models import Article, CrawlRun, utcnow
 from storage.repository import source_rows
@@ -32,8 +32,9 @@ log = logging.getLogger("spacewatch.crawl")
 # The crawl process is forked directly from a caller with a single thread (the CLI): it starts
 # at once with every module imported. A caller with threads (the tests, a service) forks from
 # multiprocessing's fork server instead: a clean process started once, with the crawler's
-# modules already imported, so later crawls skip the ~2 s of imports too.
-CHILD_PRELOAD = ["crawler.process"]
+# modules already imported and the language model loaded (`crawler.warm_model`), so later crawls
+# skip the ~2 s of imports and the model's load too.
+CHILD_PRELOAD = ["crawler.process", "crawler.warm_model"]
 CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 
 
@@ -212,6 +213,7 @@ def _finish_run(factory: sessionmaker[Session], run_id: int, status: str, summar
 def _crawl_in_child(job: CrawlJob) -> CrawlReport:
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() == "forkserver":
+        os.environ[MODEL_ENV] = job.rules.spacy_model  # read once, when the server starts
         context.set_forkserver_preload(CHILD_PRELOAD)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="spacewatch-crawl")

@@ -49,3 +49,22 @@ def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
     waiting = max(MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES) // min(len(body) for body in bodies)
     downloading = scrapy_settings(CrawlOptions())["CONCURRENT_REQUESTS"]  # already requested when it pauses
     assert summary.timings["most_pending"] <= waiting + downloading < pages
+
+
+def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site):
+    """A caller with threads (the service) forks its crawls from a fork server that loaded the
+    model once: no crawl loads its own, so a poll pays neither the load nor its memory."""
+    from crawler.run import _start_method
+
+    site.add("/a.html", article("Crew films aboard the station"))
+    site.add("/feed.xml", rss([("Crew films aboard the station", site.url("/a.html"))]),
+             content_type="application/rss+xml")
+    assert _start_method() == "forkserver"  # the site's server runs in a thread of this process
+    engine, factory = open_database(sqlite_url)
+    try:
+        first = crawl(factory, [feed("one", site.url("/feed.xml"))])
+        second = crawl(factory, [feed("two", site.url("/feed.xml"))])
+    finally:
+        engine.dispose()
+    assert first.total("fetched") == 1
+    assert first.timings["model_loads"] == second.timings["model_loads"] == 0
