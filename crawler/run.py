@@ -29,11 +29,12 @@ from storage.models import Article, CrawlRun, utcnow
 from storage.repository import source_rows
 
 log = logging.getLogger("spacewatch.crawl")
-# The crawl process is forked directly from a caller with a single thread (the CLI): it starts
-# at once with every module imported. A caller with threads (the tests, a service) forks from
-# multiprocessing's fork server instead: a clean process started once, with the crawler's
-# modules already imported and the language model loaded (`crawler.warm_model`), so later crawls
-# skip the ~2 s of imports and the model's load too.
+# The crawl process is forked directly from a caller with a single thread (the CLI), which first
+# imports the crawler and loads the language model itself: the crawl process inherits both, and
+# the caller reuses the model to detect changes and for any later crawl. A caller with threads
+# (the tests, a service) forks from multiprocessing's fork server instead: a clean process
+# started once, with the crawler's modules imported and the model loaded (`crawler.warm_model`),
+# so that no poll pays the ~2 s of imports or the model's load again.
 CHILD_PRELOAD = ["crawler.process", "crawler.warm_model"]
 CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 
@@ -215,6 +216,8 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
     if context.get_start_method() == "forkserver":
         os.environ[MODEL_ENV] = job.rules.spacy_model  # read once, when the server starts
         context.set_forkserver_preload(CHILD_PRELOAD)
+    else:
+        _warm_here(job.rules)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="spacewatch-crawl")
     child.start()
@@ -238,6 +241,15 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
         reports[spec.name] = SourceReport(spec.name)
         reports[spec.name].fail(reason)
     return CrawlReport(sources=reports)
+
+
+def _warm_here(rules: Rules) -> None:
+    """Import the crawl process's modules and load the language model in this process, before
+    forking it (see CHILD_PRELOAD)."""
+    import crawler.process  # noqa: F401
+    from crawler.analyse import preload
+
+    preload(rules)
 
 
 def _stop_child(child: multiprocessing.process.BaseProcess) -> None:

@@ -68,3 +68,41 @@ def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site
         engine.dispose()
     assert first.total("fetched") == 1
     assert first.timings["model_loads"] == second.timings["model_loads"] == 0
+
+
+def test_a_crawl_forked_from_a_single_threaded_caller_inherits_the_model(sqlite_url, tmp_path):
+    """The CLI forks its crawl directly, after loading the model itself: the crawl process loads
+    none of its own, and the caller reuses the model (change detection, a later crawl)."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    from crawler.run import _start_method
+    from tests.loopback import free_port
+
+    (tmp_path / "a.html").write_text(article("Crew films aboard the station"), encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    (tmp_path / "feed.xml").write_text(rss([("Crew films aboard the station", f"{base}/a.html")]), encoding="utf-8")
+    # the site is served by another process, so that this one keeps a single thread
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:  # until it listens (it prints nothing we could wait on)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except ConnectionRefusedError:
+                assert server.poll() is None, "the HTTP server did not start"
+        assert threading.active_count() == 1 and _start_method() == "fork"
+        engine, factory = open_database(sqlite_url)
+        try:
+            summary = crawl(factory, [feed("one", f"{base}/feed.xml")])
+        finally:
+            engine.dispose()
+    finally:
+        server.terminate()
+        server.wait()
+    assert summary.total("fetched") == 1
+    assert summary.timings["model_loads"] == 0
