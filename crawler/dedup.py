@@ -46,6 +46,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.document import Document
+from analysis.events import event_day
 from analysis.shingles import NUM_PERM, Signature
 from analysis.stories import (GRACE_DAYS, HALF_LIFE_DAYS, UNDATED_FACTOR, Similar, TermIndex, story_entities,
                               story_score, story_terms)
@@ -124,6 +125,7 @@ class Candidate:
     has_names: bool        # its signature lists entities (SWS2)
     url: str               # its canonical URL
     hashvalues: np.ndarray
+    event: float = math.nan  # the day its lede says the event happened (`analysis.events`), nan when unknown
 
 
 class Judge(ABC):
@@ -214,8 +216,9 @@ class Judge(ABC):
         if names:
             named.update(self._cosines(True, names, [row for row in in_stories if row not in named]))
         starts = self._story_starts({stored[row].story for row in in_stories})
+        event = event_day(sig.event, days(doc.published_at))
         return self._story(doc.published_at, sig.named, [(row, stored[row]) for row in in_stories], similar, named,
-                           starts)
+                           starts, event)
 
     @staticmethod
     def _paraphrase_candidate(j: float, similar: Similar | None) -> bool:
@@ -240,7 +243,8 @@ class Judge(ABC):
 
     @staticmethod
     def _story(published: datetime | None, has_names: bool, rows: list[tuple[int, Candidate]],
-               similar: dict[int, Similar], named: dict[int, Similar], starts: dict[int, float]) -> Verdict | None:
+               similar: dict[int, Similar], named: dict[int, Similar], starts: dict[int, float],
+               event: float = math.nan) -> Verdict | None:
         """The story of the stored article that most probably reports the same event. Time is
         counted from the stored article or from its story's first report, whichever is farther:
         a story keeps the time of its event and cannot creep forward one news cycle at a time
@@ -251,7 +255,7 @@ class Judge(ABC):
             terms = similar[row].cosine if row in similar else 0.0
             entities = (named[row].cosine if row in named else 0.0) if has_names and candidate.has_names else None
             apart = days_from_event(when, candidate.published, starts.get(candidate.story))
-            score = story_score(terms, entities, None if math.isnan(apart) else apart)
+            score = story_score(terms, entities, None if math.isnan(apart) else apart, event - candidate.event)
             if score >= STORY_SCORE and (best is None or score > best[0]):
                 best = (score, row, candidate)
         if best is None:
@@ -291,6 +295,7 @@ class DedupIndex(Judge):
         self._roots_of = array("q")
         self._stories = array("q")          # -1: none
         self._published = array("d")        # days since the epoch, nan when unknown
+        self._events = array("d")           # the day its lede says the event happened, nan when unknown
         self._story_start: dict[int, float] = {}  # story: its earliest publication, in days
         self._shingles = array("i")         # 0: no signature
         self._has_names = array("b")        # 1: its signature lists entities (SWS2)
@@ -339,7 +344,8 @@ class DedupIndex(Judge):
 
     def nbytes(self) -> int:
         """An estimate of the memory the index holds (arrays exactly, dicts roughly)."""
-        columns = (self._ids, self._roots_of, self._stories, self._published, self._shingles, self._has_names)
+        columns = (self._ids, self._roots_of, self._stories, self._published, self._events, self._shingles,
+                   self._has_names)
         arrays = sum(a.itemsize * len(a) for a in columns)
         urls = sum(len(u) + 49 + 8 for u in self._urls)
         dicts = 100 * (len(self._by_key) + len(self._row_of) + len(self._story_start))
@@ -389,7 +395,8 @@ class DedupIndex(Judge):
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
         return {row: Candidate(self._ids[row], self._roots_of[row], self._stories[row], self._published[row],
-                               self._shingles[row], bool(self._has_names[row]), self._urls[row], self._matrix[row])
+                               self._shingles[row], bool(self._has_names[row]), self._urls[row], self._matrix[row],
+                               self._events[row])
                 for row in rows}
 
     # -- keeping the index -------------------------------------------------------------------
@@ -426,6 +433,7 @@ class DedupIndex(Judge):
         self._roots_of.append(root)
         self._stories.append(row.story_id if row.story_id is not None else -1)
         self._published.append(days(row.published_at))
+        self._events.append(event_day(sig.event, self._published[-1]) if sig is not None else math.nan)
         if row.story_id is not None and not math.isnan(self._published[-1]):
             self._story_start[row.story_id] = min(self._story_start.get(row.story_id, math.inf), self._published[-1])
         self._shingles.append(sig.shingles if sig is not None else 0)
