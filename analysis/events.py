@@ -19,20 +19,29 @@ from datetime import date, datetime, timedelta, timezone
 
 from analysis.dates import DateMention, find_dates, resolve, strip_dateline
 
-LEDE_CHARS = 400          # the lede: the first paragraph, at most this much of it
+LEDE_PARAGRAPHS = 2       # the lede: the first paragraphs, at most this much of them
+LEDE_CHARS = 700
 # a word right before a date that makes it a plan, a deadline or a span, not the day of the event
 PLAN_CUE = re.compile(r"\b(?:next|for|until|till|by|coming|from|before|following|through|to)\s+(?:the\s+)?$",
                       re.IGNORECASE)
 # the date of a dateline ("CAPE TOWN, Oct 1 (Wire) -", "LIMA, 2 May (Agency).") is the report's, not the event's
 DATELINE_TAIL = re.compile(r"\s*(?:\([^)]{1,40}\)\s*[-.–—:]|[-–—]\s)")
+# a plan in the date's own clause: "will begin training on Monday", "is due to dock on Friday"
+CLAUSE_START = re.compile(r"[.;:!?,\n](?=[^.;:!?,\n]*$)")
+PLAN_CLAUSE = re.compile(r"\b(?:will|shall|would|is due|are due|is set|are set|scheduled|plans?|planned|expected|hopes?)\b",
+                         re.IGNORECASE)
+# history told in passing: "replacing X, who withdrew on Monday", "after a scrub on Tuesday"
+RECAP_CLAUSE = re.compile(r"^\s*(?:who|which|whose|after|since|following|before)\b", re.IGNORECASE)
 MAX_AHEAD_DAYS = 1        # "at 1 a.m. Friday" local time, published on Thursday UTC
 MENTIONS = 3
 _EPOCH = date(1970, 1, 1)
 
 
 def lede(text: str) -> str:
-    """The first paragraph of `text` (its first LEDE_CHARS characters), without a wire dateline."""
-    return strip_dateline(text.strip().split("\n", 1)[0][:LEDE_CHARS])
+    """The first LEDE_PARAGRAPHS paragraphs of `text` (at most LEDE_CHARS characters), without a
+    wire dateline."""
+    paragraphs = [p for p in text.strip().split("\n") if p.strip()][:LEDE_PARAGRAPHS]
+    return strip_dateline("\n".join(paragraphs)[:LEDE_CHARS])
 
 
 def event_mention(text: str) -> str:
@@ -42,10 +51,11 @@ def event_mention(text: str) -> str:
     head = lede(text)
     found: list[str] = []
     for mention in find_dates(head):
-        if PLAN_CUE.search(head[max(0, mention.start - 16):mention.start]) or DATELINE_TAIL.match(head, mention.end):
+        if PLAN_CUE.search(head[max(0, mention.start - 16):mention.start]) or DATELINE_TAIL.match(head, mention.end) \
+                or PLAN_CLAUSE.search(clause := _clause(head, mention.start)) or RECAP_CLAUSE.match(clause):
             continue
         rel = mention.relative
-        if rel.startswith("weekday:") and rel.split(":")[2] in ("next", "coming", "following", "this"):
+        if rel.startswith("weekday:") and rel.split(":")[2] in ("next", "coming", "following"):
             continue
         if rel.startswith("offset:") and int(rel.split(":")[1]) > 0:
             continue
@@ -56,6 +66,13 @@ def event_mention(text: str) -> str:
         if len(found) == MENTIONS:
             break
     return ";".join(found)
+
+
+def _clause(text: str, end: int) -> str:
+    """The clause of `text` that runs up to `end`: from the last punctuation before it."""
+    before = text[max(0, end - 200):end]
+    start = CLAUSE_START.search(before)
+    return before[start.end():] if start else before
 
 
 def decode(code: str) -> DateMention | None:

@@ -64,17 +64,20 @@ PARAPHRASE_ENTITIES = 0.85
 CONTAINMENT = 0.85               # a copy cut short, or one with a long tail of comments
 MIN_CONTAINED_SHINGLES = 60
 CONTAINMENT_MIN_JACCARD = 0.1    # below ~13 of 128 equal values the estimate is too noisy to scale up
-# Story threshold on `analysis.stories.story_score`, from benchmarks/story_thresholds.py: the
-# lowest score by which an article that belongs to an earlier story reaches it is 0.281 on the
-# labelled bundles (0.297 in one index with all of them), 0.280 on the invented ones; the highest
-# score to an article of another story is 0.088 (0.203 in one index; b12-a1, an actor replaced
-# three days after another was dropped), 0.230 on the invented ones, and 0.259 for a same-day
-# different event of one production (tests/crawler/test_dedup_persistence.py). 0.27 lies between
-# them: margins +0.01 below the weakest join, +0.011 above the same-day different event, +0.04
-# above every other different-story pair.
-STORY_SCORE = 0.27
+# Story threshold on `analysis.stories.story_score`, from benchmarks/story_thresholds.py. Since
+# the story score weighs the days the ledes date their events to (`analysis.events`: the same day
+# doubles it, days apart rule the pair out), the highest score to an article of another story is
+# 0.115 on the labelled, invented and a blind tuning set alike (a scrub and the launch two days
+# later, which share every name, scored 0.57 before), 0.085 on the labelled bundles alone; the
+# lowest by which an article reaches its own story is 0.227 (a next-day feature whose lede dates
+# nothing; 0.247 for a wire and a trade site on one release date), 0.283 on the labelled bundles.
+# 0.2 lies between them: margins +0.027 below the weakest join, +0.085 above every other-story
+# pair. A same-day different event whose ledes both date nothing (the 0.259 of
+# tests/crawler/test_stories.py's announcement and recast without their weekdays) is not told
+# apart by this score: see that test.
+STORY_SCORE = 0.2
 # An article judged irrelevant that reports the same event as a relevant one (a story score of at
-# least this, 0.03 above STORY_SCORE) is relevant coverage too: on the labelled bundles the reports
+# least this, above STORY_SCORE) is relevant coverage too: on the labelled bundles the reports
 # the relevance judge missed score 0.32-0.64 with their story (0.37-0.70 in one index), different
 # stories at most 0.20.
 RELEVANT_STORY_SCORE = 0.3
