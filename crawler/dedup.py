@@ -73,9 +73,8 @@ CONTAINMENT_MIN_JACCARD = 0.1    # below ~13 of 128 equal values the estimate is
 # nothing; 0.247 for a wire and a trade site on one release date), 0.402 on the labelled bundles,
 # 0.280 on the invented ones.
 # 0.2 lies between them: margins +0.027 below the weakest join, +0.085 above every other-story
-# pair. A same-day different event whose ledes both date nothing (the 0.259 of
-# tests/crawler/test_stories.py's announcement and recast without their weekdays) is not told
-# apart by this score: see that test.
+# pair. A production's other event on the same day whose lede dates nothing is told apart by
+# content alone, which it may not be (the undated splashdown in tests/crawler/test_stories.py).
 STORY_SCORE = 0.2
 # An article judged irrelevant that reports the same event as a relevant one (a story score of at
 # least this, above STORY_SCORE) is relevant coverage too: on the labelled bundles the reports
