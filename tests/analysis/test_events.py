@@ -38,7 +38,8 @@ def test_a_dateline_and_a_recap_in_passing_date_nothing():
 
 
 def test_the_lede_only():
-    late = "Bramblewick has cast Ines Varga as its lead.\n\nThe studio was founded in Tromso.\n\nOn Monday it also hired a pilot."
+    late = ("Bramblewick has cast Ines Varga as its lead.\n\nThe studio was founded in Tromso.\n\n"
+            "On Monday it also hired a pilot.")
     assert day_of(late) is None
 
 

@@ -225,14 +225,14 @@ by Oduya during long evenings in a mock-up near the coast. Quarry Moon staff che
 
 
 def _saltglass(published, text, url, title):
-    return make_doc(url, title, text, published=published)
+    return make_doc(f"https://{url}", title, text, published=published)
 
 
 def test_a_production_s_next_event_two_days_later_stays_apart_though_its_lede_shares_every_name():
     scrubbed = T0 + timedelta(days=1)  # 2022-03-02, a Wednesday
     store = Store()
-    _, _, scrub = store.put(_saltglass(scrubbed, SCRUB_WIRE, "https://lanthorn.example/scrub", "Lightning delays Saltglass flight"))
-    _, verdict, joined = store.put(_saltglass(scrubbed + timedelta(days=2), LAUNCH2_WIRE, "https://lanthorn.example/launch",
+    _, _, scrub = store.put(_saltglass(scrubbed, SCRUB_WIRE, "lanthorn.example/scrub", "Lightning delays Saltglass"))
+    _, verdict, joined = store.put(_saltglass(scrubbed + timedelta(days=2), LAUNCH2_WIRE, "lanthorn.example/launch",
                                               "Saltglass crew lifts off"))
     assert verdict.duplicate_of_id is None and verdict.story_id is None and joined != scrub
 
@@ -240,7 +240,7 @@ def test_a_production_s_next_event_two_days_later_stays_apart_though_its_lede_sh
 def test_reports_that_date_their_event_to_the_same_day_join_though_they_share_few_words():
     launched = T0 + timedelta(days=3)  # 2022-03-04, a Friday
     store = Store()
-    _, _, launch = store.put(_saltglass(launched, LAUNCH2_WIRE, "https://lanthorn.example/launch", "Saltglass crew lifts off"))
+    _, _, launch = store.put(_saltglass(launched, LAUNCH2_WIRE, "lanthorn.example/launch", "Saltglass crew lifts off"))
     _, verdict, joined = store.put(_saltglass(launched + timedelta(hours=30), LAUNCH2_FEATURE,
-                                              "https://harbour.example/grandmother", "A folding chair in Tallinn"))
+                                              "harbour.example/grandmother", "A folding chair in Tallinn"))
     assert verdict.duplicate_of_id is None and (verdict.layer, joined) == ("story", launch)
