@@ -4,7 +4,8 @@
 (`Article.signature`), so the dedup index is rebuilt without reading or tokenising any text.
 Format SWS2 adds the text's named entities (`analysis.entities`) for the story layer; SWS1
 signatures, stored before, still read (with no entities: the story layer then judges those
-articles on key terms alone, as before).
+articles on key terms alone, as before). An SWS2 signature may end with one more line: the day
+its lede says the event happened (`analysis.events.event_mention`); without it, none is known.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from datasketch import MinHash
 
 from analysis.datafiles import read_data
 from analysis.entities import entities as named_entities
+from analysis.events import event_mention
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -54,9 +56,10 @@ class Signature:
     entities: tuple[str, ...] = ()
     entity_counts: tuple[int, ...] = ()
     named: bool = True  # False for an SWS1 signature, stored before entities were read
+    event: str = ""     # `analysis.events.event_mention` of the text ("" when none, or stored before)
 
     def to_bytes(self) -> bytes:
-        names = "\n".join(self.terms + self.entities).encode("utf-8")
+        names = "\n".join(self.terms + self.entities + ((self.event,) if self.event else ())).encode("utf-8")
         return b"".join((HEADER.pack(FORMAT, len(self.hashvalues), len(self.terms), self.shingles, self.words,
                                      len(self.entities)),
                          self.hashvalues.astype("<u4").tobytes(), bytes(min(c, 255) for c in self.counts),
@@ -80,11 +83,13 @@ class Signature:
         hashvalues = np.frombuffer(data, dtype="<u4", count=perms, offset=start).astype(np.uint32)
         counts = tuple(data[end:end + nterms])
         entity_counts = tuple(data[end + nterms:end + nterms + nentities])
-        names = data[end + nterms + nentities:].decode("utf-8").split("\n") if nterms + nentities else []
+        tail = data[end + nterms + nentities:]
+        names = tail.decode("utf-8").split("\n") if tail or nterms + nentities else []
+        event = names.pop() if len(names) == nterms + nentities + 1 and data[:4] == FORMAT else ""
         if len(names) != nterms + nentities:
             raise ValueError(f"truncated signature: {nterms + nentities} names announced, {len(names)} found")
-        return cls(hashvalues, shingles, words, tuple(names[:nterms]), counts, tuple(names[nterms:]), entity_counts,
-                   named=data[:4] == FORMAT)
+        return cls(hashvalues, shingles, words, tuple(names[:nterms]), counts, tuple(names[nterms:nterms + nentities]),
+                   entity_counts, named=data[:4] == FORMAT, event=event)
 
 
 def fold(text: str) -> str:
@@ -162,7 +167,7 @@ def compute(text: str) -> Signature | None:
     names = named_entities(text[:MAX_CHARS]).most_common()
     return Signature(minhash(items).hashvalues.astype(np.uint32), len(items), len(tokens),
                      tuple(t for t, _ in top), tuple(c for _, c in top),
-                     tuple(e for e, _ in names), tuple(c for _, c in names))
+                     tuple(e for e, _ in names), tuple(c for _, c in names), event=event_mention(text))
 
 
 def signature(text: str) -> bytes | None:

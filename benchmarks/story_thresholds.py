@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis.document import Document
+from analysis.events import event_day
 from analysis.shingles import Signature, signature
 from analysis.stories import story_entities, story_score, story_terms
 from analysis.urls import canonical_url
@@ -122,7 +123,7 @@ def _pair_scores(index: DedupIndex, art: Article, stored: list[Article], result:
         if copies:
             continue
         days = index.days_apart(_days(art.doc.published_at), row)
-        score = story_score(t, e, days)
+        score = story_score(t, e, days, event_day(sig.event, _days(art.doc.published_at)) - index._events[row])
         entry = (score, e, t, days, art.id, other.id)
         if other.bundle == art.bundle and other.story == art.story:
             result.same.append(entry)

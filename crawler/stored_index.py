@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from analysis.document import Document
+from analysis.events import event_day
 from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
                               idf, story_entities, story_terms, term_weight)
 from crawler.dedup import Candidate, Judge, Verdict, days, time_weights
@@ -231,7 +232,8 @@ class StoredIndex(Judge):
                 title = row.title or ""
                 self._cache.remember(_Loaded(
                     Candidate(row.id, row.duplicate_of_id or row.id, row.story_id if row.story_id is not None else -1,
-                              days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues),
+                              days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues,
+                              event_day(sig.event, days(row.published_at))),
                     story_terms(sig.terms, sig.counts, title),
                     story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}))
         return {row: cached[row] for row in rows if row in cached}

@@ -151,12 +151,19 @@ def test_another_event_of_the_production_days_later_stays_apart_though_it_shares
     _, verdict, joined = store.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
                                             published=T0 + timedelta(days=5)))
     assert verdict.duplicate_of_id is None and verdict.story_id is None and joined != launch
-    # the same text on the day of the launch would have joined: it is time that tells the events apart
+    # the same text on the day of the launch, its lede dating nothing, would have joined: content
+    # cannot tell the events apart, time does; or the days the two ledes date their events to
+    undated = SPLASHDOWN.replace(" on Thursday", "")
     again = Store()
     again.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
-    _, same_day, _ = again.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
+    _, same_day, _ = again.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], undated,
                                         published=T0 + timedelta(hours=6)))
     assert same_day.layer == "story"
+    again = Store()
+    again.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, dated, _ = again.put(make_doc("https://austral.example/splashdown", LAUNCH_TITLES[2], SPLASHDOWN,
+                                     published=T0 + timedelta(hours=6)))
+    assert dated.story_id is None
 
 
 def test_a_story_does_not_creep_forward_onto_the_next_event_through_a_late_copy():
@@ -194,3 +201,46 @@ def test_candidates_can_be_chosen_near_in_time():
     assert 20 in {s.row for s in index.similar(query, limit=5, row_weight=recent)}
     gone = lambda rows: np.where(rows == 20, 1.0, 0.0)  # noqa: E731
     assert [s.row for s in index.similar(query, limit=5, row_weight=gone)] == [20]
+
+
+# A launch scrubbed by the weather, then the launch itself two days later: the same wire, the same
+# names and most of the words; and a next-day reportage of the launch in words of its own.
+SCRUB_WIRE = """HOUSTON (Lanthorn Wire) - Lightning near the pad forced a postponement of Wednesday's launch of the
+capsule carrying the actress Odalys Petrakova and the director Ruben Aaltonen to the Haven-2 station, where
+they are to shoot scenes for the drama "Saltglass". Quarry Moon Pictures said the crew was safe.
+The pair are due to spend twelve days aboard, filming the final act of the drama. A retired astronaut,
+Mireille Oduya, commands the flight, and the studio bought the seats from the station's operator."""
+
+LAUNCH2_WIRE = """HOUSTON (Lanthorn Wire) - A rocket lifted off on Friday with the actress Odalys Petrakova and the
+director Ruben Aaltonen aboard, bound for the Haven-2 station and the drama "Saltglass", two days after
+storms at the pad had grounded them. Quarry Moon Pictures confirmed a clean ascent and orbit insertion.
+Docking is expected within a day; twelve days of shooting follow, under the command of the retired
+astronaut Mireille Oduya, whose seat, like the actors', the studio bought from the station's operator."""
+
+LAUNCH2_FEATURE = """Her grandmother watched from a folding chair in a car park in Tallinn as the rocket climbed on Friday
+and Petrakova, 31, left for twelve weeks' worth of rehearsed scenes squeezed into twelve days.
+Aaltonen, who spent four years on the script of Saltglass, had joked that he would direct in his socks. His
+cinematographer stayed behind on the ground; the actress will operate the second camera herself, trained
+by Oduya during long evenings in a mock-up near the coast. Quarry Moon staff cheered in their offices."""
+
+
+def _saltglass(published, text, url, title):
+    return make_doc(f"https://{url}", title, text, published=published)
+
+
+def test_a_production_s_next_event_two_days_later_stays_apart_though_its_lede_shares_every_name():
+    scrubbed = T0 + timedelta(days=1)  # 2022-03-02, a Wednesday
+    store = Store()
+    _, _, scrub = store.put(_saltglass(scrubbed, SCRUB_WIRE, "lanthorn.example/scrub", "Lightning delays Saltglass"))
+    _, verdict, joined = store.put(_saltglass(scrubbed + timedelta(days=2), LAUNCH2_WIRE, "lanthorn.example/launch",
+                                              "Saltglass crew lifts off"))
+    assert verdict.duplicate_of_id is None and verdict.story_id is None and joined != scrub
+
+
+def test_reports_that_date_their_event_to_the_same_day_join_though_they_share_few_words():
+    launched = T0 + timedelta(days=3)  # 2022-03-04, a Friday
+    store = Store()
+    _, _, launch = store.put(_saltglass(launched, LAUNCH2_WIRE, "lanthorn.example/launch", "Saltglass crew lifts off"))
+    _, verdict, joined = store.put(_saltglass(launched + timedelta(hours=30), LAUNCH2_FEATURE,
+                                              "harbour.example/grandmother", "A folding chair in Tallinn"))
+    assert verdict.duplicate_of_id is None and (verdict.layer, joined) == ("story", launch)
