@@ -407,10 +407,14 @@ class _Reader:
         for offset in offsets:
             if offset.kind != "from-now" and any(m.start < offset.end and offset.start < m.end for m in s.dates):
                 continue
-            if any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
+            moves_earlier = offset.kind == "by" and not any(
+                self._date_attribute(*self._clause(s.text, m.start, m.end), space) for m in s.dates)
+            if not moves_earlier and any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
                 continue  # it moves a date written after it: read with that date
             if offset.kind == "from-now":
                 anchor = self.published
+            elif moves_earlier:
+                anchor = None  # "was due on 12 May. The launch has been pushed back by four days": that date, moved
             elif (offset.kind == "later" or (offset.kind == "around" and EVENT_AFTER.match(s.text, offset.end))) \
                     and self.last_value and len(self.last_value) == 10:
                 # "a fortnight later"; "two months after its festival premiere" with no date after it
@@ -422,9 +426,16 @@ class _Reader:
             if attribute is None or not factual(offset.start, offset.end):
                 continue
             subject = self._subject_at(s, offset.start, fallback)
+            strength = 2
+            if subject is not None and moves_earlier:
+                stated = [c for c in self.candidates if c.subject == subject and c.attribute == attribute
+                          and len(c.value) == 10 and not c.is_past]
+                if not stated:
+                    continue
+                anchor, strength = date.fromisoformat(stated[-1].value), stated[-1].strength + 1
             if subject is not None:
                 value = offset.move(anchor).isoformat()
-                self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, 2))
+                self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, strength))
 
     def _earlier_year(self, text: str) -> bool:
         """"In 2028 the crew flew ...": a year before publication in a sentence with no future."""
