@@ -29,7 +29,7 @@ from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
-ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                  "oct", "nov", "dec", "no", "vs", "inc", "ltd", "jr", "sr", "gen", "col", "lt", "capt", "prof",
                  "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
@@ -178,7 +178,7 @@ def split_sentences(paragraph: str) -> list[str]:
     for m in SENTENCE_END.finditer(paragraph):
         before = paragraph[start:m.start()].rstrip("\"”’)")
         last = before.rsplit(None, 1)[-1] if before.split() else ""
-        word = last.rstrip(".").lower()
+        word = last.rstrip(".").lstrip("([“\"‘").lower()
         if word in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", last.rstrip(".")) or re.fullmatch(r"(?:[a-z]\.){2,}", last.lower()):
             continue
         out.append(paragraph[start:m.start()].strip())
@@ -222,7 +222,7 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
 def _part_of_other_name(text: str, start: int, end: int) -> bool:
     """Whether a title alias is glued to capitalised words of another name, or is an ordinary
     word opening a sentence ("Ballast in the station's hold was traced to a valve")."""
-    before = re.search(r"([^\W\d_][\w\-]*)\s$", text[max(0, start - 30):start])
+    before = re.search(r"([^\W\d_]\w*)\s$", text[max(0, start - 30):start])  # "X-directed Z": "directed"
     after = re.match(r"\s([^\W\d_][\w\-]*)", text[end:end + 30])
     if after and after.group(1)[0].isupper():
         return True
@@ -707,8 +707,9 @@ class _Reader:
         if text[start:end] in self.c.unsettled:
             return PLACEHOLDER  # a title or a one-name performer: the parse tells (see `_people`)
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
-        if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
-            return words  # "the Heron crew" -> "the film crew"
+        if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$|\w-[a-z]+(?:ed|ing)\s+$", text[max(0, start - 30):start],
+                     re.IGNORECASE):
+            return words  # "the Heron crew" -> "the film crew"; "the X-directed Heron" -> "the X-directed film"
         return ("The " if start == 0 else "the ") + words
 
     def _named(self, s: Sentence) -> list[tuple[int, int, int]]:
@@ -819,7 +820,7 @@ class _Reader:
         return out
 
 
-PLACEHOLDER = "Alex"
+PLACEHOLDER = R.PERSON_STAND_IN
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
@@ -893,6 +894,9 @@ LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
     """The role a label gives a list the person stands in: "cast: A, B and C", "directors: D".
     Between the colon and the person there may be only other names, commas and "and"."""
+    abbreviation = _abbreviated_role(text, start, people)
+    if abbreviation is not None:
+        return abbreviation
     colon = text.rfind(":", 0, start)
     if colon < 0:
         return None
@@ -917,6 +921,21 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
             return R.CAST
         if not (word[:1].isupper() or noun in LABEL_LINKS):
             return None  # "the director told reporters: ...": a verb between, no label
+    return None
+
+
+def _abbreviated_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
+    """"Z (dir. X)", "dir: X and Y": a credit abbreviation before a list the person stands in."""
+    for label in R.vocabulary().director_abbreviations:
+        at = text.lower().rfind(label, 0, start)
+        if at < 0 or (at and text[at - 1].isalnum()):
+            continue
+        between = text[at + len(label):start]
+        for a, b, _w in people:
+            if at < a < start:
+                between = between.replace(text[a:b], "")
+        if not re.sub(r"\band\b|[,\s]", "", between):
+            return R.DIRECTOR
     return None
 
 

@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
+# A hyphen joins name parts ("Rhys-Kessel"), not a participle glued to a name ("Kalnins-directed").
+TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w]*(?:-(?![a-z]+\b)[\w]+)*(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
              "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",
              "abu", "bint"}

@@ -24,6 +24,7 @@ from analysis.datafiles import read_data_toml
 from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
+PERSON_STAND_IN = "Alex"  # what every name reads as in the copy the parser sees (analysis.details)
 NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
 NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
@@ -63,6 +64,9 @@ class Vocabulary:
     character_verbs: frozenset[str]
     headline_verbs: frozenset[str]
     participation_verbs: frozenset[str]
+    authored_nouns: frozenset[str]
+    crew_nouns: frozenset[str]
+    director_abbreviations: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +123,11 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     found.roles |= described
     if found.left_before and not cast_by_verb:  # "the actress X, who left Y": no "is back in the cast"
         found.roles.add(REMOVED)
+    compound = compound_role(name)
+    if compound is not None:
+        found.roles.add(compound[0])
+        found.productions.append(compound[1])
+        found.by_verb = True
     if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
@@ -209,6 +218,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
                 break
             head = head.head
     head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "by" and head.dep_ == "prep" and \
+            word(head.head) in vocabulary().authored_nouns:
+        _film_by(found, head.head)  # "Z, a film by X": X directs it
     if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
         nouns.append(head.head)  # "under the direction of X"
     if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
@@ -222,6 +234,41 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     for noun in nouns:
         _from_noun(found, noun)
+
+
+def _film_by(found: Finding, noun: Token) -> None:
+    """"Z, a film by X", "Z is the new film by X", "the film by X": X is the director of the
+    production the noun stands for; "another film by X" is another of theirs."""
+    if noun.dep_ == "appos" or (noun.dep_ == "attr" and noun.head.lemma_ == "be"):
+        owner = noun.head if noun.dep_ == "appos" else next(
+            (c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
+        if owner is None:
+            return
+        found.productions.append(owner)
+    elif any(c.lower_ in OTHER_WORK | {"another", "a", "an"} for c in noun.children):
+        return  # "another film by X", "a film by X" with nothing saying which
+    else:
+        found.productions.append(noun)
+    found.roles.add(DIRECTOR)
+
+
+def compound_role(name: Span) -> tuple[str, Token] | None:
+    """"the X-directed Z", "the X-fronted drama": a person glued to a participle that gives a
+    role, and the noun the participle modifies."""
+    doc, end = name.doc, name.end
+    if end + 1 >= len(doc) or doc[end].text != "-":
+        return None
+    participle = doc[end + 1]
+    text = participle.lower_
+    forms = {_lemma(participle), text.removesuffix("ed"), text.removesuffix("d"), text.removesuffix("ing")}
+    v = vocabulary()
+    target = participle.head if participle.head.i > participle.i else doc[min(end + 2, len(doc) - 1)]
+    if forms & v.director_verbs:
+        return DIRECTOR, target
+    if forms & (FEATURE_VERBS | (v.headline_verbs - {"join", "lead", "board"})) or (
+            "lead" in forms | {"led"} and word(target) in CAST_BODIES):
+        return CAST, target
+    return None
 
 
 def word(token: Token) -> str:
@@ -391,7 +438,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     negated = any(c.dep_ == "neg" for c in verb.children) or any(
         c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp")
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
-    as_nouns = _prepositional(verb, ("as",))
+    # "boards Z as director": the as-phrase may hang on the object
+    as_nouns = _prepositional(verb, ("as",)) + [g for o in objects for g in _prepositional(o, ("as",))]
     nouns = objects + as_nouns + _prepositional(verb, ("to",)) + \
         [g for p in verb.children if p.dep_ == "prt" for g in p.children]
     as_lemmas = {word(n) for n in as_nouns}
@@ -506,8 +554,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     elif lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
-    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
-        given.add(CAST)
+    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS | CAST_BODIES
+                                           for o in objects) and not as_lemmas & (v.crew_nouns | v.director_nouns) and not any(
+            (c.dep_ == "xcomp" or _infinitive(c)) and c.pos_ == "VERB" for c in verb.children):
+        given.add(CAST)  # "X boards Z"; not "X joins Z as a producer", "X boards Z to direct"
     elif lemma == "sign" and "on" in particles and any(  # "signs on to Z", "signed on for Z"
             n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
@@ -550,7 +600,7 @@ def _role_verbs() -> frozenset[str]:
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
     v = vocabulary()
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and verb.head.text != PERSON_STAND_IN:
         found.productions.append(verb.head)  # "the comedy Z, directed by X": X's role is in Z
     prep = person.head.lower_ if person.dep_ == "pobj" else ""
     if any(c.dep_ == "neg" for c in verb.children):

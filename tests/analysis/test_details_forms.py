@@ -45,3 +45,50 @@ def test_an_offset_with_no_date_moves_the_date_stated_before():
     assert values(text, "launch_date") == {"2031-05-19"}
     # nothing stated before: nothing to move
     assert values("The Saltmarsh launch has now been pushed back by four days.", "launch_date") == set()
+
+
+# ---------------------------------------------------------------- credits: "a film by", "dir.", "X-directed"
+
+def test_a_film_by_names_its_director_but_another_film_by_does_not():
+    assert values("Saltmarsh, a film by Ruta Kalnins, opens in cinemas in May.", "director") == {"Ruta Kalnins"}
+    assert values("Pellucid Pictures unveiled Saltmarsh, a new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
+    assert values("Saltmarsh is the new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
+    assert values("Saltmarsh, a novel by Ruta Kalnins, is being adapted.", "director") == set()
+    assert values("Lina Ferro stars in Saltmarsh; she also appears in another film by Ruta Kalnins.",
+                  "director") == set()
+
+
+def test_a_credit_abbreviation_labels_the_director():
+    assert values("Saltmarsh (dir. Ruta Kalnins) will be shot aboard the station.", "director") == {"Ruta Kalnins"}
+    got = facts("Saltmarsh (dir. Ruta Kalnins; starring Lina Ferro) will be shot aboard the station.")
+    assert ("saltmarsh", "director", "Ruta Kalnins", False) in got
+    assert ("saltmarsh", "cast", "Lina Ferro", False) in got
+    assert ("saltmarsh", "director", "Lina Ferro", False) not in got
+
+
+def test_a_participle_glued_to_a_name_gives_the_role():
+    assert values("The Ruta Kalnins-directed Saltmarsh will shoot aboard the station.", "director") == {"Ruta Kalnins"}
+    assert values("Saltmarsh, the Ruta Kalnins-helmed thriller, will shoot aboard the station.",
+                  "director") == {"Ruta Kalnins"}
+    assert values("The Lina Ferro-fronted Saltmarsh will shoot aboard the station.", "cast") == {"Lina Ferro"}
+    assert facts("The Ruta Kalnins-produced Saltmarsh will shoot aboard the station.") == {
+        ("saltmarsh", "title", "Saltmarsh", False)}
+
+
+# ---------------------------------------------------------------- trade-press verbs
+
+def test_boarding_a_production_is_joining_it_in_the_role_it_names():
+    assert values("Lina Ferro boards Saltmarsh, Pellucid Pictures' orbital thriller.", "cast") == {"Lina Ferro"}
+    got = facts("Ruta Kalnins boards Saltmarsh to direct.")
+    assert got - {("saltmarsh", "title", "Saltmarsh", False)} == {("saltmarsh", "director", "Ruta Kalnins", False)}
+    got = facts("Ruta Kalnins boards Saltmarsh as director.")
+    assert got - {("saltmarsh", "title", "Saltmarsh", False)} == {("saltmarsh", "director", "Ruta Kalnins", False)}
+    assert values("Ruta Kalnins boards Saltmarsh as a producer.", "cast") == set()
+    assert values("Lina Ferro joins Saltmarsh to direct.", "cast") == set()
+    assert values("Lina Ferro boarded the crew's plane to Baikonur ahead of the Saltmarsh shoot.", "cast") == set()
+
+
+def test_trade_verbs_for_landing_a_part_and_heading_the_cast():
+    assert values("Lina Ferro nabs the lead role in Saltmarsh.", "cast") == {"Lina Ferro"}
+    assert values("Lina Ferro and Idris Pell topline the cast of Saltmarsh.", "cast") == {"Lina Ferro", "Idris Pell"}
+    assert values("Lina Ferro is in talks to star in Saltmarsh.", "cast") == set()
