@@ -224,7 +224,7 @@ def _part_of_other_name(text: str, start: int, end: int) -> bool:
     word opening a sentence ("Ballast in the station's hold was traced to a valve")."""
     before = re.search(r"([^\W\d_]\w*)\s$", text[max(0, start - 30):start])  # "X-directed Z": "directed"
     after = re.match(r"\s([^\W\d_][\w\-]*)", text[end:end + 30])
-    if after and after.group(1)[0].isupper():
+    if after and after.group(1)[0].isupper() and not _person_follows(text, end):
         return True
     if before and before.group(1)[0].isupper() and before.group(1).lower() not in DETERMINERS and \
             text[:start].strip() != before.group(1):
@@ -232,6 +232,13 @@ def _part_of_other_name(text: str, start: int, end: int) -> bool:
     alias = text[start:end]
     return start == 0 and " " not in alias and is_common_word(alias) and bool(
         after and after.group(1).lower() in PREPOSITIONS)
+
+
+def _person_follows(text: str, end: int) -> bool:
+    """"Will star in Z Ana Lind": the capitalised words after a title are a person's name (two or
+    more, the first no ordinary word), not the rest of another name."""
+    names = P.find_names(text[end:end + 80])
+    return bool(names) and names[0].start == 1 and not is_common_word(names[0].name.split()[0])
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
@@ -723,7 +730,7 @@ class _Reader:
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                   if m.group(0) in self.c.unsettled]
-        spans += [self._watched_tail(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        spans += [self._watched_tail(*_outside(sp.start, sp.end, s.text, named)) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
@@ -850,6 +857,15 @@ def _plain_names(text: str, spans: list[tuple[int, int, str]]):
         return position + moved
 
     return "".join(out), shift
+
+
+def _outside(start: int, end: int, text: str, named: list[tuple[int, int, int]]) -> tuple[int, int, str]:
+    """A run of capitalised words without the production name at its start ("Will direct Z Ana
+    Lind": "Ana Lind"); what is left stays blocked if it is still not a name of two words."""
+    for a, b, _subject in named:
+        if a == start and b < end and text[b] == " ":
+            start = b + 1
+    return start, end, text[start:end]
 
 
 def _only_year(text: str, mentions: list[D.DateMention]) -> int | None:
@@ -996,8 +1012,9 @@ def _other_production(token) -> bool:
             c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ == "NORP") for c in token.children):
         return True  # "the West End revival", "the Polish crime drama"
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "amod")}
-    if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN":
-        return True  # "the comedy Z"
+    if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" \
+            and token.nbor(1).text != PLACEHOLDER:
+        return True  # "the comedy Z"; not "will direct the film X" (a person)
     return token.lemma_.lower() in R.PRODUCTION_NOUNS and bool(determiners & {"a", "an", "another", "next", "new", "other"})
 
 

@@ -221,6 +221,12 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     if anchor.dep_ == "pobj" and head.lower_ == "by" and head.dep_ == "prep" and \
             word(head.head) in vocabulary().authored_nouns:
         _film_by(found, head.head)  # "Z, a film by X": X directs it
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "charge" and head.head.head.lower_ == "in":
+        # "the direction of Z will be in charge of X"
+        be = next((t for t in head.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if be is not None and any(c.dep_ in SUBJECT_DEPS and word(c) in vocabulary().director_nouns
+                                  for c in be.children):
+            found.roles.add(DIRECTOR)
     if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
         nouns.append(head.head)  # "under the direction of X"
     if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
@@ -358,7 +364,41 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
             more += [(c, False) for c in verb.children if (c.dep_ == "xcomp" or _infinitive(c)) and c.i > anchor.i
                      and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
+    inverted = _verb_first(anchor)
+    if inverted is not None:
+        more.append((inverted, False))
     return out + more
+
+
+INVERTED_PATH = {"appos", "dobj", "npadvmod", "attr", "pobj", "prep", "compound", "dative", "oprd"}
+
+
+def _verb_first(anchor: Token) -> Token | None:
+    """"Will direct the film X, said the studio", "Will play the commander X": a role verb that opens
+    the sentence with no subject of its own and the name after it, as translated wires write it;
+    the name is its subject."""
+    if anchor.text != PERSON_STAND_IN:
+        return None  # read for the person, not for a noun standing beside them
+    verb = anchor
+    while verb.dep_ in INVERTED_PATH and verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i > anchor.i or verb.tag_ == "VBG" or verb is anchor:
+        return None
+    v = vocabulary()
+    if _lemma(verb) not in v.director_verbs | (v.cast_verbs - v.needs_cast_object - {"cast"}):
+        return None
+    if verb.dep_ in ("xcomp", "relcl", "acl", "conj", "pcomp", "amod") or any(
+            c.dep_ in SUBJECT_DEPS | {"expl", "csubj"} for c in verb.children):
+        return None  # a subject of its own, or one it shares with another verb
+    character = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if _lemma(verb) in v.character_verbs and character is not None and anchor.head.i == character.i:
+        return None  # "Will play the commander X": X may be the commander's name
+    doc = anchor.doc
+    if any(t.dep_ not in ("aux", "auxpass", "neg", "advmod", "punct") for t in doc[verb.sent.start:verb.i]):
+        return None  # the verb does not open the sentence
+    if any(t.dep_ == "cc" or t.lower_ in (";", ":") for t in doc[verb.i:anchor.i]):
+        return None  # "Directs Z X, and stars in it Y": Y is not what the first verb says
+    return verb
 
 
 def _infinitive(token: Token) -> bool:
@@ -367,9 +407,11 @@ def _infinitive(token: Token) -> bool:
 
 
 def _chair(noun: Token) -> bool:
-    """"the director's chair"."""
-    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in vocabulary().director_nouns
-                                         for c in noun.children)
+    """"the director's chair"; "(in) charge of the direction", as translated wires write it."""
+    directing = vocabulary().director_nouns
+    if word(noun) == "charge":
+        return any(word(g) in directing for g in _prepositional(noun, ("of",)))
+    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in directing for c in noun.children)
 
 
 def _with_role(person: Token) -> bool:
@@ -572,7 +614,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
     characters = lemma in v.character_verbs  # their object is a character, not a production
-    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters] + \
+    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters
+                          and o.text != PERSON_STAND_IN] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
         found.productions += _prepositional(noun, ("in", "of", "for"))

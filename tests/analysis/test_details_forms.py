@@ -92,3 +92,25 @@ def test_trade_verbs_for_landing_a_part_and_heading_the_cast():
     assert values("Lina Ferro nabs the lead role in Saltmarsh.", "cast") == {"Lina Ferro"}
     assert values("Lina Ferro and Idris Pell topline the cast of Saltmarsh.", "cast") == {"Lina Ferro", "Idris Pell"}
     assert values("Lina Ferro is in talks to star in Saltmarsh.", "cast") == set()
+
+
+# ---------------------------------------------------------------- verb-first word order of translated wires
+
+def test_a_role_verb_opening_the_sentence_has_the_name_after_it_as_subject():
+    assert values("Will direct the film Tomás Ibarra, said Pellucid Pictures of Saltmarsh.",
+                  "director") == {"Tomás Ibarra"}
+    assert values("Will direct Saltmarsh the Argentine Tomás Ibarra, the studio announced.",
+                  "director") == {"Tomás Ibarra"}
+    assert values("Will direct Saltmarsh Tomás Ibarra, Pellucid Pictures said.", "director") == {"Tomás Ibarra"}
+    assert values("Will star in Saltmarsh Lina Ferro and Idris Pell, reported the agency.",
+                  "cast") == {"Lina Ferro", "Idris Pell"}
+    assert values("Will be in charge of the direction of Saltmarsh Tomás Ibarra, said the studio.",
+                  "director") == {"Tomás Ibarra"}
+
+
+def test_verb_first_keeps_negation_speculation_and_a_characters_name():
+    assert values("Will not direct Saltmarsh Tomás Ibarra, the studio said.", "director") == set()
+    assert values("Could direct Saltmarsh Tomás Ibarra, the studio said.", "director") == set()
+    assert values("Will play the commander Lina Ferro, the studio said of Saltmarsh.", "cast") == set()
+    got = facts("Directs Saltmarsh the veteran Tomás Ibarra, and stars in it Lina Ferro.")
+    assert ("saltmarsh", "director", "Lina Ferro", False) not in got
