@@ -262,6 +262,7 @@ class _Reader:
         self.person_roles: dict[tuple[int, str], dict[str, int]] = {}   # (subject, full name) -> role -> first order
         self.person_snippet: dict[tuple[int, str, str], str] = {}
         self.surnames: dict[str, str] = {}
+        self.one_names: set[str] = set()  # one-word performers the article introduced ("singer X")
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
         self.parsed: dict[int, Parsed] = {}
@@ -734,6 +735,14 @@ class _Reader:
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
+        if self.one_names:
+            spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
+                      if m.group(0) in self.one_names]
+        for m in ONE_NAME.finditer(s.text):  # "K-pop singer X": a one-word name the noun before vouches for
+            if m.group("noun").lower() in R.vocabulary().performer_nouns and not is_common_word(m.group("name")) \
+                    and m.group("name").lower() not in P.not_name_words() and m.group("name") not in self.c.owner:
+                self.one_names.add(m.group("name"))
+                spans.append((m.start("name"), m.end("name"), m.group("name")))
         if not spans:
             return []
         blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + \
@@ -743,7 +752,8 @@ class _Reader:
             a, written = _without_role_words(a, written, s.text[max(0, a - 4):a], self.c.unsettled)
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
-            if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
+            if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames \
+                    and written not in self.one_names:
                 continue
             if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
                 continue
@@ -787,7 +797,7 @@ class _Reader:
             self.surnames.setdefault(written.split()[-1], written)
             full = written
         else:
-            full = self.surnames.get(written)
+            full = self.surnames.get(written) or (written if written in self.one_names else None)
         if full is None:
             return None, None
         return full, self._subject_at(s, position, fallback)
@@ -828,6 +838,8 @@ class _Reader:
 
 
 PLACEHOLDER = R.PERSON_STAND_IN
+# a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
+ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")

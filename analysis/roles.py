@@ -66,6 +66,7 @@ class Vocabulary:
     participation_verbs: frozenset[str]
     authored_nouns: frozenset[str]
     crew_nouns: frozenset[str]
+    performer_nouns: frozenset[str]
     director_abbreviations: frozenset[str]
 
 
@@ -186,7 +187,8 @@ def _titled(noun: Token) -> bool:
 def _first_conjunct(token: Token) -> Token:
     """The first name of a list: "A, B, C and D" (the parser links them by conj or appos)."""
     seen = 0
-    while seen < 20 and token.dep_ in ("conj", "appos") and token.head.pos_ == "PROPN":
+    while seen < 20 and token.dep_ in ("conj", "appos") and (token.head.pos_ == "PROPN" or (
+            token.dep_ == "appos" and token.head.dep_ == "conj")):  # "A, B and the singer C"
         token, seen = token.head, seen + 1
     return token
 

@@ -114,3 +114,19 @@ def test_verb_first_keeps_negation_speculation_and_a_characters_name():
     assert values("Will play the commander Lina Ferro, the studio said of Saltmarsh.", "cast") == set()
     got = facts("Directs Saltmarsh the veteran Tomás Ibarra, and stars in it Lina Ferro.")
     assert ("saltmarsh", "director", "Lina Ferro", False) not in got
+
+
+# ---------------------------------------------------------------- one-word performers who are not watched
+
+def test_a_one_word_name_a_performer_noun_vouches_for_gets_its_role_from_the_sentence():
+    assert values("Pop singer Zorvane joins the cast of Saltmarsh, Pellucid Pictures said.", "cast") == {"Zorvane"}
+    assert values("The cast of Saltmarsh includes Maren Toft, Idris Pell and the singer Ylvane.",
+                  "cast") == {"Maren Toft", "Idris Pell", "Ylvane"}
+    assert values("The rapper Kexo has been announced for Saltmarsh. Kexo will play the mission doctor.",
+                  "cast") == {"Kexo"}
+
+
+def test_a_one_word_name_needs_a_role_and_a_noun_that_says_it_is_a_person():
+    assert values("The rapper Kexo performed at the Saltmarsh wrap party.", "cast") == set()
+    assert values("Ylvane has been cast as the station engineer in Saltmarsh.", "cast") == set()
+    assert values("Roscosmos joins the Saltmarsh project as a partner.", "cast") == set()
