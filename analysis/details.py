@@ -962,8 +962,8 @@ def _abbreviated_role(text: str, start: int, people: list[tuple[int, int, str]])
         for a, b, _w in people:
             if at < a < start:
                 between = between.replace(text[a:b], "")
-        if not re.sub(r"\band\b|[,\s]", "", between):
-            return R.DIRECTOR
+        if not re.sub(r"\band\b|[,:\s]", "", between):
+            return R.DIRECTOR  # also "Dir.: X"
     return None
 
 

@@ -47,6 +47,9 @@ EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
+COPULAS = {"be", "remain", "stay", "become"}
+HOLD_VERBS = {"hold", "play", "occupy", "fill"}  # "the part previously held by X"
+EARLIER = {"previously", "formerly", "originally", "initially"}
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
@@ -236,9 +239,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
     if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
         nouns.append(head)  # "named X director of Z", parsed as one noun phrase
-    if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
+    if anchor.dep_ in SUBJECT_DEPS and head.lemma_ in COPULAS:
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
-    if anchor.dep_ == "attr" and head.lemma_ == "be":
+    if anchor.dep_ == "attr" and head.lemma_ in COPULAS:  # "Z's lead remains X"
         nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     for noun in nouns:
         _from_noun(found, noun)
@@ -501,8 +504,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):
         # "Y steps in", "Y takes over": the role the sentence is about
-        directing = any(word(t) in v.director_nouns for t in verb.doc) and not any(
-            word(t) in v.cast_nouns for t in verb.doc)
+        directing = _about_direction(verb.doc)  # "takes over directing duties", "steps in as director"
         found.roles.add(DIRECTOR if directing else CAST)
         return
     if any(t.lower_ in ("directing", "directorial") and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut"
@@ -584,7 +586,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     for noun in (nouns if holds_roles else as_nouns) + in_cast:
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
-        if qualifiers & BACKUP:
+        if qualifiers & BACKUP or n in BACKUP:  # "was named X's backup"
             given.add(OTHER)
             found.backup = True
         elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
@@ -651,7 +653,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if any(c.dep_ == "neg" for c in verb.children):
         return
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
-        if lemma in v.director_verbs:
+        if lemma in HOLD_VERBS and any(c.lower_ in EARLIER for c in verb.children if c.dep_ == "advmod"):
+            found.roles.add(REMOVED)  # "the role, previously held by X, has gone to Y"
+        elif lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
         elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children):
             found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B"

@@ -130,3 +130,34 @@ def test_a_one_word_name_needs_a_role_and_a_noun_that_says_it_is_a_person():
     assert values("The rapper Kexo performed at the Saltmarsh wrap party.", "cast") == set()
     assert values("Ylvane has been cast as the station engineer in Saltmarsh.", "cast") == set()
     assert values("Roscosmos joins the Saltmarsh project as a partner.", "cast") == set()
+
+
+# ---------------------------------------------------------------- names and roles in other shapes
+
+KESTREL = (WatchSpec("kestrel", "Kestrel Run (Marrow Lane Films)",
+                     ("Kestrel Run", "Project Umbrel", "Marrow Lane Films", "Nadia al-Sufayri")),)
+
+
+def kestrel(text: str) -> set[tuple[str, str, str, bool]]:
+    return {(d.subject, d.attribute, d.value, d.removed) for d in extract_details("", text, PUBLISHED, KESTREL)}
+
+
+def test_a_particle_joined_by_a_hyphen_is_part_of_a_name_and_a_code_name_is_no_person():
+    got = kestrel("Kestrel Run will be directed by Nadia al-Sufayri, Marrow Lane Films said.")
+    assert ("kestrel", "director", "Nadia al-Sufayri", False) in got
+    assert not any(v == "Nadia al-Sufayri" for _s, a, v, _r in got if a == "title")
+    assert ("kestrel", "cast", "Omar al-Rafiq", False) in kestrel("Omar al-Rafiq joins the cast of Kestrel Run.")
+    assert ("kestrel", "title", "Project Umbrel", False) in kestrel(
+        "Project Umbrel, Marrow Lane Films' code name for its space film, is on track.")
+
+
+def test_credits_with_a_colon_a_backup_named_and_a_part_previously_held():
+    got = facts("Saltmarsh. Dir.: Ruta Kalnins. Cast: Lina Ferro, Idris Pell. 104 min.")
+    assert {v for _s, a, v, _r in got if a == "director"} == {"Ruta Kalnins"}
+    assert values("Hal Brenner has been named Lina Ferro's backup for the Saltmarsh flight.", "cast") == set()
+    got = facts("The role of the medic in Saltmarsh, previously held by Idris Pell, has gone to Lina Ferro.")
+    assert ("saltmarsh", "cast", "Idris Pell", True) in got and ("saltmarsh", "cast", "Lina Ferro", False) in got
+    assert values("Saltmarsh's lead remains Lina Ferro.", "cast") == {"Lina Ferro"}
+    got = facts("Ruta Kalnins has exited Saltmarsh; Mirela Dusk takes over directing duties.")
+    assert ("saltmarsh", "director", "Mirela Dusk", False) in got
+    assert ("saltmarsh", "cast", "Mirela Dusk", False) not in got
