@@ -25,7 +25,7 @@ from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
 from analysis.entities import name_titles
-from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
+from analysis.language import MAX_PARSE_CHARS, is_common_word, is_stop_word, nlp
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
@@ -159,7 +159,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     cue_data = data["cues"]
     cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
-                        "production_words", "other_work", "cargo")}
+                        "production_words", "other_work", "cargo", "retracted")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
     cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
@@ -347,7 +347,10 @@ class _Reader:
         # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
         space = bool(cues["space_context"].search(text) or s.mentions or launch_sites().find(text)
                      or spacecraft().find(text))
-        past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
+        # "told reporters she had 'stopped being nervous a week ago'": a quotation's past is not the event's
+        past_sentence = bool(cues["retrospective"].search(QUOTED.sub("", text))) or self._earlier_year(text)
+        if cues["retracted"].search(text):
+            return past_sentence  # "an earlier version of this article said ...": withdrawn values
         offsets = T.find_offsets(text)
         year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
@@ -383,7 +386,7 @@ class _Reader:
             if moved and len(value) == 10:
                 value = offset.move(date.fromisoformat(value)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
-            past_sentence = past_sentence or is_past
+            past_sentence = past_sentence or (is_past and attribute is not None)  # not "told investors in November"
             self.last_value = value
             if attribute is None or (not moved and (cues["superseded"].search(left) or (FROM.search(left) and TO.match(right)))):
                 continue  # "originally set for X", "moved from X to Y": X is the old value
@@ -391,6 +394,8 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
+            if not moved and (cues["cargo"].search(left + " " + right) or self._describes_other_noun(s, m)):
+                continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
@@ -398,6 +403,10 @@ class _Reader:
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _describes_other_noun(self, s: Sentence, m: D.DateMention) -> bool:
+        parsed = self._parse(s)
+        return parsed is not None and T.describes_other_noun(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
 
     def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
@@ -464,6 +473,10 @@ class _Reader:
         return ""
 
     def _date_attribute(self, left: str, right: str, space: bool, before: str = "") -> str | None:
+        modified = DATE_MODIFIES.match(right)
+        if modified and not (modified.group("between") and is_stop_word(modified.group("between"))):
+            # "Thursday's launch", "ahead of a 9 October release in cinemas": the noun it qualifies
+            return self._cue_attribute(right[:modified.end()], "", True)
         attribute = self._cue_attribute(left, right, space)
         if attribute is None and before.rstrip().endswith(":") and not left.strip():
             attribute = self._cue_attribute(before.rstrip()[:-1].split(";")[-1], "", space)  # "a release date: 15 August"
@@ -838,6 +851,10 @@ class _Reader:
 
 
 PLACEHOLDER = R.PERSON_STAND_IN
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
+DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
+                           r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}

@@ -161,3 +161,48 @@ def test_credits_with_a_colon_a_backup_named_and_a_part_previously_held():
     got = facts("Ruta Kalnins has exited Saltmarsh; Mirela Dusk takes over directing duties.")
     assert ("saltmarsh", "director", "Mirela Dusk", False) in got
     assert ("saltmarsh", "cast", "Mirela Dusk", False) not in got
+
+
+# ---------------------------------------------------------------- whose date it is
+
+def test_a_date_qualifying_a_noun_is_that_nouns_date():
+    # published Tuesday 4 March 2031
+    assert values("The countdown starts tonight, the agency said, for Thursday's launch of Saltmarsh's two actors.",
+                  "launch_date") == {"2031-03-06"}
+    got = facts("Saltmarsh will have its world premiere at a festival on 2 September ahead of a 9 October release "
+                "in cinemas.")
+    assert {v for _s, a, v, _r in got if a == "release_date"} == {"2031-10-09"}
+    assert values("Saltmarsh's actors will launch on 27 August and return to Earth on 8 September.",
+                  "launch_date") == {"2031-08-27"}
+
+
+def test_more_ways_to_say_launch_and_release():
+    assert values("Pellucid Pictures will send Saltmarsh star Lina Ferro to orbit on 3 October aboard Crew Dragon.",
+                  "launch_date") == {"2031-10-03"}
+    assert values("Saltmarsh hits Dutch and Belgian theatres on 7 May, its distributor said.",
+                  "release_date") == {"2031-05-07"}
+    assert values("Saltmarsh gets a gala screening at a festival on 20 April; Latvian cinemas open it on 7 May.",
+                  "release_date") == {"2031-05-07"}
+    got = facts("A cargo ship that lifted off from Vostochny on Monday carried Saltmarsh's cameras; the actors follow "
+                "from Baikonur on 2 June.")
+    assert {v for _s, a, v, _r in got if a == "launch_date"} == {"2031-06-02"}
+
+
+def test_dates_of_a_document_a_correction_and_a_quotation_are_not_the_events():
+    got = facts("Per the agency's flight plan released Thursday, the Saltmarsh crew launches 13/07/2031.")
+    assert {v for _s, a, v, _r in got if a in ("launch_date", "release_date")} == {"2031-07-13"}
+    text = ("Correction: An earlier version of this article said the Saltmarsh crew would launch on 12 June. "
+            "The launch is on 21 June.")
+    assert values(text, "launch_date") == {"2031-06-21"}
+    details = extract_details("", "Saltmarsh's crew launches tomorrow from Baikonur; Lina Ferro said she had "
+                              "\"stopped being nervous a week ago\".", PUBLISHED, WATCHES)
+    assert {(d.attribute, d.is_past) for d in details if d.attribute == "launch_site"} == {("launch_site", False)}
+
+
+def test_a_moved_date_without_by_and_a_spacecraft_beside_an_old_date_is_news():
+    assert values("Saltmarsh's flight has moved up two days from its original June 20 date, the studio said.",
+                  "launch_date") == {"2031-06-18"}
+    details = extract_details("", "Pellucid Pictures said on Monday it will send Saltmarsh star Lina Ferro to orbit "
+                              "on October 3 aboard Crew Dragon, later than it had told investors in November.",
+                              PUBLISHED, WATCHES)
+    assert {(d.value, d.is_past) for d in details if d.attribute == "spacecraft"} == {("Crew Dragon", False)}
