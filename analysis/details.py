@@ -851,6 +851,7 @@ class _Reader:
 
 
 PLACEHOLDER = R.PERSON_STAND_IN
+REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|reported|promised|stated|claimed|indicated|expected)\b")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
@@ -908,11 +909,18 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offse
     """The span of time that moves this date, if any (see `analysis.temporal`)."""
     for offset in offsets:
         if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
-                and not CLAUSE_BREAK.search(text[offset.end:m.start]):
+                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]):
             return offset
         if offset.kind == "by" and abs(m.start - offset.start) <= 120:
             return offset
     return None
+
+
+def _told_when(between: str) -> bool:
+    """"five weeks later than the studio had told investors in November": the date is when it was
+    told, not the date the offset moves (but "than the previously announced 27 August" is)."""
+    told = list(REPORTING.finditer(between))
+    return bool(told) and bool(between[told[-1].end():].strip())
 
 
 def _without_role_words(start: int, written: str, before: str = "",

@@ -116,9 +116,13 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
         if relative is not None:  # "X, whom the studio cast in Z": X is what the clause's verb acts on
             predicates.append((clause, True, relative))
     if sole:  # "X says he will direct the first scene"; "X will not fly; she will direct from the ground"
-        predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
-                       and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
-                       and any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+        pronouns = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
+                    and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))]
+        predicates += [(t.head, False, t) for t in pronouns if any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+        # "..., she said as she prepares to direct Z": the infinitive says what she will do
+        predicates += [(c, False, t) for t in pronouns for c in t.head.children
+                       if (c.dep_ == "xcomp" or _infinitive(c)) and _lemma(c) in _role_verbs()
+                       and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     found.roles -= {CAST}  # to tell whether a verb gives it too
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)

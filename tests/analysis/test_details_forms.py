@@ -206,3 +206,20 @@ def test_a_moved_date_without_by_and_a_spacecraft_beside_an_old_date_is_news():
                               "on October 3 aboard Crew Dragon, later than it had told investors in November.",
                               PUBLISHED, WATCHES)
     assert {(d.value, d.is_past) for d in details if d.attribute == "spacecraft"} == {("Crew Dragon", False)}
+
+
+def test_an_offset_against_when_something_was_told_moves_nothing():
+    details = extract_details("", "Pellucid Pictures will send Saltmarsh star Lina Ferro to orbit on October 3 aboard "
+                              "Crew Dragon, about five weeks later than the studio had told investors in November.",
+                              PUBLISHED, WATCHES)
+    assert {(d.attribute, d.value, d.is_past) for d in details if d.attribute in ("launch_date", "spacecraft")} == {
+        ("launch_date", "2031-10-03", False), ("spacecraft", "Crew Dragon", False)}
+    assert values("Saltmarsh will launch two days earlier than the previously announced 27 August.",
+                  "launch_date") == {"2031-08-25"}
+
+
+def test_a_pad_written_out_and_she_preparing_to_direct():
+    assert values("Saltmarsh's Crew Dragon will lift off from Launch Complex 39A, the pad that sent a crew to the "
+                  "Moon.", "launch_site") == {"Kennedy Space Center"}
+    assert values("The blue glow of the limb is what Ruta Kalnins wants on screen, she said as she prepares to "
+                  "direct Saltmarsh.", "director") == {"Ruta Kalnins"}
