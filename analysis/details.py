@@ -41,7 +41,7 @@ ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature)"
-                         r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars))\b",
+                         r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
@@ -394,7 +394,7 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
-            if not moved and (cues["cargo"].search(left + " " + right) or self._describes_other_noun(s, m)):
+            if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)):
                 continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
@@ -403,6 +403,29 @@ class _Reader:
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _about_cargo(self, s: Sentence, start: int, end: int) -> bool:
+        """Whether the clause holding start..end is about freight ("a cargo ship that lifted off from
+        X on Monday"): the clause of the verb it hangs on, without the clauses inside it, so that
+        "While a cargo craft left X, the cast will launch from Y" keeps Y."""
+        cargo = self.c.cues["cargo"]
+        parsed = self._parse(s)
+        span = parsed.doc.char_span(parsed.shift(start), parsed.shift(end), alignment_mode="expand") \
+            if parsed is not None else None
+        if span is None:
+            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+        verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+        inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
+                 c.subtree for t in c.subtree}
+        left, right = self._clause(s.text, start, end)  # and never past a semicolon or a dash
+        low, high = parsed.shift(start - len(left)), parsed.shift(end + len(right))
+        clause = " ".join(t.text for t in verb.subtree if t.i not in inner and low <= t.idx < high)
+        # a relative clause on a cargo noun is about that cargo ("a cargo ship that lifted off on Monday")
+        owner = verb.head if verb.dep_ in ("relcl", "acl") else None
+        return bool(cargo.search(clause) or (owner is not None and cargo.search(
+            " ".join(t.text for t in owner.subtree if t.i < verb.i))))
 
     def _describes_other_noun(self, s: Sentence, m: D.DateMention) -> bool:
         parsed = self._parse(s)
@@ -536,7 +559,7 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]):
                     continue  # "39A instead of SLC-41"
-                if self.c.cues["cargo"].search(" ".join(self._clause(s.text, start, end))):
+                if self._about_cargo(s, start, end):
                     continue  # "the props went up on a cargo ship from X": no flight of the production's people
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
@@ -851,6 +874,7 @@ class _Reader:
 
 
 PLACEHOLDER = R.PERSON_STAND_IN
+OWN_CLAUSES = {"advcl", "ccomp", "conj", "relcl", "acl", "csubj", "parataxis"}  # clauses with their own event
 REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|reported|promised|stated|claimed|indicated|expected)\b")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"

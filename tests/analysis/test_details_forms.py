@@ -223,3 +223,13 @@ def test_a_pad_written_out_and_she_preparing_to_direct():
                   "Moon.", "launch_site") == {"Kennedy Space Center"}
     assert values("The blue glow of the limb is what Ruta Kalnins wants on screen, she said as she prepares to "
                   "direct Saltmarsh.", "director") == {"Ruta Kalnins"}
+
+
+def test_freight_is_read_in_its_own_clause_and_the_crew_refers_back():
+    text = ("While a cargo craft left Wenchang on Sunday with props and lighting rigs, Saltmarsh's cast will launch "
+            "from Jiuquan on 3 May.")
+    got = facts(text)
+    assert {(a, v) for _s, a, v, _r in got if a in ("launch_site", "launch_date")} == {
+        ("launch_site", "Jiuquan Satellite Launch Center"), ("launch_date", "2031-05-03")}
+    assert values("The first Saltmarsh trailer drops on 20 March; the crew's launch is set for 9 May.",
+                  "launch_date") == {"2031-05-09"}
