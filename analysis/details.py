@@ -312,7 +312,34 @@ class _Reader:
             return None  # "X launched a satellite from Y; the site for Z is unknown": not Z's
         if strict and _inside_other_names_clause(s.text, position, {m[0] for m in s.mentions}):
             return None  # "Unlike The Long Haul, which launches from Y on 2 May, Z will ..."
+        if strict and len({subject for _p, subject in same}) > 1:
+            grammatical = self._grammatical_subject(s, position, same)
+            if grammatical is not None:
+                return grammatical  # "A will beat B to orbit by launching on 12 July": A launches
         return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
+
+    def _grammatical_subject(self, s: Sentence, position: int, same: list[tuple[int, int]]) -> int | None:
+        """The production that is the subject of the verbs a value hangs on, when one of them has a
+        subject naming a production of `same`."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return None
+        at = parsed.shift(position)
+        token = next((t for t in parsed.doc if t.idx <= at < t.idx + len(t)), None)
+        if token is None:
+            return None
+        for verb in [token, *token.ancestors]:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for subject in (c for c in verb.children if c.dep_ in R.SUBJECT_DEPS):
+                low = min(t.idx for t in subject.subtree)
+                high = max(t.idx + len(t) for t in subject.subtree)
+                named = {n for p, n in same if low <= parsed.shift(p) < high}
+                if len(named) == 1:
+                    return named.pop()
+                if named:
+                    return None
+        return None
 
     # ---------------------------------------------------------------- reading
 
@@ -793,6 +820,9 @@ class _Reader:
                 continue
             if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
                 continue
+            if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
+                continue  # "the rival production 'Harbour Light'": a quoted name is a title
+                continue
             out.append((a, b, written))
             if " " in written:
                 self.surnames.setdefault(written.split()[-1], written)
@@ -876,6 +906,7 @@ class _Reader:
 PLACEHOLDER = R.PERSON_STAND_IN
 OWN_CLAUSES = {"advcl", "ccomp", "conj", "relcl", "acl", "csubj", "parataxis"}  # clauses with their own event
 REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|reported|promised|stated|claimed|indicated|expected)\b")
+OPENING_QUOTES, CLOSING_QUOTES = "'‘\"“«", "'’\"”»"
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"

@@ -732,6 +732,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
                 n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS for n in _prepositional(verb, ("for", "to"))):
             found.roles.add(CAST)  # "signed X for Z": a performer, unless the sentence names another role
             return
+        # "the rival production Z has cast X": the role is in what the subject names
+        found.productions += [c for c in verb.children if c.dep_ == "nsubj" and (word(c) in PRODUCTION_NOUNS or any(
+            g.dep_ in ("compound", "appos") and word(g) in PRODUCTION_NOUNS for g in c.children))]
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(

@@ -233,3 +233,12 @@ def test_freight_is_read_in_its_own_clause_and_the_crew_refers_back():
         ("launch_site", "Jiuquan Satellite Launch Center"), ("launch_date", "2031-05-03")}
     assert values("The first Saltmarsh trailer drops on 20 March; the crew's launch is set for 9 May.",
                   "launch_date") == {"2031-05-09"}
+
+
+def test_two_productions_the_subject_of_the_verb_owns_the_value_and_a_rival_casts_its_own():
+    text = "Saltmarsh will beat Tidewell to orbit by launching on Crew Dragon on 12 July."
+    got = facts(text)
+    assert {(sub, a, v) for sub, a, v, _r in got if a in ("launch_date", "spacecraft")} == {
+        ("saltmarsh", "launch_date", "2031-07-12"), ("saltmarsh", "spacecraft", "Crew Dragon")}
+    got = facts("Rival production 'Harbour Vale' has cast Dana Keel; Saltmarsh's lead remains Lina Ferro.")
+    assert {(a, v) for _s, a, v, _r in got if a == "cast"} == {("cast", "Lina Ferro")}
