@@ -142,6 +142,7 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
         found.roles.add(NAMED_FOR)
     if found.left_direction:
         found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
+    found.productions = [t for t in found.productions if t.i not in (name.root.i, anchor.i)]  # never their own name
     if found.negated:
         found.roles.clear()
     if found.backup:
@@ -243,6 +244,10 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
     if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
         nouns.append(head)  # "named X director of Z", parsed as one noun phrase
+    if anchor.dep_ in SUBJECT_DEPS:
+        # "The director-producer of the picture X stated": the parser gives the verb two subjects
+        nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS and c.i < anchor.i and c.pos_ == "NOUN"
+                  and max(t.i for t in c.subtree) == anchor.i - 1]
     if anchor.dep_ in SUBJECT_DEPS and head.lemma_ in COPULAS:
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
     if anchor.dep_ == "attr" and head.lemma_ in COPULAS:  # "Z's lead remains X"
@@ -297,6 +302,8 @@ def word(token: Token) -> str:
 def _from_noun(found: Finding, noun: Token) -> None:
     v = vocabulary()
     lemma = word(noun)
+    if noun.i >= 2 and noun.nbor(-1).text == "-" and f"{noun.nbor(-2).lower_}-{lemma}" in v.director_nouns | v.cast_nouns:
+        lemma = f"{noun.nbor(-2).lower_}-{lemma}"  # "director-producer", split by the tokenizer
     words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
     if noun.i + 1 < len(noun.doc):
         words.add(noun.nbor(1).lower_)  # "director general"
@@ -403,8 +410,10 @@ def _verb_first(anchor: Token) -> Token | None:
     if _lemma(verb) in v.character_verbs and character is not None and anchor.head.i == character.i:
         return None  # "Will play the commander X": X may be the commander's name
     doc = anchor.doc
-    if any(t.dep_ not in ("aux", "auxpass", "neg", "advmod", "punct") for t in doc[verb.sent.start:verb.i]):
-        return None  # the verb does not open the sentence
+    leading = {t.i for c in verb.children if c.dep_ == "prep" and c.i < verb.i for t in c.subtree}
+    if any(t.dep_ not in ("aux", "auxpass", "neg", "advmod", "punct") and t.i not in leading
+           for t in doc[verb.sent.start:verb.i]):
+        return None  # the verb does not open the sentence (an in-phrase may: "In the role of Y will appear X")
     if any(t.dep_ == "cc" or t.lower_ in (";", ":") for t in doc[verb.i:anchor.i]):
         return None  # "Directs Z X, and stars in it Y": Y is not what the first verb says
     return verb
@@ -623,7 +632,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     characters = lemma in v.character_verbs  # their object is a character, not a production
     found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters
-                          and o.text != PERSON_STAND_IN] + \
+                          and o.text != PERSON_STAND_IN and person not in o.subtree] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
         found.productions += _prepositional(noun, ("in", "of", "for"))

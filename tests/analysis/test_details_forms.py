@@ -242,3 +242,15 @@ def test_two_productions_the_subject_of_the_verb_owns_the_value_and_a_rival_cast
         ("saltmarsh", "launch_date", "2031-07-12"), ("saltmarsh", "spacecraft", "Crew Dragon")}
     got = facts("Rival production 'Harbour Vale' has cast Dana Keel; Saltmarsh's lead remains Lina Ferro.")
     assert {(a, v) for _s, a, v, _r in got if a == "cast"} == {("cast", "Lina Ferro")}
+
+
+def test_translated_word_order_with_a_leading_in_phrase_and_a_hyphenated_role_noun():
+    assert values("In the role of the station's medic will appear Ilze Ozola, "
+                  "informed Pellucid Pictures.", "cast") == {"Ilze Ozola"}
+    assert values("The director-producer of the picture Tomás Ibarra stated that Saltmarsh will shoot for twelve "
+                  "days.", "director") == {"Tomás Ibarra"}
+
+
+def test_being_strapped_into_the_capsule_is_the_launch():
+    assert values("Pellucid Pictures expects the Saltmarsh performers to be strapped into the capsule on 14 May "
+                  "2031.", "launch_date") == {"2031-05-14"}
