@@ -25,7 +25,7 @@ from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
 from analysis.entities import name_titles
-from analysis.language import MAX_PARSE_CHARS, is_common_word, is_stop_word, nlp
+from analysis.language import MAX_PARSE_CHARS, is_common_word, is_stop_word, nlp, word_classes
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
@@ -206,6 +206,8 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
     out: list[Sentence] = []
     headline = 1 if title and title.strip() else 0
     for n, paragraph in enumerate(paragraphs):
+        if n < headline:
+            paragraph = _sentence_case(paragraph, compiled)
         for sentence in split_sentences(D.strip_dateline(paragraph).strip()):
             item = Sentence(sentence, n, len(out), dates=D.find_dates(sentence))
             for m in compiled.mention.finditer(sentence):
@@ -217,6 +219,31 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
             out.append(item)
     return out
+
+
+def _sentence_case(headline: str, compiled: Compiled) -> str:
+    """"Ana Lind To Star In Heron" -> "Ana Lind to star in Heron": a headline in title case, with
+    its ordinary English words in lower case (watched names untouched), so that names are runs of
+    capitalised words again and the parser reads it as prose. Same length, so positions hold."""
+    words = list(re.finditer(r"[^\W\d_][\w’']*", headline))
+    common = [w for w in words[1:] if is_common_word(w.group(0).lower()) or is_stop_word(w.group(0).lower())]
+    if len(words) < 4 or not common or sum(w.group(0)[0].isupper() for w in common) < 0.7 * len(common):
+        return headline
+    kept = [(m.start(), m.end()) for m in compiled.mention.finditer(headline)] + \
+        [(a, b) for gazetteer in (launch_sites(), spacecraft()) for a, b, _ in gazetteer.find(headline)]
+    out = list(headline)
+    calendar_words = set(D.grammar().months) | set(D.grammar().weekdays)
+    for n, w in enumerate(words[1:], 1):
+        text = w.group(0)
+        lower = text.lower()
+        if lower in calendar_words or (n == 1 and not any(a <= words[0].start() < b for a, b in kept)
+                                       and not is_common_word(words[0].group(0).lower())):
+            continue  # "in May"; "Grace Park joins ...": the second word of a name opening the headline
+        # a function word, or a word English uses as more than a noun; "Ruta", "Grace" may be names
+        ordinary = is_stop_word(lower) or (is_common_word(lower) and word_classes(lower) - {"noun"})
+        if text[0].isupper() and not text.isupper() and ordinary and not any(a <= w.start() < b for a, b in kept):
+            out[w.start()] = text[0].lower()
+    return "".join(out)
 
 
 def _part_of_other_name(text: str, start: int, end: int) -> bool:

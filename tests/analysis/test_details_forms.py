@@ -254,3 +254,16 @@ def test_translated_word_order_with_a_leading_in_phrase_and_a_hyphenated_role_no
 def test_being_strapped_into_the_capsule_is_the_launch():
     assert values("Pellucid Pictures expects the Saltmarsh performers to be strapped into the capsule on 14 May "
                   "2031.", "launch_date") == {"2031-05-14"}
+
+
+# ---------------------------------------------------------------- headlines
+
+def test_a_headline_in_title_case_is_read_as_prose():
+    body = "Pellucid Pictures confirmed it on Monday."
+    assert values(body, "cast", title="Lina Ferro To Star In Saltmarsh") == {"Lina Ferro"}
+    assert values(body, "director", title="Saltmarsh Taps Ruta Kalnins To Direct") == {"Ruta Kalnins"}
+    assert values(body, "director", title="Ruta Kalnins-Directed Saltmarsh Sets Launch") == {"Ruta Kalnins"}
+    got = facts(body, title="Saltmarsh Crew To Fly On Crew Dragon In May")
+    assert {(a, v) for _s, a, v, _r in got if a in ("spacecraft", "launch_date")} == {
+        ("spacecraft", "Crew Dragon"), ("launch_date", "2031-05")}
+    assert values(body, "cast", title="Saltmarsh, starring Lina Ferro, gets a launch date") == {"Lina Ferro"}
