@@ -436,7 +436,7 @@ class _Reader:
                     moved = False  # "direct the first scene the day after the launch on 9 April"
                     attribute = self._date_attribute(left, right, space)
             else:
-                attribute = self._date_attribute(left, right, space, text[:m.start])
+                attribute = self._subject_event(s, m, space) or self._date_attribute(left, right, space, text[:m.start])
             if moved and len(value) == 10:
                 value = offset.move(date.fromisoformat(value)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
@@ -457,6 +457,25 @@ class _Reader:
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _subject_event(self, s: Sentence, m: D.DateMention, space: bool) -> str | None:
+        """"The start of the crewed ship ..., with the participants of the filming, is planned for
+        09.04.2028": with a verb that only carries a date, the event its subject names opens it."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return None
+        span = parsed.doc.char_span(parsed.shift(m.start), parsed.shift(m.end), alignment_mode="expand")
+        verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None) if span is not None else None
+        if verb is None or verb.lemma_.lower() not in self.c.neutral_verbs:
+            return None
+        subject = next((c for c in verb.children if c.dep_ in R.SUBJECT_DEPS), None)
+        if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+            return None
+        opening = [t for t in subject.subtree if t.i <= subject.i + 6]
+        phrase = parsed.doc.text[opening[0].idx:opening[-1].idx + len(opening[-1])]
+        first = self._cue_attribute(phrase, "", space)
+        head = subject.lemma_.lower()
+        return first if first and head in T.EVENT_NOUNS else None
 
     def _about_cargo(self, s: Sentence, start: int, end: int) -> bool:
         """Whether the clause holding start..end is about freight ("a cargo ship that lifted off from

@@ -267,3 +267,10 @@ def test_a_headline_in_title_case_is_read_as_prose():
     assert {(a, v) for _s, a, v, _r in got if a in ("spacecraft", "launch_date")} == {
         ("spacecraft", "Crew Dragon"), ("launch_date", "2031-05")}
     assert values(body, "cast", title="Saltmarsh, starring Lina Ferro, gets a launch date") == {"Lina Ferro"}
+
+
+def test_with_a_verb_that_only_carries_a_date_the_event_its_subject_names_decides():
+    text = ("The start of the crewed ship with the participants of the filming of Saltmarsh is planned for "
+            "09.04.2031, the agency reported.")
+    assert values(text, "launch_date") == {"2031-04-09"}
+    assert values("The start of filming of Saltmarsh is planned for 09.04.2031.", "launch_date") == set()
