@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analysis.language import entity_votes, is_common_word, is_stop_word, word_classes
-from analysis.people import PARTICLES
+from analysis.people import PARTICLES, particle_joined
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 ORGANISATION_SUFFIX = re.compile(
@@ -26,6 +26,7 @@ PRODUCTION_NOUN = re.compile(r"\b(?:film|movie|series|docuseries|documentary|sho
                              re.IGNORECASE)
 ALT_TITLE = re.compile(r"^(?:working title|code[ -]?name(?:d)?|aka|also known as|a\.k\.a\.?|originally|formerly)\s+",
                        re.IGNORECASE)
+CODE_NAME = re.compile(r"operation|mission|codename|project", re.IGNORECASE)
 NOT_A_PERSON = {"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT"}
 
 
@@ -66,8 +67,11 @@ def looks_like_person(alias: str) -> bool:
     reads the whole as a place or an organisation ("Casa de Papel")."""
     every = alias.split()
     words = [w for n, w in enumerate(every) if not (0 < n < len(every) - 1 and w in PARTICLES)]
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+    if not 2 <= len(words) <= 4 or not all((w[:1].isupper() or (n and particle_joined(w)))
+                                           and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for n, w in enumerate(words)):
         return False
+    if PRODUCTION_NOUN.fullmatch(words[0]) or CODE_NAME.fullmatch(words[0]):
+        return False  # "Project Kestrel", "Operation Nightjar": a code name, whatever follows
     if len(words) < len(every):
         votes = entity_votes(alias)
         if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:

@@ -91,9 +91,14 @@ def find_dates(sentence: str) -> list[DateMention]:
         mention = _mention(m, g)
         if mention is None:
             continue
-        if found and found[-1].relative.startswith("weekday") and mention.month is not None and \
-                WEEKDAY_GLUE.fullmatch(sentence[found[-1].end:mention.start]):
-            found.pop()  # "Friday, March 21": the weekday only names the date that follows
+        if found and found[-1].relative.startswith("weekday") and WEEKDAY_GLUE.fullmatch(
+                sentence[found[-1].end:mention.start]):
+            if mention.month is not None:
+                found.pop()  # "Friday, March 21": the weekday only names the date that follows
+            elif mention.relative == "day-of-context":
+                weekday = found.pop()  # "Thursday the 20th": the 20th that is a Thursday
+                mention = DateMention(weekday.start, mention.end, None, None, mention.day,
+                                      f"day-of-context:{weekday.relative.split(':')[1]}", mention.text)
         found.append(mention)
     return found
 
@@ -176,10 +181,12 @@ def resolve(mention: DateMention, published: date, *, tense: str = "", known_yea
         if word == "following":  # "the following Monday": after the date just named, if any
             return (anchor + timedelta(days=(int(wd) - anchor.weekday() - 1) % 7 + 1)).isoformat() if anchor else None
         return _weekday(published, int(wd), word, tense).isoformat()
-    if rel == "day-of-context":
+    if rel.startswith("day-of-context"):
         year, month = context if context else (published.year, published.month)
-        if context is None and tense == "future" and mention.day < published.day:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if rel != "day-of-context":
+            return _day_on_weekday(published, mention.day, int(rel.split(":")[1]), tense)
+        if context is None and tense != "past" and mention.day < published.day:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)  # "the 3rd": the next 3rd
         return _format(year, month, mention.day)
     month, day = mention.month, mention.day
     if month is None:
@@ -192,6 +199,20 @@ def resolve(mention: DateMention, published: date, *, tense: str = "", known_yea
     if year is None:
         year = _year_for(published, month, day or 15, tense)
     return _format(year, month, day)
+
+
+def _day_on_weekday(published: date, day: int, weekday: int, tense: str) -> str | None:
+    """"Thursday the 20th": the nearest such date after publication (before it, for a report)."""
+    step = -1 if tense == "past" else 1
+    year, month = published.year, published.month
+    for _ in range(28):
+        if day <= calendar.monthrange(year, month)[1]:
+            found = date(year, month, day)
+            if found.weekday() == weekday and (found >= published if step > 0 else found <= published):
+                return found.isoformat()
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return None
 
 
 def _format(year: int, month: int, day: int | None) -> str | None:

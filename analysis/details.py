@@ -25,11 +25,11 @@ from analysis import temporal as T
 from analysis.aliases import PERSON, TITLE, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
 from analysis.entities import name_titles
-from analysis.language import MAX_PARSE_CHARS, is_common_word, nlp
+from analysis.language import MAX_PARSE_CHARS, is_common_word, is_stop_word, nlp, word_classes
 
 PAST_DAYS = 30  # a date this long before publication is reported as history, not news
 SNIPPET_CHARS = 400
-ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                  "oct", "nov", "dec", "no", "vs", "inc", "ltd", "jr", "sr", "gen", "col", "lt", "capt", "prof",
                  "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
@@ -41,7 +41,7 @@ ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature)"
-                         r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars))\b",
+                         r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
@@ -159,7 +159,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     cue_data = data["cues"]
     cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
-                        "production_words", "other_work", "cargo")}
+                        "production_words", "other_work", "cargo", "retracted")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
     cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
@@ -178,7 +178,7 @@ def split_sentences(paragraph: str) -> list[str]:
     for m in SENTENCE_END.finditer(paragraph):
         before = paragraph[start:m.start()].rstrip("\"”’)")
         last = before.rsplit(None, 1)[-1] if before.split() else ""
-        word = last.rstrip(".").lower()
+        word = last.rstrip(".").lstrip("([“\"‘").lower()
         if word in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", last.rstrip(".")) or re.fullmatch(r"(?:[a-z]\.){2,}", last.lower()):
             continue
         out.append(paragraph[start:m.start()].strip())
@@ -206,6 +206,8 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
     out: list[Sentence] = []
     headline = 1 if title and title.strip() else 0
     for n, paragraph in enumerate(paragraphs):
+        if n < headline:
+            paragraph = _sentence_case(paragraph, compiled)
         for sentence in split_sentences(D.strip_dateline(paragraph).strip()):
             item = Sentence(sentence, n, len(out), dates=D.find_dates(sentence))
             for m in compiled.mention.finditer(sentence):
@@ -219,12 +221,37 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
     return out
 
 
+def _sentence_case(headline: str, compiled: Compiled) -> str:
+    """"Ana Lind To Star In Heron" -> "Ana Lind to star in Heron": a headline in title case, with
+    its ordinary English words in lower case (watched names untouched), so that names are runs of
+    capitalised words again and the parser reads it as prose. Same length, so positions hold."""
+    words = list(re.finditer(r"[^\W\d_][\w’']*", headline))
+    common = [w for w in words[1:] if is_common_word(w.group(0).lower()) or is_stop_word(w.group(0).lower())]
+    if len(words) < 4 or not common or sum(w.group(0)[0].isupper() for w in common) < 0.7 * len(common):
+        return headline
+    kept = [(m.start(), m.end()) for m in compiled.mention.finditer(headline)] + \
+        [(a, b) for gazetteer in (launch_sites(), spacecraft()) for a, b, _ in gazetteer.find(headline)]
+    out = list(headline)
+    calendar_words = set(D.grammar().months) | set(D.grammar().weekdays)
+    for n, w in enumerate(words[1:], 1):
+        text = w.group(0)
+        lower = text.lower()
+        if lower in calendar_words or (n == 1 and not any(a <= words[0].start() < b for a, b in kept)
+                                       and not is_common_word(words[0].group(0).lower())):
+            continue  # "in May"; "Grace Park joins ...": the second word of a name opening the headline
+        # a function word, or a word English uses as more than a noun; "Ruta", "Grace" may be names
+        ordinary = is_stop_word(lower) or (is_common_word(lower) and word_classes(lower) - {"noun"})
+        if text[0].isupper() and not text.isupper() and ordinary and not any(a <= w.start() < b for a, b in kept):
+            out[w.start()] = text[0].lower()
+    return "".join(out)
+
+
 def _part_of_other_name(text: str, start: int, end: int) -> bool:
     """Whether a title alias is glued to capitalised words of another name, or is an ordinary
     word opening a sentence ("Ballast in the station's hold was traced to a valve")."""
-    before = re.search(r"([^\W\d_][\w\-]*)\s$", text[max(0, start - 30):start])
+    before = re.search(r"([^\W\d_]\w*)\s$", text[max(0, start - 30):start])  # "X-directed Z": "directed"
     after = re.match(r"\s([^\W\d_][\w\-]*)", text[end:end + 30])
-    if after and after.group(1)[0].isupper():
+    if after and after.group(1)[0].isupper() and not _person_follows(text, end):
         return True
     if before and before.group(1)[0].isupper() and before.group(1).lower() not in DETERMINERS and \
             text[:start].strip() != before.group(1):
@@ -232,6 +259,13 @@ def _part_of_other_name(text: str, start: int, end: int) -> bool:
     alias = text[start:end]
     return start == 0 and " " not in alias and is_common_word(alias) and bool(
         after and after.group(1).lower() in PREPOSITIONS)
+
+
+def _person_follows(text: str, end: int) -> bool:
+    """"Will star in Z Ana Lind": the capitalised words after a title are a person's name (two or
+    more, the first no ordinary word), not the rest of another name."""
+    names = P.find_names(text[end:end + 80])
+    return bool(names) and names[0].start == 1 and not is_common_word(names[0].name.split()[0])
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
@@ -255,6 +289,7 @@ class _Reader:
         self.person_roles: dict[tuple[int, str], dict[str, int]] = {}   # (subject, full name) -> role -> first order
         self.person_snippet: dict[tuple[int, str, str], str] = {}
         self.surnames: dict[str, str] = {}
+        self.one_names: set[str] = set()  # one-word performers the article introduced ("singer X")
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
         self.parsed: dict[int, Parsed] = {}
@@ -304,7 +339,34 @@ class _Reader:
             return None  # "X launched a satellite from Y; the site for Z is unknown": not Z's
         if strict and _inside_other_names_clause(s.text, position, {m[0] for m in s.mentions}):
             return None  # "Unlike The Long Haul, which launches from Y on 2 May, Z will ..."
+        if strict and len({subject for _p, subject in same}) > 1:
+            grammatical = self._grammatical_subject(s, position, same)
+            if grammatical is not None:
+                return grammatical  # "A will beat B to orbit by launching on 12 July": A launches
         return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
+
+    def _grammatical_subject(self, s: Sentence, position: int, same: list[tuple[int, int]]) -> int | None:
+        """The production that is the subject of the verbs a value hangs on, when one of them has a
+        subject naming a production of `same`."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return None
+        at = parsed.shift(position)
+        token = next((t for t in parsed.doc if t.idx <= at < t.idx + len(t)), None)
+        if token is None:
+            return None
+        for verb in [token, *token.ancestors]:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for subject in (c for c in verb.children if c.dep_ in R.SUBJECT_DEPS):
+                low = min(t.idx for t in subject.subtree)
+                high = max(t.idx + len(t) for t in subject.subtree)
+                named = {n for p, n in same if low <= parsed.shift(p) < high}
+                if len(named) == 1:
+                    return named.pop()
+                if named:
+                    return None
+        return None
 
     # ---------------------------------------------------------------- reading
 
@@ -339,7 +401,10 @@ class _Reader:
         # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
         space = bool(cues["space_context"].search(text) or s.mentions or launch_sites().find(text)
                      or spacecraft().find(text))
-        past_sentence = bool(cues["retrospective"].search(text)) or self._earlier_year(text)
+        # "told reporters she had 'stopped being nervous a week ago'": a quotation's past is not the event's
+        past_sentence = bool(cues["retrospective"].search(QUOTED.sub("", text))) or self._earlier_year(text)
+        if cues["retracted"].search(text):
+            return past_sentence  # "an earlier version of this article said ...": withdrawn values
         offsets = T.find_offsets(text)
         year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
@@ -371,11 +436,11 @@ class _Reader:
                     moved = False  # "direct the first scene the day after the launch on 9 April"
                     attribute = self._date_attribute(left, right, space)
             else:
-                attribute = self._date_attribute(left, right, space, text[:m.start])
+                attribute = self._subject_event(s, m, space) or self._date_attribute(left, right, space, text[:m.start])
             if moved and len(value) == 10:
                 value = offset.move(date.fromisoformat(value)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
-            past_sentence = past_sentence or is_past
+            past_sentence = past_sentence or (is_past and attribute is not None)  # not "told investors in November"
             self.last_value = value
             if attribute is None or (not moved and (cues["superseded"].search(left) or (FROM.search(left) and TO.match(right)))):
                 continue  # "originally set for X", "moved from X to Y": X is the old value
@@ -383,6 +448,8 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
+            if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)):
+                continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
@@ -390,6 +457,52 @@ class _Reader:
             self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
+
+    def _subject_event(self, s: Sentence, m: D.DateMention, space: bool) -> str | None:
+        """"The start of the crewed ship ..., with the participants of the filming, is planned for
+        09.04.2028": with a verb that only carries a date, the event its subject names opens it."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return None
+        span = parsed.doc.char_span(parsed.shift(m.start), parsed.shift(m.end), alignment_mode="expand")
+        verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None) if span is not None else None
+        if verb is None or verb.lemma_.lower() not in self.c.neutral_verbs:
+            return None
+        subject = next((c for c in verb.children if c.dep_ in R.SUBJECT_DEPS), None)
+        if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+            return None
+        opening = [t for t in subject.subtree if t.i <= subject.i + 6]
+        phrase = parsed.doc.text[opening[0].idx:opening[-1].idx + len(opening[-1])]
+        first = self._cue_attribute(phrase, "", space)
+        head = subject.lemma_.lower()
+        return first if first and head in T.EVENT_NOUNS else None
+
+    def _about_cargo(self, s: Sentence, start: int, end: int) -> bool:
+        """Whether the clause holding start..end is about freight ("a cargo ship that lifted off from
+        X on Monday"): the clause of the verb it hangs on, without the clauses inside it, so that
+        "While a cargo craft left X, the cast will launch from Y" keeps Y."""
+        cargo = self.c.cues["cargo"]
+        parsed = self._parse(s)
+        span = parsed.doc.char_span(parsed.shift(start), parsed.shift(end), alignment_mode="expand") \
+            if parsed is not None else None
+        if span is None:
+            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+        verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+        inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
+                 c.subtree for t in c.subtree}
+        left, right = self._clause(s.text, start, end)  # and never past a semicolon or a dash
+        low, high = parsed.shift(start - len(left)), parsed.shift(end + len(right))
+        clause = " ".join(t.text for t in verb.subtree if t.i not in inner and low <= t.idx < high)
+        # a relative clause on a cargo noun is about that cargo ("a cargo ship that lifted off on Monday")
+        owner = verb.head if verb.dep_ in ("relcl", "acl") else None
+        return bool(cargo.search(clause) or (owner is not None and cargo.search(
+            " ".join(t.text for t in owner.subtree if t.i < verb.i))))
+
+    def _describes_other_noun(self, s: Sentence, m: D.DateMention) -> bool:
+        parsed = self._parse(s)
+        return parsed is not None and T.describes_other_noun(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
 
     def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
@@ -407,10 +520,14 @@ class _Reader:
         for offset in offsets:
             if offset.kind != "from-now" and any(m.start < offset.end and offset.start < m.end for m in s.dates):
                 continue
-            if any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
+            moves_earlier = offset.kind == "by" and not any(
+                self._date_attribute(*self._clause(s.text, m.start, m.end), space) for m in s.dates)
+            if not moves_earlier and any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
                 continue  # it moves a date written after it: read with that date
             if offset.kind == "from-now":
                 anchor = self.published
+            elif moves_earlier:
+                anchor = None  # "was due on 12 May. The launch has been pushed back by four days": that date, moved
             elif (offset.kind == "later" or (offset.kind == "around" and EVENT_AFTER.match(s.text, offset.end))) \
                     and self.last_value and len(self.last_value) == 10:
                 # "a fortnight later"; "two months after its festival premiere" with no date after it
@@ -422,9 +539,16 @@ class _Reader:
             if attribute is None or not factual(offset.start, offset.end):
                 continue
             subject = self._subject_at(s, offset.start, fallback)
+            strength = 2
+            if subject is not None and moves_earlier:
+                stated = [c for c in self.candidates if c.subject == subject and c.attribute == attribute
+                          and len(c.value) == 10 and not c.is_past]
+                if not stated:
+                    continue
+                anchor, strength = date.fromisoformat(stated[-1].value), stated[-1].strength + 1
             if subject is not None:
                 value = offset.move(anchor).isoformat()
-                self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, 2))
+                self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, strength))
 
     def _earlier_year(self, text: str) -> bool:
         """"In 2028 the crew flew ...": a year before publication in a sentence with no future."""
@@ -445,6 +569,10 @@ class _Reader:
         return ""
 
     def _date_attribute(self, left: str, right: str, space: bool, before: str = "") -> str | None:
+        modified = DATE_MODIFIES.match(right)
+        if modified and not (modified.group("between") and is_stop_word(modified.group("between"))):
+            # "Thursday's launch", "ahead of a 9 October release in cinemas": the noun it qualifies
+            return self._cue_attribute(right[:modified.end()], "", True)
         attribute = self._cue_attribute(left, right, space)
         if attribute is None and before.rstrip().endswith(":") and not left.strip():
             attribute = self._cue_attribute(before.rstrip()[:-1].split(";")[-1], "", space)  # "a release date: 15 August"
@@ -504,7 +632,7 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]):
                     continue  # "39A instead of SLC-41"
-                if self.c.cues["cargo"].search(" ".join(self._clause(s.text, start, end))):
+                if self._about_cargo(s, start, end):
                     continue  # "the props went up on a cargo ship from X": no flight of the production's people
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
@@ -696,8 +824,9 @@ class _Reader:
         if text[start:end] in self.c.unsettled:
             return PLACEHOLDER  # a title or a one-name performer: the parse tells (see `_people`)
         words = "film" if text[start:end] in self.c.subjects[subject].titles else "studio"
-        if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", text[max(0, start - 8):start], re.IGNORECASE):
-            return words  # "the Heron crew" -> "the film crew"
+        if re.search(r"\b(?:the|a|an|its|their|his|her)\s+$|\w-[a-z]+(?:ed|ing)\s+$", text[max(0, start - 30):start],
+                     re.IGNORECASE):
+            return words  # "the Heron crew" -> "the film crew"; "the X-directed Heron" -> "the X-directed film"
         return ("The " if start == 0 else "the ") + words
 
     def _named(self, s: Sentence) -> list[tuple[int, int, int]]:
@@ -711,10 +840,18 @@ class _Reader:
                  if self.c.owner[m.group(0)][1] is not None]
         spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                   if m.group(0) in self.c.unsettled]
-        spans += [self._watched_tail(sp.start, sp.end, sp.name) for sp in P.find_names(s.text)]
+        spans += [self._watched_tail(*_outside(sp.start, sp.end, s.text, named)) for sp in P.find_names(s.text)]
         if self.surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.surnames]
+        if self.one_names:
+            spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
+                      if m.group(0) in self.one_names]
+        for m in ONE_NAME.finditer(s.text):  # "K-pop singer X": a one-word name the noun before vouches for
+            if m.group("noun").lower() in R.vocabulary().performer_nouns and not is_common_word(m.group("name")) \
+                    and m.group("name").lower() not in P.not_name_words() and m.group("name") not in self.c.owner:
+                self.one_names.add(m.group("name"))
+                spans.append((m.start("name"), m.end("name"), m.group("name")))
         if not spans:
             return []
         blocked = [(a, b) for a, b, _ in named if s.text[a:b] not in self.c.unsettled] + \
@@ -724,9 +861,13 @@ class _Reader:
             a, written = _without_role_words(a, written, s.text[max(0, a - 4):a], self.c.unsettled)
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
-            if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames:
+            if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames \
+                    and written not in self.one_names:
                 continue
             if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
+                continue
+            if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
+                continue  # "the rival production 'Harbour Light'": a quoted name is a title
                 continue
             out.append((a, b, written))
             if " " in written:
@@ -768,7 +909,7 @@ class _Reader:
             self.surnames.setdefault(written.split()[-1], written)
             full = written
         else:
-            full = self.surnames.get(written)
+            full = self.surnames.get(written) or (written if written in self.one_names else None)
         if full is None:
             return None, None
         return full, self._subject_at(s, position, fallback)
@@ -808,7 +949,16 @@ class _Reader:
         return out
 
 
-PLACEHOLDER = "Alex"
+PLACEHOLDER = R.PERSON_STAND_IN
+OWN_CLAUSES = {"advcl", "ccomp", "conj", "relcl", "acl", "csubj", "parataxis"}  # clauses with their own event
+REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|reported|promised|stated|claimed|indicated|expected)\b")
+OPENING_QUOTES, CLOSING_QUOTES = "'‘\"“«", "'’\"”»"
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
+DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
+                           r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
+# a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
+ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
@@ -840,6 +990,15 @@ def _plain_names(text: str, spans: list[tuple[int, int, str]]):
     return "".join(out), shift
 
 
+def _outside(start: int, end: int, text: str, named: list[tuple[int, int, int]]) -> tuple[int, int, str]:
+    """A run of capitalised words without the production name at its start ("Will direct Z Ana
+    Lind": "Ana Lind"); what is left stays blocked if it is still not a name of two words."""
+    for a, b, _subject in named:
+        if a == start and b < end and text[b] == " ":
+            start = b + 1
+    return start, end, text[start:end]
+
+
 def _only_year(text: str, mentions: list[D.DateMention]) -> int | None:
     """The one year a sentence names outside its dates, if it names exactly one."""
     taken = [(m.start, m.end) for m in mentions]
@@ -851,11 +1010,18 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offse
     """The span of time that moves this date, if any (see `analysis.temporal`)."""
     for offset in offsets:
         if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
-                and not CLAUSE_BREAK.search(text[offset.end:m.start]):
+                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]):
             return offset
         if offset.kind == "by" and abs(m.start - offset.start) <= 120:
             return offset
     return None
+
+
+def _told_when(between: str) -> bool:
+    """"five weeks later than the studio had told investors in November": the date is when it was
+    told, not the date the offset moves (but "than the previously announced 27 August" is)."""
+    told = list(REPORTING.finditer(between))
+    return bool(told) and bool(between[told[-1].end():].strip())
 
 
 def _without_role_words(start: int, written: str, before: str = "",
@@ -882,6 +1048,9 @@ LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
     """The role a label gives a list the person stands in: "cast: A, B and C", "directors: D".
     Between the colon and the person there may be only other names, commas and "and"."""
+    abbreviation = _abbreviated_role(text, start, people)
+    if abbreviation is not None:
+        return abbreviation
     colon = text.rfind(":", 0, start)
     if colon < 0:
         return None
@@ -906,6 +1075,21 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
             return R.CAST
         if not (word[:1].isupper() or noun in LABEL_LINKS):
             return None  # "the director told reporters: ...": a verb between, no label
+    return None
+
+
+def _abbreviated_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
+    """"Z (dir. X)", "dir: X and Y": a credit abbreviation before a list the person stands in."""
+    for label in R.vocabulary().director_abbreviations:
+        at = text.lower().rfind(label, 0, start)
+        if at < 0 or (at and text[at - 1].isalnum()):
+            continue
+        between = text[at + len(label):start]
+        for a, b, _w in people:
+            if at < a < start:
+                between = between.replace(text[a:b], "")
+        if not re.sub(r"\band\b|[,:\s]", "", between):
+            return R.DIRECTOR  # also "Dir.: X"
     return None
 
 
@@ -966,8 +1150,9 @@ def _other_production(token) -> bool:
             c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ == "NORP") for c in token.children):
         return True  # "the West End revival", "the Polish crime drama"
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "amod")}
-    if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN":
-        return True  # "the comedy Z"
+    if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" \
+            and token.nbor(1).text != PLACEHOLDER:
+        return True  # "the comedy Z"; not "will direct the film X" (a person)
     return token.lemma_.lower() in R.PRODUCTION_NOUNS and bool(determiners & {"a", "an", "another", "next", "new", "other"})
 
 

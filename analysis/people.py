@@ -10,10 +10,17 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w\-]*(?:[’'][^\W\d_][\w\-]*)?")
+# A hyphen joins name parts ("Rhys-Kessel"), not a participle glued to a name ("Kalnins-directed").
+TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w]*(?:-(?![a-z]+\b)[\w]+)*(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
              "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",
              "abu", "bint"}
+
+
+def particle_joined(word: str) -> bool:
+    """"al-Khatib", "bin-Rashid": a name particle joined to a capitalised name by a hyphen."""
+    match = re.fullmatch(r"([a-z]{1,4})-[A-Z]\w*", word)
+    return match is not None and match.group(1) in PARTICLES
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ def find_names(sentence: str) -> list[Span]:
                 break
             word = _plain(tok)
             initial = re.fullmatch(r"(?:[A-Z]\.)+", word) is not None
-            if word[0].isupper() and (initial or not (len(word) > 1 and word.isupper())) and word.lower() not in not_name:
+            if (word[0].isupper() or (run and particle_joined(word))) and (initial or not (len(word) > 1 and word.isupper())) and word.lower() not in not_name:
                 run.append(tokens[j])
                 j += 1
                 if word != tok:  # possessive ends the name

@@ -24,6 +24,7 @@ from analysis.datafiles import read_data_toml
 from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
+PERSON_STAND_IN = "Alex"  # what every name reads as in the copy the parser sees (analysis.details)
 NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
 NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
@@ -46,6 +47,9 @@ EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
+COPULAS = {"be", "remain", "stay", "become"}
+HOLD_VERBS = {"hold", "play", "occupy", "fill"}  # "the part previously held by X"
+EARLIER = {"previously", "formerly", "originally", "initially"}
 PROFESSIONS = {"stunt", "body", "photo", "voice-over", "casting"}  # a performer or double who is not the cast
 
 
@@ -63,6 +67,10 @@ class Vocabulary:
     character_verbs: frozenset[str]
     headline_verbs: frozenset[str]
     participation_verbs: frozenset[str]
+    authored_nouns: frozenset[str]
+    crew_nouns: frozenset[str]
+    performer_nouns: frozenset[str]
+    director_abbreviations: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -108,9 +116,13 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
         if relative is not None:  # "X, whom the studio cast in Z": X is what the clause's verb acts on
             predicates.append((clause, True, relative))
     if sole:  # "X says he will direct the first scene"; "X will not fly; she will direct from the ground"
-        predicates += [(t.head, False, t) for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
-                       and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))
-                       and any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+        pronouns = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.lower_ in ("he", "she")
+                    and t.i > name.root.i and stated_as_fact(t.doc, t.idx, t.idx + len(t))]
+        predicates += [(t.head, False, t) for t in pronouns if any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
+        # "..., she said as she prepares to direct Z": the infinitive says what she will do
+        predicates += [(c, False, t) for t in pronouns for c in t.head.children
+                       if (c.dep_ == "xcomp" or _infinitive(c)) and _lemma(c) in _role_verbs()
+                       and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     found.roles -= {CAST}  # to tell whether a verb gives it too
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
@@ -119,12 +131,18 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     found.roles |= described
     if found.left_before and not cast_by_verb:  # "the actress X, who left Y": no "is back in the cast"
         found.roles.add(REMOVED)
+    compound = compound_role(name)
+    if compound is not None:
+        found.roles.add(compound[0])
+        found.productions.append(compound[1])
+        found.by_verb = True
     if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
     if _names_the_film(name.root) or _names_the_film(anchor):
         found.roles.add(NAMED_FOR)
     if found.left_direction:
         found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
+    found.productions = [t for t in found.productions if t.i not in (name.root.i, anchor.i)]  # never their own name
     if found.negated:
         found.roles.clear()
     if found.backup:
@@ -177,7 +195,8 @@ def _titled(noun: Token) -> bool:
 def _first_conjunct(token: Token) -> Token:
     """The first name of a list: "A, B, C and D" (the parser links them by conj or appos)."""
     seen = 0
-    while seen < 20 and token.dep_ in ("conj", "appos") and token.head.pos_ == "PROPN":
+    while seen < 20 and token.dep_ in ("conj", "appos") and (token.head.pos_ == "PROPN" or (
+            token.dep_ == "appos" and token.head.dep_ == "conj")):  # "A, B and the singer C"
         token, seen = token.head, seen + 1
     return token
 
@@ -209,6 +228,15 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
                 break
             head = head.head
     head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "by" and head.dep_ == "prep" and \
+            word(head.head) in vocabulary().authored_nouns:
+        _film_by(found, head.head)  # "Z, a film by X": X directs it
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "charge" and head.head.head.lower_ == "in":
+        # "the direction of Z will be in charge of X"
+        be = next((t for t in head.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if be is not None and any(c.dep_ in SUBJECT_DEPS and word(c) in vocabulary().director_nouns
+                                  for c in be.children):
+            found.roles.add(DIRECTOR)
     if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
         nouns.append(head.head)  # "under the direction of X"
     if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
@@ -216,12 +244,51 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
     if anchor.dep_ == "compound" and head.dep_ in ("oprd", "attr", "dobj") and head.i == anchor.i + 1:
         nouns.append(head)  # "named X director of Z", parsed as one noun phrase
-    if anchor.dep_ in SUBJECT_DEPS and head.lemma_ == "be":
+    if anchor.dep_ in SUBJECT_DEPS:
+        # "The director-producer of the picture X stated": the parser gives the verb two subjects
+        nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS and c.i < anchor.i and c.pos_ == "NOUN"
+                  and max(t.i for t in c.subtree) == anchor.i - 1]
+    if anchor.dep_ in SUBJECT_DEPS and head.lemma_ in COPULAS:
         nouns += [c for c in head.children if c.dep_ in ("attr", "acomp")]
-    if anchor.dep_ == "attr" and head.lemma_ == "be":
+    if anchor.dep_ == "attr" and head.lemma_ in COPULAS:  # "Z's lead remains X"
         nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     for noun in nouns:
         _from_noun(found, noun)
+
+
+def _film_by(found: Finding, noun: Token) -> None:
+    """"Z, a film by X", "Z is the new film by X", "the film by X": X is the director of the
+    production the noun stands for; "another film by X" is another of theirs."""
+    if noun.dep_ == "appos" or (noun.dep_ == "attr" and noun.head.lemma_ == "be"):
+        owner = noun.head if noun.dep_ == "appos" else next(
+            (c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
+        if owner is None:
+            return
+        found.productions.append(owner)
+    elif any(c.lower_ in OTHER_WORK | {"another", "a", "an"} for c in noun.children):
+        return  # "another film by X", "a film by X" with nothing saying which
+    else:
+        found.productions.append(noun)
+    found.roles.add(DIRECTOR)
+
+
+def compound_role(name: Span) -> tuple[str, Token] | None:
+    """"the X-directed Z", "the X-fronted drama": a person glued to a participle that gives a
+    role, and the noun the participle modifies."""
+    doc, end = name.doc, name.end
+    if end + 1 >= len(doc) or doc[end].text != "-":
+        return None
+    participle = doc[end + 1]
+    text = participle.lower_
+    forms = {_lemma(participle), text.removesuffix("ed"), text.removesuffix("d"), text.removesuffix("ing")}
+    v = vocabulary()
+    target = participle.head if participle.head.i > participle.i else doc[min(end + 2, len(doc) - 1)]
+    if forms & v.director_verbs:
+        return DIRECTOR, target
+    if forms & (FEATURE_VERBS | (v.headline_verbs - {"join", "lead", "board"})) or (
+            "lead" in forms | {"led"} and word(target) in CAST_BODIES):
+        return CAST, target
+    return None
 
 
 def word(token: Token) -> str:
@@ -235,6 +302,8 @@ def word(token: Token) -> str:
 def _from_noun(found: Finding, noun: Token) -> None:
     v = vocabulary()
     lemma = word(noun)
+    if noun.i >= 2 and noun.nbor(-1).text == "-" and f"{noun.nbor(-2).lower_}-{lemma}" in v.director_nouns | v.cast_nouns:
+        lemma = f"{noun.nbor(-2).lower_}-{lemma}"  # "director-producer", split by the tokenizer
     words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
     if noun.i + 1 < len(noun.doc):
         words.add(noun.nbor(1).lower_)  # "director general"
@@ -311,7 +380,43 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
             more += [(c, False) for c in verb.children if (c.dep_ == "xcomp" or _infinitive(c)) and c.i > anchor.i
                      and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
+    inverted = _verb_first(anchor)
+    if inverted is not None:
+        more.append((inverted, False))
     return out + more
+
+
+INVERTED_PATH = {"appos", "dobj", "npadvmod", "attr", "pobj", "prep", "compound", "dative", "oprd"}
+
+
+def _verb_first(anchor: Token) -> Token | None:
+    """"Will direct the film X, said the studio", "Will play the commander X": a role verb that opens
+    the sentence with no subject of its own and the name after it, as translated wires write it;
+    the name is its subject."""
+    if anchor.text != PERSON_STAND_IN:
+        return None  # read for the person, not for a noun standing beside them
+    verb = anchor
+    while verb.dep_ in INVERTED_PATH and verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i > anchor.i or verb.tag_ == "VBG" or verb is anchor:
+        return None
+    v = vocabulary()
+    if _lemma(verb) not in v.director_verbs | (v.cast_verbs - v.needs_cast_object - {"cast"}):
+        return None
+    if verb.dep_ in ("xcomp", "relcl", "acl", "conj", "pcomp", "amod") or any(
+            c.dep_ in SUBJECT_DEPS | {"expl", "csubj"} for c in verb.children):
+        return None  # a subject of its own, or one it shares with another verb
+    character = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if _lemma(verb) in v.character_verbs and character is not None and anchor.head.i == character.i:
+        return None  # "Will play the commander X": X may be the commander's name
+    doc = anchor.doc
+    leading = {t.i for c in verb.children if c.dep_ == "prep" and c.i < verb.i for t in c.subtree}
+    if any(t.dep_ not in ("aux", "auxpass", "neg", "advmod", "punct") and t.i not in leading
+           for t in doc[verb.sent.start:verb.i]):
+        return None  # the verb does not open the sentence (an in-phrase may: "In the role of Y will appear X")
+    if any(t.dep_ == "cc" or t.lower_ in (";", ":") for t in doc[verb.i:anchor.i]):
+        return None  # "Directs Z X, and stars in it Y": Y is not what the first verb says
+    return verb
 
 
 def _infinitive(token: Token) -> bool:
@@ -320,9 +425,11 @@ def _infinitive(token: Token) -> bool:
 
 
 def _chair(noun: Token) -> bool:
-    """"the director's chair"."""
-    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in vocabulary().director_nouns
-                                         for c in noun.children)
+    """"the director's chair"; "(in) charge of the direction", as translated wires write it."""
+    directing = vocabulary().director_nouns
+    if word(noun) == "charge":
+        return any(word(g) in directing for g in _prepositional(noun, ("of",)))
+    return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in directing for c in noun.children)
 
 
 def _with_role(person: Token) -> bool:
@@ -391,7 +498,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     negated = any(c.dep_ == "neg" for c in verb.children) or any(
         c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp")
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
-    as_nouns = _prepositional(verb, ("as",))
+    # "boards Z as director": the as-phrase may hang on the object
+    as_nouns = _prepositional(verb, ("as",)) + [g for o in objects for g in _prepositional(o, ("as",))]
     nouns = objects + as_nouns + _prepositional(verb, ("to",)) + \
         [g for p in verb.children if p.dep_ == "prt" for g in p.children]
     as_lemmas = {word(n) for n in as_nouns}
@@ -409,8 +517,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):
         # "Y steps in", "Y takes over": the role the sentence is about
-        directing = any(word(t) in v.director_nouns for t in verb.doc) and not any(
-            word(t) in v.cast_nouns for t in verb.doc)
+        directing = _about_direction(verb.doc)  # "takes over directing duties", "steps in as director"
         found.roles.add(DIRECTOR if directing else CAST)
         return
     if any(t.lower_ in ("directing", "directorial") and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut"
@@ -492,7 +599,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     for noun in (nouns if holds_roles else as_nouns) + in_cast:
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
-        if qualifiers & BACKUP:
+        if qualifiers & BACKUP or n in BACKUP:  # "was named X's backup"
             given.add(OTHER)
             found.backup = True
         elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
@@ -506,8 +613,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     elif lemma in v.cast_verbs and lemma not in v.needs_cast_object and lemma != "cast":
         if not (lemma == "play" and not objects and not as_nouns and not _prepositional(verb, ("in",))):
             given.add(CAST)
-    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS for o in objects):
-        given.add(CAST)
+    elif lemma in v.headline_verbs and any(o.pos_ == "PROPN" or word(o) in PRODUCTION_NOUNS | CAST_BODIES
+                                           for o in objects) and not as_lemmas & (v.crew_nouns | v.director_nouns) and not any(
+            (c.dep_ == "xcomp" or _infinitive(c)) and c.pos_ == "VERB" for c in verb.children):
+        given.add(CAST)  # "X boards Z"; not "X joins Z as a producer", "X boards Z to direct"
     elif lemma == "sign" and "on" in particles and any(  # "signs on to Z", "signed on for Z"
             n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
@@ -522,7 +631,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
     characters = lemma in v.character_verbs  # their object is a character, not a production
-    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters] + \
+    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters
+                          and o.text != PERSON_STAND_IN and person not in o.subtree] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:
         found.productions += _prepositional(noun, ("in", "of", "for"))
@@ -550,13 +660,15 @@ def _role_verbs() -> frozenset[str]:
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
     v = vocabulary()
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and verb.head.text != PERSON_STAND_IN:
         found.productions.append(verb.head)  # "the comedy Z, directed by X": X's role is in Z
     prep = person.head.lower_ if person.dep_ == "pobj" else ""
     if any(c.dep_ == "neg" for c in verb.children):
         return
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
-        if lemma in v.director_verbs:
+        if lemma in HOLD_VERBS and any(c.lower_ in EARLIER for c in verb.children if c.dep_ == "advmod"):
+            found.roles.add(REMOVED)  # "the role, previously held by X, has gone to Y"
+        elif lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
         elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children):
             found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B"
@@ -629,6 +741,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
                 n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS for n in _prepositional(verb, ("for", "to"))):
             found.roles.add(CAST)  # "signed X for Z": a performer, unless the sentence names another role
             return
+        # "the rival production Z has cast X": the role is in what the subject names
+        found.productions += [c for c in verb.children if c.dep_ == "nsubj" and (word(c) in PRODUCTION_NOUNS or any(
+            g.dep_ in ("compound", "appos") and word(g) in PRODUCTION_NOUNS for g in c.children))]
         if for_nouns & v.director_nouns:
             found.roles.add(DIRECTOR)
         elif lemma == "cast" or for_nouns & v.cast_nouns or any(

@@ -23,6 +23,7 @@ DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s
 _MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
+SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+{DURATION}\s+(?=from|to|until|till|on|after|,)", re.IGNORECASE)  # "moved up two days from"
 THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
 LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)
@@ -77,7 +78,9 @@ def _months(m: re.Match[str]) -> int:
 
 def find_offsets(sentence: str) -> list[Offset]:
     found: list[Offset] = []
-    for m in SHIFT_BY.finditer(sentence):
+    for m in [*SHIFT_BY.finditer(sentence), *SHIFT_BARE.finditer(sentence)]:
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
         sign = -1 if m.group("move").lower().split()[-1] in ("forward", "up", "advanced") else 1
         found.append(Offset(m.start(), m.end(), sign * _days(m), "by", sign * _months(m)))
     for m in THAN.finditer(sentence):
@@ -156,6 +159,26 @@ def governing_verb(doc: Doc, start: int, end: int) -> tuple[set[str], int]:
             forms = {token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed"), lower.removesuffix("s")}
             return forms, token.idx
     return set(), start
+
+
+PEOPLE = {"actor", "actress", "crew", "cast", "star", "astronaut", "cosmonaut", "taikonaut", "people", "pair", "duo",
+          "trio", "member", "director", "team", "passenger", "tourist", "performer", "filmmaker"}
+PRODUCTION_HEADS = {"film", "movie", "series", "feature", "documentary", "show", "production", "picture", "season",
+                    "episode", "studio", "drama", "thriller", "comedy"}
+
+
+def describes_other_noun(doc: Doc, start: int, end: int) -> bool:
+    """"the flight plan released Thursday", "a statement issued on 3 May": the date belongs to a
+    participle describing a noun that is neither an event nor a production."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    noun = verb.head.lemma_.lower()
+    return noun not in EVENT_NOUNS | PRODUCTION_HEADS | PEOPLE and verb.head.ent_type_ != "PERSON" and \
+        verb.head.text != "Alex"  # "the two actors, A and B, launched on Monday": the people themselves
 
 
 def past_event(doc: Doc, start: int, end: int, published_year: int) -> bool:
