@@ -49,6 +49,7 @@ class DatabaseStore:
                        signature=doc.signature)
             session.execute(insert(Article), row)
             index.add(article_id, row)
+            index.flush()
         return article_id, verdict, story
 
 
