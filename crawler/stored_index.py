@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Insert, bindparam, func, insert, select, text
+from sqlalchemy import BigInteger, Insert, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
@@ -84,6 +84,7 @@ class _Loaded:
     candidate: Candidate
     terms: dict[str, int]   # key terms, empty when it has none
     names: dict[str, int]   # entity words, empty when it has none
+    keys: dict[str, int]    # the key of each of its terms and entity words
 
 
 class ReadCache:
@@ -137,14 +138,14 @@ class _Pending:
     (`StoredIndex.flush`): one statement for all their keys and one for all their counts,
     rather than four an article. Until then the checks read them here besides the database."""
 
-    rows: list[dict[str, int]] = field(default_factory=list)
+    rows: list[tuple[int, int, int]] = field(default_factory=list)  # (kind, key, article_id)
     articles: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (kind, key): article ids
     counts: Counter[tuple[int, int]] = field(default_factory=Counter)
     copies: dict[int, int | None] = field(default_factory=dict)   # article id: the article it copies
     published: dict[int, float] = field(default_factory=dict)     # article id: days
 
     def add(self, kind: int, key: int, article_id: int) -> None:
-        self.rows.append({"kind": kind, "key": key, "article_id": article_id})
+        self.rows.append((kind, key, article_id))
         self.articles.setdefault((kind, key), []).append(article_id)
 
     def scored(self, kind: int, weights: dict[int, int]) -> dict[int, int]:
@@ -191,8 +192,11 @@ class StoredIndex(Judge):
     def flush(self) -> None:
         """Write the keys and counts of the articles added since the last flush."""
         pending = self._pending
-        if pending.rows:
-            self.session.execute(insert(KEYS), pending.rows)
+        if pending.rows:  # through the driver: SQLAlchemy's handling of ~100 parameter sets an article cost more
+            connection = self.session.connection()
+            mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+            connection.exec_driver_sql(f"INSERT INTO dedup_keys (kind, key, article_id) VALUES ({mark}, {mark}, {mark})",
+                                       pending.rows)
         if pending.counts:
             counts = [{"kind": kind, "key": key, "count": n} for (kind, key), n in sorted(pending.counts.items())]
             self.session.execute(_upsert_counts(self.session.get_bind().dialect.name), counts)
@@ -265,14 +269,16 @@ class StoredIndex(Judge):
             return {}
         weights, norm = weighted if weighted is not None else self._query(kind, query, total)[:2]
         loaded = self._load(rows)
-        vectors = {row: loaded[row].names if names else loaded[row].terms for row in rows if row in loaded}
-        df = self._counts(kind, total, (term for vector in vectors.values() for term in vector))
+        vectors = {row: (loaded[row].names if names else loaded[row].terms, loaded[row].keys)
+                   for row in rows if row in loaded}
+        df = self._counts_of(kind, (keys[term] for vector, keys in vectors.values() for term in vector))
         out = {}
-        for row, vector in vectors.items():
-            if vector:
-                similar = _similarity(df, total, weights, norm, row, vector)
-                if similar is not None:
-                    out[row] = similar
+        for row, (vector, keys) in vectors.items():
+            if not vector:
+                continue
+            similar = _similarity(df, total, weights, norm, row, vector, keys)
+            if similar is not None:
+                out[row] = similar
         return out
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
@@ -296,11 +302,12 @@ class StoredIndex(Judge):
                 if sig is None:
                     continue
                 title = row.title or ""
+                terms = story_terms(sig.terms, sig.counts, title)
+                names = story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}
                 self._cache.remember(_Loaded(
                     Candidate(row.id, row.duplicate_of_id or row.id, row.story_id if row.story_id is not None else -1,
                               days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues),
-                    story_terms(sig.terms, sig.counts, title),
-                    story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}))
+                    terms, names, {term: key_of(term) for term in (*terms, *names)}))
         return {row: cached[row] for row in rows if row in cached}
 
     def _total(self, kind: int) -> int:
@@ -354,13 +361,14 @@ def _upsert_counts(dialect: str) -> Insert:
                                            set_={"count": COUNTS.c.count + statement.excluded.count})
 
 
-def _similarity(df: dict[str, int], total: int, weights: dict[str, float], norm: float, row: int,
-                vector: dict[str, int]) -> Similar | None:
-    """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector."""
+def _similarity(df: dict[int, int], total: int, weights: dict[str, float], norm: float, row: int,
+                vector: dict[str, int], keys: dict[str, int]) -> Similar | None:
+    """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector
+    (`df` by the terms' keys)."""
     other = 0.0
     products: dict[str, float] = {}
     for term, count in vector.items():
-        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[term], total)
+        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[keys[term]], total)
         other += weight * weight
         if term in weights:
             products[term] = weights[term] * weight
