@@ -60,6 +60,9 @@ MIN_DF_CAP = 50
 MAX_DF = 400             # and never terms in more than this many: a check costs the same at any size
 CANDIDATES = 12
 IDF_STALENESS = 0.01     # IDF values are cached until the index grows by this share
+# Candidate scores are sums of integer weights (a term's weight times this, rounded): the same
+# sum in any order, so an index that sums in SQL chooses exactly the candidates one in memory does.
+SCORE_SCALE = 2 ** 24
 TERM_WEIGHTS = tuple(term_weight(count) for count in range(256))  # counts are kept as bytes
 
 
@@ -96,6 +99,18 @@ def story_entities(entities: tuple[str, ...], counts: tuple[int, ...], title: st
 def idf(df: int, total: int) -> float:
     """The smoothed inverse document frequency of a term `df` of `total` articles have."""
     return math.log((total + 1) / (df + 1)) + 1.0
+
+
+def scaled_weight(weight: float) -> int:
+    """A term's candidate weight as the integer candidate scores are summed from."""
+    return round(weight * SCORE_SCALE)
+
+
+def best_rows(rows: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """The `limit` rows of highest score (ties to the earliest stored row), in row order."""
+    if len(rows) > limit:
+        rows = rows[np.lexsort((rows, -scores))[:limit]]
+    return np.sort(rows)
 
 
 def time_factor(days_apart: float | None) -> float:
@@ -234,19 +249,17 @@ class TermIndex:
             posting = self._postings[term_id]
             if len(posting) <= cap:
                 lists.append(np.frombuffer(posting, dtype=np.int32))
-                weights.append(np.full(len(posting), weight * self.idf(term_id), dtype=np.float64))
+                weights.append(np.full(len(posting), scaled_weight(weight * self.idf(term_id)), dtype=np.int64))
         if not lists:
             return []
         hits, which = np.unique(np.concatenate(lists), return_inverse=True)
         del lists  # the posting arrays cannot grow while numpy views of them exist
-        scores = np.bincount(which, weights=np.concatenate(weights))
+        scores = np.bincount(which, weights=np.concatenate(weights))  # exact: integers below 2**53
         if row_weight is not None:
             scores = scores * row_weight(hits)
             keep = scores > 0
             hits, scores = hits[keep], scores[keep]
-        if len(hits) > limit:
-            hits = hits[np.argpartition(scores, -limit)[-limit:]]
-        return hits.tolist()
+        return best_rows(hits, scores, limit).tolist()
 
     def _similarity(self, query: dict[int, float], norm: float, row: int) -> Similar | None:
         begin, end = self._begin[row], self._end[row]

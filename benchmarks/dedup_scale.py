@@ -200,6 +200,7 @@ def store_probes(sessions, docs: list[Document]) -> list[float]:
                        duplicate_of_id=verdict.duplicate_of_id, signature=doc.signature)
             session.execute(insert(Article), row)
             index.add(10**9 + n, row)
+            index.flush()
             timings.append(time.perf_counter() - started)
         session.rollback()
     return timings

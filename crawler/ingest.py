@@ -54,7 +54,8 @@ class Ingestor:
 
         The ingest lock makes check-then-insert atomic across processes: a CLI crawl and the
         service storing the same story at once cannot both store it as an original. The index's
-        keys are written in the same transaction as their articles; what the checks read is cached
+        keys are written in the same transaction as their articles (all of them together, at
+        the end: `StoredIndex.flush`); what the checks read is cached
         across transactions (`ReadCache`) and dropped when one fails.
         """
         try:
@@ -64,6 +65,7 @@ class Ingestor:
                 known = self._stored_urls(session, docs)
                 observations: list[dict[str, Any]] = []
                 results = [self._store(session, index, doc, known, observations) for doc in docs]
+                index.flush()
                 if observations:
                     session.execute(insert(OBSERVATIONS), observations)
                 session.commit()

@@ -21,40 +21,40 @@ and may read again (candidates, document frequencies) is kept in a bounded `Read
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import BigInteger, Insert, bindparam, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
-from analysis.document import Document
 from analysis.events import event_day
 from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
-                              idf, story_entities, story_terms, term_weight)
-from crawler.dedup import Candidate, Judge, Verdict, days, time_weights
-from crawler.dedup_keys import (ARTICLES, BAND, KEYS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys, key_of,
-                                parse_signature, write_keys)
+                              best_rows, idf, scaled_weight, story_entities, story_terms, term_weight)
+from crawler.dedup import Candidate, Judge, days, time_weights
+from crawler.dedup_keys import (ARTICLES, BAND, COUNTS, KEYS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys,
+                                key_of, parse_signature)
 from crawler.lsh import MAX_BUCKET
 
 MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
 MAX_CACHED_ROWS = 1024
 
-_FIRST = text("SELECT kind, key, MIN(article_id) FROM dedup_keys WHERE kind IN :kinds AND key IN :keys "
-              "GROUP BY kind, key").bindparams(bindparam("kinds", expanding=True), bindparam("keys", expanding=True))
+# the first article stored under each key, and what it copies, in one read
+_FIRST = text("SELECT f.kind, f.key, f.first, a.duplicate_of_id FROM (SELECT kind, key, MIN(article_id) AS first "
+              "FROM dedup_keys WHERE kind IN :kinds AND key IN :keys GROUP BY kind, key) AS f "
+              "JOIN articles AS a ON a.id = f.first"
+              ).bindparams(bindparam("kinds", expanding=True), bindparam("keys", expanding=True))
 _BANDS = text(" UNION ALL ".join(
-    f"SELECT article_id FROM (SELECT article_id FROM dedup_keys WHERE kind = {BAND} AND key = :k{band} "
-    f"ORDER BY article_id LIMIT {MAX_BUCKET}) AS b{band}" for band in range(LSH_BANDS)))
+    f"SELECT {band} AS band, article_id FROM (SELECT article_id FROM dedup_keys WHERE kind = {BAND} "
+    f"AND key = :k{band} ORDER BY article_id LIMIT {MAX_BUCKET}) AS b{band}" for band in range(LSH_BANDS)))
 _COUNTS = text("SELECT key, count FROM dedup_counts WHERE kind = :kind AND key IN :keys"
                ).bindparams(bindparam("keys", expanding=True))
 _TOTALS = text(f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}")
-_POSTINGS = text("SELECT key, article_id FROM dedup_keys WHERE kind = :kind AND key IN :keys"
-                 ).bindparams(bindparam("keys", expanding=True))
-_DATED_POSTINGS = (select(KEYS.c.key, KEYS.c.article_id, ARTICLES.c.published_at)
-                   .join(ARTICLES, ARTICLES.c.id == KEYS.c.article_id)
-                   .where(KEYS.c.kind == bindparam("kind"), KEYS.c.key.in_(bindparam("keys", expanding=True))))
 _STORY_STARTS = (select(ARTICLES.c.story_id, func.min(ARTICLES.c.published_at))
                  .where(ARTICLES.c.story_id.in_(bindparam("stories", expanding=True)))
                  .group_by(ARTICLES.c.story_id))
@@ -62,11 +62,30 @@ _ROWS = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICL
                ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
 
 
+@lru_cache(maxsize=64)
+def _scored(terms: int, dated: bool) -> TextClause:
+    """The articles with any of `terms` weighted postings, by their summed weight (integers: an
+    exact sum): the best CANDIDATES, ties to the earliest; or, `dated`, all of them with their
+    publication time (the time factor is applied by the caller). One statement a number of
+    terms, so that each is compiled once."""
+    pairs = ", ".join(f"(CAST(:k{n} AS BIGINT), CAST(:w{n} AS BIGINT))" for n in range(terms))
+    scored = (f"WITH q (key, weight) AS (VALUES {pairs}) "
+              "SELECT d.article_id, CAST(SUM(q.weight) AS BIGINT) AS score{dated} FROM q JOIN dedup_keys AS d "
+              "ON d.kind = :kind AND d.key = q.key{join} ")
+    if dated:
+        sql = scored.format(dated=", a.published_at", join=" JOIN articles AS a ON a.id = d.article_id") + \
+            "GROUP BY d.article_id, a.published_at"
+        return text(sql).columns(article_id=BigInteger, score=BigInteger, published_at=ARTICLES.c.published_at.type)
+    sql = scored.format(dated="", join="") + f"GROUP BY d.article_id ORDER BY score DESC, d.article_id LIMIT {CANDIDATES}"
+    return text(sql).columns(article_id=BigInteger, score=BigInteger)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     candidate: Candidate
     terms: dict[str, int]   # key terms, empty when it has none
     names: dict[str, int]   # entity words, empty when it has none
+    keys: dict[str, int]    # the key of each of its terms and entity words
 
 
 class ReadCache:
@@ -97,13 +116,16 @@ class ReadCache:
             cached.clear()
         return cached
 
-    def wrote(self, counts: dict[tuple[int, int], int]) -> None:
-        """This process set these counts (its own article's terms, and the totals)."""
-        for (kind, key), count in counts.items():
+    def wrote(self, counted: Iterable[tuple[int, int]]) -> None:
+        """This process counted one more article under each of these (kind, key)s (its own
+        article's terms, and the totals)."""
+        for kind, key in counted:
             if kind != ROWS:
-                self._df[kind][key] = count
+                cached = self._df[kind]
+                if key in cached:
+                    cached[key] += 1
             elif key in self._expected:
-                self._expected[key] = count
+                self._expected[key] += 1
 
     def remember(self, loaded: _Loaded) -> None:
         self.rows[loaded.candidate.id] = loaded
@@ -111,37 +133,90 @@ class ReadCache:
             self.rows.popitem(last=False)
 
 
+@dataclass
+class _Pending:
+    """The keys of the articles this transaction stored, written to the database together
+    (`StoredIndex.flush`): one statement for all their keys and one for all their counts,
+    rather than four an article. Until then the checks read them here besides the database."""
+
+    rows: list[tuple[int, int, int]] = field(default_factory=list)  # (kind, key, article_id)
+    articles: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (kind, key): article ids
+    counts: Counter[tuple[int, int]] = field(default_factory=Counter)
+    copies: dict[int, int | None] = field(default_factory=dict)   # article id: the article it copies
+    published: dict[int, float] = field(default_factory=dict)     # article id: days
+
+    def add(self, kind: int, key: int, article_id: int) -> None:
+        self.rows.append((kind, key, article_id))
+        self.articles.setdefault((kind, key), []).append(article_id)
+
+    def scored(self, kind: int, weights: dict[int, int]) -> dict[int, int]:
+        """The summed weights of the pending articles with any of these keys."""
+        scores: Counter[int] = Counter()
+        for key, weight in weights.items():
+            for article_id in self.articles.get((kind, key), ()):
+                scores[article_id] += weight
+        return scores
+
+
 class StoredIndex(Judge):
-    """Stored articles as `session`'s transaction sees them; a row is an article id."""
+    """Stored articles as `session`'s transaction sees them; a row is an article id. Under the
+    ingest lock nothing but this transaction stores meanwhile: the totals are read once. The
+    keys of the articles it adds are written by `flush`, which must come before the commit."""
 
     def __init__(self, session: Session, cache: ReadCache | None = None) -> None:
         self.session = session
         self._cache = cache if cache is not None else ReadCache()
-        self._totals: dict[int, int] | None = None
-
-    def check(self, doc: Document) -> Verdict:
-        self._totals = None  # counts move as this transaction (and others) store articles
-        return super().check(doc)
+        self._totals: dict[int, int] | None = None   # as read, without this transaction's pending articles
+        self._pending = _Pending()
 
     def add(self, article_id: int, row: Mapping[str, Any]) -> None:
         """Index article `article_id`, just inserted as `row` in this transaction."""
         sig = parse_signature(row.get("signature"), article_id)
         keys = article_keys(row["url"], row["canonical_url"], row["text_hash"], row.get("title"), sig)
-        self._cache.wrote(write_keys(self.session, article_id, keys))
+        pending = self._pending
+        for kind, key in keys.lookups:
+            pending.add(kind, key, article_id)
+        counted = [(TERM, key) for key in keys.terms] + [(NAME, key) for key in keys.names]
+        for kind in (TERM, NAME):
+            mine = [key for counted_kind, key in counted if counted_kind == kind]
+            if mine:
+                counts = self._counts_of(kind, mine)
+                for key in mine:
+                    if counts[key] < MAX_DF:  # a common term's postings are never asked for
+                        pending.add(kind, key, article_id)
+                counted.append((ROWS, kind))
+        pending.counts.update(counted)
+        self._cache.wrote(counted)
+        pending.copies[article_id] = row.get("duplicate_of_id")
+        pending.published[article_id] = days(row.get("published_at"))
+
+    def flush(self) -> None:
+        """Write the keys and counts of the articles added since the last flush."""
+        pending = self._pending
+        if pending.rows:  # through the driver: SQLAlchemy's handling of ~100 parameter sets an article cost more
+            connection = self.session.connection()
+            mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+            connection.exec_driver_sql(f"INSERT INTO dedup_keys (kind, key, article_id) VALUES ({mark}, {mark}, {mark})",
+                                       pending.rows)
+        if pending.counts:
+            counts = [{"kind": kind, "key": key, "count": n} for (kind, key), n in sorted(pending.counts.items())]
+            self.session.execute(_upsert_counts(self.session.get_bind().dialect.name), counts)
+        self._pending = _Pending()
+        self._totals = None
 
     # -- what the layers ask ------------------------------------------------------------------
 
     def _roots(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
         hashed = {(kind, key_of(value)): (kind, value) for kind, value in keys}
-        firsts = self.session.execute(_FIRST, {"kinds": sorted({kind for kind, _ in keys}),
-                                               "keys": sorted({key for _, key in hashed})}).all()
-        firsts = [(hashed[(kind, key)], first) for kind, key, first in firsts if (kind, key) in hashed]
-        if not firsts:
-            return {}
-        ids = sorted({first for _, first in firsts})
-        root_of = dict(self.session.execute(select(ARTICLES.c.id, ARTICLES.c.duplicate_of_id)
-                                            .where(ARTICLES.c.id.in_(ids))).all())
-        return {key: root_of[first] or first for key, first in firsts if first in root_of}
+        firsts = {(kind, key): (first, copies) for kind, key, first, copies in self.session.execute(
+            _FIRST, {"kinds": sorted({kind for kind, _ in keys}), "keys": sorted({key for _, key in hashed})})
+            if (kind, key) in hashed}
+        pending = self._pending
+        for key in hashed:
+            mine = pending.articles.get(key)
+            if mine and (key not in firsts or min(mine) < firsts[key][0]):
+                firsts[key] = (min(mine), pending.copies[min(mine)])
+        return {hashed[key]: copies or first for key, (first, copies) in firsts.items()}
 
     def _describe(self, root: int) -> tuple[int | None, str]:
         row = self.session.execute(select(ARTICLES.c.story_id, ARTICLES.c.canonical_url)
@@ -150,7 +225,14 @@ class StoredIndex(Judge):
 
     def _near(self, hashvalues: np.ndarray) -> set[int]:
         keys = band_keys(hashvalues)
-        return set(self.session.execute(_BANDS, {f"k{band}": key for band, key in enumerate(keys)}).scalars())
+        found: dict[int, list[int]] = {}
+        for band, article_id in self.session.execute(_BANDS, {f"k{band}": key for band, key in enumerate(keys)}):
+            found.setdefault(band, []).append(article_id)
+        near: set[int] = set()
+        for band, key in enumerate(keys):
+            mine = self._pending.articles.get((BAND, key), [])
+            near.update(sorted(found.get(band, []) + mine)[:MAX_BUCKET] if mine else found.get(band, []))
+        return near
 
     def _similar(self, names: bool, query: dict[str, int], when: float | None = None) -> list[Similar]:
         kind = NAME if names else TERM
@@ -159,36 +241,25 @@ class StoredIndex(Judge):
             return []
         weights, norm, df = self._query(kind, query, total)
         cap = min(MAX_DF, max(MIN_DF_CAP, int(MAX_DF_SHARE * total)))
-        rare = {key_of(term): term for term in weights if df[term] <= cap}
-        if not rare:
+        scaled = {key_of(term): scaled_weight(weight * idf(df[term], total))
+                  for term, weight in weights.items() if df[term] <= cap}
+        if not scaled:
             return []
-        postings: dict[str, list[int]] = {}
-        published: dict[int, Any] = {}
-        params = {"kind": kind, "keys": sorted(rare)}
-        if when is None:
-            for key, article_id in self.session.execute(_POSTINGS, params).all():
-                postings.setdefault(rare[key], []).append(article_id)
-        else:
-            for key, article_id, at in self.session.execute(_DATED_POSTINGS, params).all():
-                postings.setdefault(rare[key], []).append(article_id)
-                published[article_id] = at
-        lists, scores_of = [], []
-        for term, weight in weights.items():  # in the query's order, as `TermIndex` adds them up
-            if term in postings:
-                lists.append(np.asarray(sorted(postings[term]), dtype=np.int64))
-                scores_of.append(np.full(len(lists[-1]), weight * idf(df[term], total), dtype=np.float64))
-        if not lists:
+        params: dict[str, int] = {"kind": kind}
+        for n, (key, weight) in enumerate(scaled.items()):
+            params[f"k{n}"], params[f"w{n}"] = key, weight
+        found = self.session.execute(_scored(len(scaled), when is not None), params).all()
+        pending = self._pending.scored(kind, scaled)
+        hits = np.array([row[0] for row in found] + list(pending), dtype=np.int64)
+        if not len(hits):
             return []
-        hits, which = np.unique(np.concatenate(lists), return_inverse=True)
-        scores = np.bincount(which, weights=np.concatenate(scores_of))
+        scores = np.array([row[1] for row in found] + list(pending.values()), dtype=np.float64)
         if when is not None:
-            stored = np.array([days(published[row]) for row in hits.tolist()], dtype=np.float64)
-            scores = scores * time_weights(stored, when)
+            published = [days(row[2]) for row in found] + [self._pending.published[row] for row in pending]
+            scores = scores * time_weights(np.array(published, dtype=np.float64), when)
             keep = scores > 0
             hits, scores = hits[keep], scores[keep]
-        if len(hits) > CANDIDATES:
-            hits = hits[np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]]
-        similar = self._cosines(names, query, hits.tolist(), (weights, norm))
+        similar = self._cosines(names, query, best_rows(hits, scores, CANDIDATES).tolist(), (weights, norm))
         return sorted(similar.values(), key=lambda s: -s.cosine)
 
     def _cosines(self, names: bool, query: dict[str, int], rows: list[int],
@@ -199,14 +270,16 @@ class StoredIndex(Judge):
             return {}
         weights, norm = weighted if weighted is not None else self._query(kind, query, total)[:2]
         loaded = self._load(rows)
-        vectors = {row: loaded[row].names if names else loaded[row].terms for row in rows if row in loaded}
-        df = self._counts(kind, total, (term for vector in vectors.values() for term in vector))
+        vectors = {row: (loaded[row].names if names else loaded[row].terms, loaded[row].keys)
+                   for row in rows if row in loaded}
+        df = self._counts_of(kind, (keys[term] for vector, keys in vectors.values() for term in vector))
         out = {}
-        for row, vector in vectors.items():
-            if vector:
-                similar = _similarity(df, total, weights, norm, row, vector)
-                if similar is not None:
-                    out[row] = similar
+        for row, (vector, keys) in vectors.items():
+            if not vector:
+                continue
+            similar = _similarity(df, total, weights, norm, row, vector, keys)
+            if similar is not None:
+                out[row] = similar
         return out
 
     def _candidates(self, rows: set[int]) -> dict[int, Candidate]:
@@ -230,39 +303,44 @@ class StoredIndex(Judge):
                 if sig is None:
                     continue
                 title = row.title or ""
+                terms = story_terms(sig.terms, sig.counts, title)
+                names = story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}
                 self._cache.remember(_Loaded(
                     Candidate(row.id, row.duplicate_of_id or row.id, row.story_id if row.story_id is not None else -1,
                               days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues,
                               event_day(sig.event, days(row.published_at))),
-                    story_terms(sig.terms, sig.counts, title),
-                    story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}))
+                    terms, names, {term: key_of(term) for term in (*terms, *names)}))
         return {row: cached[row] for row in rows if row in cached}
 
     def _total(self, kind: int) -> int:
         """How many stored articles have key terms (TERM) or entity words (NAME)."""
         if self._totals is None:
             self._totals = dict(self.session.execute(_TOTALS).all())
-        return self._totals.get(kind, 0)
+        return self._totals.get(kind, 0) + self._pending.counts[(ROWS, kind)]
+
+    def _counts_of(self, kind: int, keys: Iterable[int]) -> dict[int, int]:
+        """The document frequencies of these keys (of `kind`), read when they are not cached."""
+        cached = self._cache.df(kind, self._total(kind))
+        out: dict[int, int] = {}
+        missing = []
+        for key in keys:
+            df = cached.get(key)
+            if df is None:
+                missing.append(key)
+            else:
+                out[key] = df
+        if missing:
+            found = dict(self.session.execute(_COUNTS, {"kind": kind, "keys": sorted(set(missing))}).all())
+            pending = self._pending.counts
+            for key in missing:
+                cached[key] = out[key] = found.get(key, 0) + pending[(kind, key)]
+        return out
 
     def _counts(self, kind: int, total: int, terms: Iterable[str]) -> dict[str, int]:
-        """The document frequencies of `terms` (of `kind`), read when they are not cached."""
-        cached = self._cache.df(kind, total)
-        out: dict[str, int] = {}
-        missing: dict[int, str] = {}
-        for term in terms:
-            if term not in out:
-                key = key_of(term)
-                df = cached.get(key)
-                if df is None:
-                    missing[key] = term
-                    out[term] = 0
-                else:
-                    out[term] = df
-        if missing:
-            found = dict(self.session.execute(_COUNTS, {"kind": kind, "keys": sorted(missing)}).all())
-            for key, term in missing.items():
-                cached[key] = out[term] = found.get(key, 0)
-        return out
+        """The document frequencies of `terms` (of `kind`)."""
+        keyed = {term: key_of(term) for term in terms}
+        counts = self._counts_of(kind, keyed.values())
+        return {term: counts[key] for term, key in keyed.items()}
 
     def _query(self, kind: int, query: dict[str, int], total: int) -> tuple[dict[str, float], float, dict[str, int]]:
         """The weights of the query's stored terms, the norm of the whole query, its terms' frequencies."""
@@ -277,13 +355,22 @@ class StoredIndex(Judge):
         return weights, math.sqrt(norm), df
 
 
-def _similarity(df: dict[str, int], total: int, weights: dict[str, float], norm: float, row: int,
-                vector: dict[str, int]) -> Similar | None:
-    """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector."""
+@lru_cache(maxsize=4)
+def _upsert_counts(dialect: str) -> Insert:
+    """Add each row's count to the stored one (or store it): one statement for a batch's counts."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(COUNTS)
+    return statement.on_conflict_do_update(index_elements=[COUNTS.c.kind, COUNTS.c.key],
+                                           set_={"count": COUNTS.c.count + statement.excluded.count})
+
+
+def _similarity(df: dict[int, int], total: int, weights: dict[str, float], norm: float, row: int,
+                vector: dict[str, int], keys: dict[str, int]) -> Similar | None:
+    """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector
+    (`df` by the terms' keys)."""
     other = 0.0
     products: dict[str, float] = {}
     for term, count in vector.items():
-        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[term], total)
+        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[keys[term]], total)
         other += weight * weight
         if term in weights:
             products[term] = weights[term] * weight

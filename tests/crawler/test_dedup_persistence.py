@@ -100,7 +100,9 @@ def _insert(factory, article_id: int, doc) -> None:
     with factory() as session, session.begin():
         session.add(Article(**row))
         session.flush()
-        StoredIndex(session).add(article_id, row)
+        index = StoredIndex(session)
+        index.add(article_id, row)
+        index.flush()
 
 
 def test_refresh_sees_a_row_committed_late_under_a_lower_id(factory):

@@ -14,7 +14,7 @@ from crawler.dedup_keys import ROWS, TERM, ArticleKeys, key_of, stored_urls, wri
 from crawler.ingest import Ingestor
 from crawler.spiders.base import KnownUrls
 from crawler.stored_index import ReadCache, StoredIndex
-from storage.db import alembic_config
+from storage.db import alembic_config, open_database
 from storage.models import Article, DedupCount, DedupKey, Story
 from analysis.shingles import Signature
 from analysis.stories import story_entities, story_terms
@@ -49,6 +49,7 @@ class DatabaseStore:
                        signature=doc.signature)
             session.execute(insert(Article), row)
             index.add(article_id, row)
+            index.flush()
         return article_id, verdict, story
 
 
@@ -213,3 +214,30 @@ def test_what_another_process_stores_reaches_a_cached_check(factory):
     after = similar(mine.cache)
     assert after == similar(ReadCache()) and after != before
     assert mine.ingest(probe).outcome.value == "new"
+
+
+def _stored(session) -> list:
+    return session.execute(select(Article.url, Article.duplicate_of_id, Article.duplicate_layer, Article.story_id,
+                                  Article.story_evidence).order_by(Article.id)).all()
+
+
+def test_a_batch_reads_its_own_unwritten_keys_as_if_written(factory, tmp_path):
+    """Keys are written once a batch, at its end: a later article of the batch is still checked
+    against the earlier ones (same URL, same text, near copies, same story) as one by one."""
+    docs = mixed_corpus()[::2]
+    engine, one_by_one = open_database(f"sqlite:///{tmp_path / 'reference.db'}")
+    try:
+        reference = Ingestor(one_by_one)
+        for doc in docs:
+            reference.ingest(doc)
+        with one_by_one() as session:
+            expected, keys = _stored(session), _keys(session)
+    finally:
+        engine.dispose()
+    batched = Ingestor(factory)
+    for start in range(0, len(docs), 25):
+        batched.ingest_many(docs[start:start + 25])
+    with factory() as session:
+        assert _stored(session) == expected
+        assert _keys(session) == keys
+    assert {row.duplicate_layer for row in expected} >= {"url", "hash", "near"}
