@@ -443,8 +443,9 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
         if token.lower_ in words["call_off"] and token.i != production.i:
             return True
         for child in token.children:
-            if child.dep_ == "neg" or (child.lower_ in words["negators"] and child.dep_ in ("det", "advmod", "neg", "dobj")):
-                return True
+            if child.dep_ == "neg" or (child.lower_ in words["negators"] and
+                                       child.dep_ in ("det", "advmod", "neg", "dobj", "nsubj", "nsubjpass")):
+                return True  # also "none of the footage was shot in orbit", "nothing was filmed there"
             if child.dep_ in ("nsubjpass", "dobj") and any(
                     d.dep_ == "det" and d.lower_ in words["negators"] for d in child.children):
                 return True  # "no new footage was shot in space", "they shot no scenes in orbit"

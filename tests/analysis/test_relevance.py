@@ -411,3 +411,12 @@ def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(
     assert "no include term" in off_topic.reason
     on_topic = judge("Crew films in orbit", "The crew shot scenes aboard the space station.", TOPIC, WATCHES)
     assert on_topic.relevant and calls
+
+
+@pytest.mark.parametrize("text", [
+    "None of the footage was filmed in orbit: the crew of the docudrama never left Tromso.",
+    "Nothing in the new series was shot aboard the space station, its producers said.",
+])
+def test_a_negative_pronoun_as_what_was_shot_negates_it(text):
+    verdict = judge("Docudrama about a launch team", text, TOPIC, ())
+    assert "filming in space negated" in verdict.reason and not verdict.relevant
