@@ -299,6 +299,9 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
     most = 6  # pairs looked at in one sentence: enough for news prose, bounded for anything else
     productions = [t for a, b, _ in unit.get("production")[:most] if (t := at(b - 1)) is not None
                    and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
+    # "The film director flew to space": a production word that only names a person's trade
+    # says where that person went, not where anything was filmed.
+    productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]]
     verdicts = []
     for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
@@ -607,7 +610,7 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
-_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change")
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change", "people")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}

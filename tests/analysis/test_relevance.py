@@ -420,3 +420,10 @@ def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(
 def test_a_negative_pronoun_as_what_was_shot_negates_it(text):
     verdict = judge("Docudrama about a launch team", text, TOPIC, ())
     assert "filming in space negated" in verdict.reason and not verdict.relevant
+
+
+def test_a_production_word_naming_a_persons_trade_is_no_filming():
+    text = "The film director Osk Varrel flew to the edge of space on a suborbital hop as a paying passenger."
+    assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
+    text = "The director Osk Varrel will film two scenes on a suborbital hop next spring."
+    assert in_space(judge("Director to film on a rocket", text, TOPIC, ()))
