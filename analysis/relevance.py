@@ -135,6 +135,7 @@ class _Article:
             _scan_into(title, [self.units[0]], m)
         _scan_into(text, [u for u in self.units if u.where != "title"], m)
         _drop_doubtful_aliases(self.units)
+        _drop_aliases_named_as_other_things(self.units, m)
         # Without an include term, a production word or a watched subject nothing can make the
         # article relevant: the scans for space and the parse, most of a judgement, are skipped.
         self.off_topic = bool(m.include.terms) and not any(
@@ -224,6 +225,23 @@ def _drop_doubtful_aliases(units: list[_Unit]) -> None:
     for unit in units:
         if unit.get("aliases"):
             unit.hits["aliases"] = [hit for hit in unit.get("aliases") if not doubtful(unit, hit)]
+
+
+def _drop_aliases_named_as_other_things(units: list[_Unit], m: _Matchers) -> None:
+    """An alias that a common noun names as something other than a production ("the strategy game
+    X", "X, a mobile app") is that thing, in the whole article (one sense per discourse)."""
+    if m.named_before is None:
+        return
+    other = set()
+    for unit in units:
+        for start, end, label in unit.get("aliases"):
+            if m.named_before.search(unit.text, max(0, start - 40), start) or \
+                    m.named_after.match(unit.text, end, min(len(unit.text), end + 60)):
+                other.add(label)
+    if other:
+        for unit in units:
+            if unit.get("aliases"):
+                unit.hits["aliases"] = [hit for hit in unit.get("aliases") if hit[2] not in other]
 
 
 def _covered(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
@@ -607,6 +625,7 @@ class _Vocabulary:
     depictions: tuple[str, ...]
     on_earth: tuple[str, ...]
     not_film: tuple[str, ...]
+    other_things: tuple[str, ...]
 
 
 _DATA_FILE = "relevance.toml"
@@ -666,6 +685,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         depictions=tuple(space.get("depictions", ())),
         on_earth=tuple(data["on_earth"]["patterns"]),
         not_film=tuple(data.get("not_film", {}).get("patterns", ())),
+        other_things=tuple(data.get("not_film", {}).get("named_things", ())),
     )
 
 
@@ -707,6 +727,8 @@ class _Matchers:
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
     not_film: re.Pattern[str] | None
+    named_before: re.Pattern[str] | None    # "the video game " just before a name: not a production
+    named_after: re.Pattern[str] | None     # ", a video game" just after a name
     film_topic: bool  # the config's include terms are production words: in-space evidence stands for them
 
 
@@ -738,8 +760,27 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         depictions=_either(vocab.depictions),
         on_earth=_either(vocab.on_earth),
         not_film=_either(vocab.not_film),
+        named_before=_named_before(vocab.other_things),
+        named_after=_named_after(vocab.other_things),
         film_topic=any(term.lower() in {w.lower() for w in vocab.production} for term in topic.include),
     )
+
+
+def _named_before(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """A common noun right before a name, as English classifies one ("the game X")."""
+    if not nouns:
+        return None
+    words = "|".join(re.escape(n) + "s?" for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})[ \t]+$", re.IGNORECASE)
+
+
+def _named_after(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """An apposition right after a name: ", a mobile game", ", the app"."""
+    if not nouns:
+        return None
+    words = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"[ \t]*,[ \t]+(?:an?|the)[ \t]+(?:[\w'\u2019-]+[ \t]+){{0,3}}?(?:{words})(?![\w-])",
+                      re.IGNORECASE)
 
 
 def _name_pattern(name: str) -> str:

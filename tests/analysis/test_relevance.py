@@ -427,3 +427,15 @@ def test_a_production_word_naming_a_persons_trade_is_no_filming():
     assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
     text = "The director Osk Varrel will film two scenes on a suborbital hop next spring."
     assert in_space(judge("Director to film on a rocket", text, TOPIC, ()))
+
+
+@pytest.mark.parametrize("text", [
+    "The space survival game Copper Finch gets a new campaign in orbit next month, its developer said.",
+    "Copper Finch, a mobile game about a station in orbit, gets a sequel next month.",
+])
+def test_an_alias_named_as_another_thing_is_not_the_watched_production(text):
+    title = "Copper Finch adds a campaign"  # the same name, unclassified, in the title
+    verdict = judge(title, text + " No film is planned.", TOPIC, WATCH_FINCH)
+    assert "watched alias" not in verdict.reason and not verdict.relevant, verdict.reason
+    plain = "Copper Finch, the drama, gets a new scene in orbit next month, its studio said."
+    assert "watched alias" in judge(title, plain, TOPIC, WATCH_FINCH).reason
