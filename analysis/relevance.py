@@ -619,6 +619,7 @@ class _Vocabulary:
     places: tuple[str, ...]
     prepositions: tuple[str, ...]
     station_words: tuple[str, ...]
+    vessel_prepositions: tuple[str, ...]
     station_places: tuple[str, ...]
     weak_places: tuple[str, ...]
     cues: tuple[str, ...]
@@ -679,6 +680,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         places=tuple(space["places"]),
         prepositions=tuple(space["prepositions"]),
         station_words=tuple(space.get("station_words", ())),
+        vessel_prepositions=tuple(space.get("vessel_prepositions", ())),
         station_places=tuple(space.get("station_places", ())),
         weak_places=tuple(space.get("weak_places", ())),
         cues=tuple(space.get("cues", ())),
@@ -743,6 +745,7 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
     det = r"(?:the |a |an |its |their |his |her |this |that )?(?:[\w'\u2019-]+ ){0,3}"
     named = [_name_pattern(n) for n in vocab.stations + vocab.craft]
     station_words = [re.escape(w) + "s?" for w in vocab.station_words]
+    aboard = "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.vessel_prepositions)
     return _Matchers(
         vocab=vocab,
         include=_term_set(topic.include, vocab.inflections),
@@ -752,7 +755,8 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         masks=_masks_by_word(vocab.masks),
         production=_term_set(production, vocab.inflections),
         context=_term_set(vocab.context, vocab.inflections),
-        places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]),
+        places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]
+                              + [f"(?:{aboard}) {det}(?:{'|'.join(station_words)})"] * bool(aboard)),
         places_station=_either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places)),
         names=_either(named),
         cues=_either(vocab.cues),

@@ -439,3 +439,11 @@ def test_an_alias_named_as_another_thing_is_not_the_watched_production(text):
     assert "watched alias" not in verdict.reason and not verdict.relevant, verdict.reason
     plain = "Copper Finch, the drama, gets a new scene in orbit next month, its studio said."
     assert "watched alias" in judge(title, plain, TOPIC, WATCH_FINCH).reason
+
+
+def test_aboard_a_station_is_in_space_without_other_space_words():
+    text = "Marit Sollen will spend ten days aboard a private station to film the last act of Lowmoor."
+    verdict = judge("Sollen to film last act", text, TOPIC, ())
+    assert in_space(verdict) and verdict.relevant, verdict.reason
+    text = "Marit Sollen will spend ten days at the old railway station to film the last act of Lowmoor."
+    assert not judge("Sollen to film last act", text, TOPIC, ()).relevant
