@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analysis.aliases import label_titles
 from analysis.datafiles import read_data_toml
 from analysis.language import ModelMissing, nlp
 from analysis.rules import TopicRules, WatchSpec
@@ -147,6 +148,10 @@ class _Article:
             _scan_space(unit, m)
         self.space_context = any(u.get("require") or u.get("places") or u.get("names") or u.get("cues")
                                  for u in self.units)
+        if not self.space_context and m.places_station is not None and _about_a_space_production(self.units, m):
+            # The user's label says the production is made in space: in an article about it,
+            # "aboard", "the station" and "on the surface" are that place.
+            self.space_context = any(m.places_station.search(u.text) for u in self.units)
         for unit in self.units:
             _scan_unit(unit, m, self.space_context)
         _classify(self.units, m, model)
@@ -225,6 +230,11 @@ def _drop_doubtful_aliases(units: list[_Unit]) -> None:
     for unit in units:
         if unit.get("aliases"):
             unit.hits["aliases"] = [hit for hit in unit.get("aliases") if not doubtful(unit, hit)]
+
+
+def _about_a_space_production(units: list[_Unit], m: _Matchers) -> bool:
+    """Whether the title or lead names a watched production whose label places it in space."""
+    return any(hit[2] in m.space_aliases for unit in units if unit.where != "body" for hit in unit.get("aliases"))
 
 
 def _drop_aliases_named_as_other_things(units: list[_Unit], m: _Matchers) -> None:
@@ -537,7 +547,9 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not doc.space_context:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
-    if not (doc.has("production") or doc.has("context")):  # production words include the config's, less people
+    titled = any(label in doc.m.titles for u in with_alias for _, _, label in u.get("aliases"))
+    # Production words include the config's, less people; a watched production's title names it.
+    if not (doc.has("production") or doc.has("context") or titled):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
     where = with_alias[0].where
@@ -729,6 +741,8 @@ class _Matchers:
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
     not_film: re.Pattern[str] | None
+    titles: frozenset[str]                  # aliases a watch's label names as its title
+    space_aliases: frozenset[str]           # aliases of watches whose label places them in space
     named_before: re.Pattern[str] | None    # "the video game " just before a name: not a production
     named_after: re.Pattern[str] | None     # ", a video game" just after a name
     film_topic: bool  # the config's include terms are production words: in-space evidence stands for them
@@ -746,20 +760,31 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
     named = [_name_pattern(n) for n in vocab.stations + vocab.craft]
     station_words = [re.escape(w) + "s?" for w in vocab.station_words]
     aboard = "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.vessel_prepositions)
+    places_strict = _either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]
+                            + [f"(?:{aboard}) {det}(?:{'|'.join(station_words)})"] * bool(aboard))
+    places_station = _either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places))
+    names = _either(named)
+    cues = _either(vocab.cues)
+    require = _term_set(topic.require, vocab.inflections)
+    in_space = [p for p in (places_strict, places_station, names, cues, require.pattern) if p is not None]
+    space_aliases = frozenset(alias.strip() for watch in watches if any(p.search(watch.label) for p in in_space)
+                              for alias in watch.aliases if alias.strip())
+    titles = frozenset(alias.strip() for watch in watches for alias in label_titles(watch.label, tuple(watch.aliases)))
     return _Matchers(
         vocab=vocab,
+        titles=titles,
+        space_aliases=space_aliases,
         include=_term_set(topic.include, vocab.inflections),
-        require=_term_set(topic.require, vocab.inflections),
+        require=require,
         exclude=_term_set(topic.exclude, vocab.inflections),
         aliases=_alias_set(aliases),
         masks=_masks_by_word(vocab.masks),
         production=_term_set(production, vocab.inflections),
         context=_term_set(vocab.context, vocab.inflections),
-        places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]
-                              + [f"(?:{aboard}) {det}(?:{'|'.join(station_words)})"] * bool(aboard)),
-        places_station=_either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places)),
-        names=_either(named),
-        cues=_either(vocab.cues),
+        places_strict=places_strict,
+        places_station=places_station,
+        names=names,
+        cues=cues,
         weak=_either(vocab.weak_places),
         depictions=_either(vocab.depictions),
         on_earth=_either(vocab.on_earth),

@@ -447,3 +447,26 @@ def test_aboard_a_station_is_in_space_without_other_space_words():
     assert in_space(verdict) and verdict.relevant, verdict.reason
     text = "Marit Sollen will spend ten days at the old railway station to film the last act of Lowmoor."
     assert not judge("Sollen to film last act", text, TOPIC, ()).relevant
+
+
+def test_a_watched_title_names_the_production_without_other_film_words():
+    title = "Oriel Vance cleared for spaceflight"
+    text = ("Oriel Vance has been declared fit for spaceflight by an aerospace clinic, clearing her to fly to the "
+            "station for Copper Finch next spring.")
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert verdict.relevant and "watched alias" in verdict.reason, verdict.reason
+    people_only = (WatchSpec("finch", "Copper Finch (orbital drama)", ("Oriel Vance", "Brightwater Pictures")),)
+    text = "Oriel Vance has been declared fit for spaceflight by an aerospace clinic, clearing her to fly next spring."
+    assert "no word of filming" in judge(title, text, TOPIC, people_only).reason
+
+
+def test_a_label_in_space_lets_aboard_be_the_station_in_an_article_about_the_production():
+    title = "Brightwater moves Oriel Vance's trip"
+    text = ("Brightwater Pictures has moved the trip of Oriel Vance back by a week, the studio said.\n"
+            "She will now spend nine days rather than twelve shooting Lowmoor aboard, and the rest moves to Leeds.")
+    aliases = ("Lowmoor", "Oriel Vance", "Brightwater Pictures")
+    in_space_label = (WatchSpec("lowmoor", "Lowmoor (drama shot aboard a private station)", aliases),)
+    verdict = judge(title, text, TOPIC, in_space_label)
+    assert verdict.relevant, verdict.reason
+    ground_label = (WatchSpec("lowmoor", "Lowmoor (ferry drama)", aliases),)
+    assert not judge(title, text, TOPIC, ground_label).relevant
