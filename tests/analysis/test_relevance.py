@@ -480,3 +480,14 @@ def test_a_flight_in_coverage_of_a_production_labelled_in_space_is_to_space():
     verdict = judge(title, text, TOPIC, (WatchSpec("lowmoor", "Lowmoor (drama shot aboard a private station)", aliases),))
     assert verdict.relevant, verdict.reason
     assert not judge(title, text, TOPIC, (WatchSpec("lowmoor", "Lowmoor (ferry drama)", aliases),)).relevant
+
+
+def test_filming_in_space_late_in_the_body_is_enough_alone():
+    title = "Capsule carries four to a private station"
+    text = ("A capsule lifted off on Tuesday carrying four people, the operator's third private mission this year, "
+            "after two days of delays caused by high winds over the recovery zone and a faulty valve that engineers "
+            "replaced overnight.\n"
+            "It is due to dock on Wednesday morning, with a retired pilot as commander.\n"
+            "One passenger, the Chilean actor Teo Varga, will spend his week on the station shooting scenes for a comedy.")
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant and in_space(verdict), verdict.reason
