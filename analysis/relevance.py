@@ -239,6 +239,12 @@ def _about_a_space_production(units: list[_Unit], m: _Matchers) -> bool:
     return any(hit[2] in m.space_aliases for unit in units if unit.where != "body" for hit in unit.get("aliases"))
 
 
+# A preposition before the noun phrase that names a thing: the thing is what something else comes
+# from or is about ("an adaptation of the novel X", "inspired by the game X").
+_SOURCE_OF = re.compile(r"\b(?:of|on|from|by|after|to)[ \t]+(?:(?:the|a|an|his|her|their|its)[ \t]+)?"
+                        r"(?:[\w'\u2019-]+[ \t]+){0,3}$", re.IGNORECASE)
+
+
 def _drop_aliases_named_as_other_things(units: list[_Unit], m: _Matchers) -> None:
     """An alias that a common noun names as something other than a production ("the strategy game
     X", "X, a mobile app") is that thing, in the whole article (one sense per discourse)."""
@@ -247,8 +253,10 @@ def _drop_aliases_named_as_other_things(units: list[_Unit], m: _Matchers) -> Non
     other = set()
     for unit in units:
         for start, end, label in unit.get("aliases"):
-            if m.named_before.search(unit.text, max(0, start - 40), start) or \
-                    m.named_after.match(unit.text, end, min(len(unit.text), end + 60)):
+            before = m.named_before.search(unit.text, max(0, start - 40), start)
+            if before is not None and _SOURCE_OF.search(unit.text, max(0, before.start() - 60), before.start()):
+                before = None  # "adapted from the novel X", "based on the game X": the film's source
+            if before is not None or m.named_after.match(unit.text, end, min(len(unit.text), end + 60)):
                 other.add(label)
     if other:
         for unit in units:
@@ -814,8 +822,8 @@ def _named_after(nouns: Sequence[str]) -> re.Pattern[str] | None:
     if not nouns:
         return None
     words = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    return re.compile(rf"[ \t]*,[ \t]+(?:an?|the)[ \t]+(?:[\w'\u2019-]+[ \t]+){{0,3}}?(?:{words})(?![\w-])",
-                      re.IGNORECASE)
+    modifier = r"(?!(?:of|on|from|by|about|after|for|with|and|or|to|in)\b)[\w'\u2019-]+[ \t]+"  # no "a remake of the game"
+    return re.compile(rf"[ \t]*,[ \t]+(?:an?|the)[ \t]+(?:{modifier}){{0,3}}?(?:{words})(?![\w-])", re.IGNORECASE)
 
 
 def _name_pattern(name: str) -> str:

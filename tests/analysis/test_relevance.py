@@ -491,3 +491,12 @@ def test_filming_in_space_late_in_the_body_is_enough_alone():
             "One passenger, the Chilean actor Teo Varga, will spend his week on the station shooting scenes for a comedy.")
     verdict = judge(title, text, TOPIC, ())
     assert verdict.relevant and in_space(verdict), verdict.reason
+
+
+@pytest.mark.parametrize("text", [
+    "Copper Finch, a remake of the game, will be shot aboard the space station next year.",
+    "Adapted from the survival game Copper Finch, the drama will be shot aboard the space station next year.",
+])
+def test_a_production_adapted_from_a_thing_of_its_name_stays_the_watched_production(text):
+    verdict = judge("Copper Finch to shoot in orbit", text, TOPIC, WATCH_FINCH)
+    assert "watched alias" in verdict.reason and verdict.relevant, verdict.reason
