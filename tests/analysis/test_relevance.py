@@ -425,6 +425,8 @@ def test_a_negative_pronoun_as_what_was_shot_negates_it(text):
 def test_a_production_word_naming_a_persons_trade_is_no_filming():
     text = "The film director Osk Varrel flew to the edge of space on a suborbital hop as a paying passenger."
     assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
+    text = "The filmmaker Osk Varrel flew to the edge of space on a suborbital hop as a paying passenger."
+    assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
     text = "The director Osk Varrel will film two scenes on a suborbital hop next spring."
     assert in_space(judge("Director to film on a rocket", text, TOPIC, ()))
 
