@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from analysis.aliases import label_titles
 from analysis.datafiles import read_data_toml
-from analysis.language import ModelMissing, nlp
+from analysis.language import ModelMissing, is_common_word, nlp
 from analysis.rules import TopicRules, WatchSpec
 
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
@@ -558,7 +558,8 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
     titled = any(label in doc.m.titles for u in with_alias for _, _, label in u.get("aliases"))
-    # Production words include the config's, less people; a watched production's title names it.
+    # Production words include the config's, less people; a watched production's title names it
+    # (one that is no ordinary word: "Drift" may be only drift).
     if not (doc.has("production") or doc.has("context") or titled):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
@@ -782,7 +783,8 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
     in_space = [p for p in (places_strict, places_station, names, cues, require.pattern) if p is not None]
     space_aliases = frozenset(alias.strip() for watch in watches if any(p.search(watch.label) for p in in_space)
                               for alias in watch.aliases if alias.strip())
-    titles = frozenset(alias.strip() for watch in watches for alias in label_titles(watch.label, tuple(watch.aliases)))
+    titles = frozenset(alias.strip() for watch in watches for alias in label_titles(watch.label, tuple(watch.aliases))
+                       if len(alias.split()) > 1 or not _common_word(alias.strip()))
     return _Matchers(
         vocab=vocab,
         titles=titles,
@@ -807,6 +809,15 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
         named_after=_named_after(vocab.other_things),
         film_topic=any(term.lower() in {w.lower() for w in vocab.production} for term in topic.include),
     )
+
+
+def _common_word(word: str) -> bool:
+    """An ordinary English word ("drift"), which as a title may be only that word; True (the
+    careful answer) when no model is installed to tell."""
+    try:
+        return is_common_word(word)
+    except ModelMissing:
+        return True
 
 
 def _named_before(nouns: Sequence[str]) -> re.Pattern[str] | None:

@@ -502,3 +502,12 @@ def test_filming_in_space_late_in_the_body_is_enough_alone():
 def test_a_production_adapted_from_a_thing_of_its_name_stays_the_watched_production(text):
     verdict = judge("Copper Finch to shoot in orbit", text, TOPIC, WATCH_FINCH)
     assert "watched alias" in verdict.reason and verdict.relevant, verdict.reason
+
+
+def test_a_one_word_title_that_is_an_ordinary_word_is_no_word_of_the_production():
+    watches = (WatchSpec("ballast", "Ballast (orbital drama)", ("Ballast", "Oriel Vance")),)
+    text = "Oriel Vance has been declared fit for spaceflight, and the crew tested the Ballast rig on the station."
+    assert "no word of filming" in judge("Vance cleared", text, TOPIC, watches).reason
+    watches = (WatchSpec("vornak", "Vornak (orbital drama)", ("Vornak", "Oriel Vance")),)
+    text = "Oriel Vance has been declared fit for spaceflight, clearing her to fly to the station for Vornak."
+    assert judge("Vance cleared", text, TOPIC, watches).relevant
