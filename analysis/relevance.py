@@ -419,20 +419,25 @@ def _anchor(first, last):
 
 def _phrase_head(token):
     """The noun a production word modifies: "crew" in "film crew", "studio" in "film and
-    television studio"; the word itself otherwise."""
+    television studio"; the word itself otherwise; and what a noun phrase is said to be with
+    "as": "module" in "a module designed as a film studio"."""
     for _ in range(2):
         if token.dep_ in ("compound", "nmod", "conj", "amod") and token.head.i > token.i \
                 and token.head.dep_ in _NOUN_ROLES:
             token = token.head
         else:
             break
+    as_word = token.head
+    if token.dep_ == "pobj" and as_word.lower_ == "as" and as_word.head.dep_ == "acl" and as_word.head.head.i < token.i:
+        token = as_word.head.head
     return token
 
 
 def _through_relative_clause(path, production) -> bool:
     """Whether the path reaches the place through a relative clause on a noun: "X, who returned
-    from the station last year, filmed a cameo" says where X was, not where the filming is."""
-    return any(t.dep_ == "relcl" and t.i != production.i for t in path[1:])
+    from the station last year, filmed a cameo" says where X was, not where the filming is. A
+    clause on the production itself says where it is ("a studio that will be attached to a station")."""
+    return any(t.dep_ == "relcl" and t.i != production.i and t.head.i != production.i for t in path[1:])
 
 
 def _is_below(token, ancestor) -> bool:

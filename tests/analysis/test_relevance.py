@@ -511,3 +511,15 @@ def test_a_one_word_title_that_is_an_ordinary_word_is_no_word_of_the_production(
     watches = (WatchSpec("vornak", "Vornak (orbital drama)", ("Vornak", "Oriel Vance")),)
     text = "Oriel Vance has been declared fit for spaceflight, clearing her to fly to the station for Vornak."
     assert judge("Vance cleared", text, TOPIC, watches).relevant
+
+
+def test_a_studio_module_attached_to_a_station_is_a_studio_in_space():
+    text = ("Pellmark, a Tucson startup, has raised $90 million to build an inflatable module designed as a film "
+            "and television studio, to be attached to a private station from 2034.")
+    verdict = judge("Startup plans a film studio", text, TOPIC, ())
+    assert in_space(verdict) and verdict.relevant, verdict.reason
+
+
+def test_a_relative_clause_on_the_production_itself_says_where_it_is():
+    text = "Pellmark is building a small film studio that will be carried to the space station in 2034."
+    assert in_space(judge("Startup builds a studio", text, TOPIC, ()))
