@@ -150,10 +150,8 @@ class _Article:
                                  for u in self.units)
         if not self.space_context and m.places_station is not None and _about_a_space_production(self.units, m):
             # The user's label says the production is made in space: in an article about it,
-            # "aboard", "the station", "on the surface" are that place and its people's flight is to it.
-            self.space_context = any(m.places_station.search(u.text) or
-                                     (m.flight_cues is not None and m.flight_cues.search(u.text))
-                                     for u in self.units)
+            # "aboard", "the station" and "on the surface" are that place.
+            self.space_context = any(m.places_station.search(u.text) for u in self.units)
         for unit in self.units:
             _scan_unit(unit, m, self.space_context)
         _classify(self.units, m, model)
@@ -648,7 +646,6 @@ class _Vocabulary:
     prepositions: tuple[str, ...]
     station_words: tuple[str, ...]
     vessel_prepositions: tuple[str, ...]
-    flight_cues: tuple[str, ...]
     station_places: tuple[str, ...]
     weak_places: tuple[str, ...]
     cues: tuple[str, ...]
@@ -670,7 +667,7 @@ _LIMITS = {"link_chars": 160, "text_chars": 60000, "sentence_chars": 600, "title
 def _vocabulary() -> _Vocabulary:
     try:
         vocab = _read_vocabulary(read_data_toml(_DATA_FILE))
-        for patterns in (vocab.masks, vocab.places, vocab.station_places, vocab.cues, vocab.flight_cues, vocab.depictions,
+        for patterns in (vocab.masks, vocab.places, vocab.station_places, vocab.cues, vocab.depictions,
                          vocab.on_earth, vocab.not_film, vocab.weak_places):
             for pattern in patterns:
                 try:
@@ -710,7 +707,6 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         prepositions=tuple(space["prepositions"]),
         station_words=tuple(space.get("station_words", ())),
         vessel_prepositions=tuple(space.get("vessel_prepositions", ())),
-        flight_cues=tuple(space.get("flight_cues", ())),
         station_places=tuple(space.get("station_places", ())),
         weak_places=tuple(space.get("weak_places", ())),
         cues=tuple(space.get("cues", ())),
@@ -759,7 +755,6 @@ class _Matchers:
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
     not_film: re.Pattern[str] | None
-    flight_cues: re.Pattern[str] | None     # a flight, in coverage of a production made in space
     titles: frozenset[str]                  # aliases a watch's label names as its title
     space_aliases: frozenset[str]           # aliases of watches whose label places them in space
     named_before: re.Pattern[str] | None    # "the video game " just before a name: not a production
@@ -793,7 +788,6 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
     return _Matchers(
         vocab=vocab,
         titles=titles,
-        flight_cues=_either(vocab.flight_cues),
         space_aliases=space_aliases,
         include=_term_set(topic.include, vocab.inflections),
         require=require,

@@ -474,16 +474,6 @@ def test_a_label_in_space_lets_aboard_be_the_station_in_an_article_about_the_pro
     assert not judge(title, text, TOPIC, ground_label).relevant
 
 
-def test_a_flight_in_coverage_of_a_production_labelled_in_space_is_to_space():
-    title = "Lowmoor casts a second lead"
-    text = ("Brightwater Pictures has cast Oriel Vance as the second lead in Lowmoor.\n"
-            "Vance's flight is planned for October, the studio said.")
-    aliases = ("Lowmoor", "Oriel Vance", "Brightwater Pictures")
-    verdict = judge(title, text, TOPIC, (WatchSpec("lowmoor", "Lowmoor (drama shot aboard a private station)", aliases),))
-    assert verdict.relevant, verdict.reason
-    assert not judge(title, text, TOPIC, (WatchSpec("lowmoor", "Lowmoor (ferry drama)", aliases),)).relevant
-
-
 def test_filming_in_space_late_in_the_body_is_enough_alone():
     title = "Capsule carries four to a private station"
     text = ("A capsule lifted off on Tuesday carrying four people, the operator's third private mission this year, "
