@@ -44,6 +44,12 @@ def type_aliases(label: str, aliases: tuple[str, ...]) -> tuple[TypedAlias, ...]
     return tuple(_typed(alias, heads, described) for alias in aliases)
 
 
+def label_titles(label: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The aliases that the label itself names as the production's titles (no model needed)."""
+    heads, _ = _read_label(label)
+    return tuple(alias for alias in aliases if alias.strip().casefold() in heads)
+
+
 def _typed(alias: str, heads: tuple[str, ...], described: tuple[str, ...]) -> TypedAlias:
     folded = alias.casefold()
     if ORGANISATION_SUFFIX.search(alias) or ORGANISATION_PREFIX.search(alias):

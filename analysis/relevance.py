@@ -30,8 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analysis.aliases import label_titles
 from analysis.datafiles import read_data_toml
-from analysis.language import ModelMissing, nlp
+from analysis.language import ModelMissing, is_common_word, nlp
 from analysis.rules import TopicRules, WatchSpec
 
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
@@ -135,6 +136,7 @@ class _Article:
             _scan_into(title, [self.units[0]], m)
         _scan_into(text, [u for u in self.units if u.where != "title"], m)
         _drop_doubtful_aliases(self.units)
+        _drop_aliases_named_as_other_things(self.units, m)
         # Without an include term, a production word or a watched subject nothing can make the
         # article relevant: the scans for space and the parse, most of a judgement, are skipped.
         self.off_topic = bool(m.include.terms) and not any(
@@ -146,6 +148,10 @@ class _Article:
             _scan_space(unit, m)
         self.space_context = any(u.get("require") or u.get("places") or u.get("names") or u.get("cues")
                                  for u in self.units)
+        if not self.space_context and m.places_station is not None and _about_a_space_production(self.units, m):
+            # The user's label says the production is made in space: in an article about it,
+            # "aboard", "the station" and "on the surface" are that place.
+            self.space_context = any(m.places_station.search(u.text) for u in self.units)
         for unit in self.units:
             _scan_unit(unit, m, self.space_context)
         _classify(self.units, m, model)
@@ -226,6 +232,36 @@ def _drop_doubtful_aliases(units: list[_Unit]) -> None:
             unit.hits["aliases"] = [hit for hit in unit.get("aliases") if not doubtful(unit, hit)]
 
 
+def _about_a_space_production(units: list[_Unit], m: _Matchers) -> bool:
+    """Whether the title or lead names a watched production whose label places it in space."""
+    return any(hit[2] in m.space_aliases for unit in units if unit.where != "body" for hit in unit.get("aliases"))
+
+
+# A preposition before the noun phrase that names a thing: the thing is what something else comes
+# from or is about ("an adaptation of the novel X", "inspired by the game X").
+_SOURCE_OF = re.compile(r"\b(?:of|on|from|by|after|to)[ \t]+(?:(?:the|a|an|his|her|their|its)[ \t]+)?"
+                        r"(?:[\w'\u2019-]+[ \t]+){0,3}$", re.IGNORECASE)
+
+
+def _drop_aliases_named_as_other_things(units: list[_Unit], m: _Matchers) -> None:
+    """An alias that a common noun names as something other than a production ("the strategy game
+    X", "X, a mobile app") is that thing, in the whole article (one sense per discourse)."""
+    if m.named_before is None:
+        return
+    other = set()
+    for unit in units:
+        for start, end, label in unit.get("aliases"):
+            before = m.named_before.search(unit.text, max(0, start - 40), start)
+            if before is not None and _SOURCE_OF.search(unit.text, max(0, before.start() - 60), before.start()):
+                before = None  # "adapted from the novel X", "based on the game X": the film's source
+            if before is not None or m.named_after.match(unit.text, end, min(len(unit.text), end + 60)):
+                other.add(label)
+    if other:
+        for unit in units:
+            if unit.get("aliases"):
+                unit.hits["aliases"] = [hit for hit in unit.get("aliases") if hit[2] not in other]
+
+
 def _covered(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= hit[0] < b or a < hit[1] <= b for a, b in spans)
 
@@ -299,6 +335,9 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
     most = 6  # pairs looked at in one sentence: enough for news prose, bounded for anything else
     productions = [t for a, b, _ in unit.get("production")[:most] if (t := at(b - 1)) is not None
                    and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
+    # "The film director flew to space": a production word that only names a person's trade
+    # says where that person went, not where anything was filmed.
+    productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]]
     verdicts = []
     for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
@@ -378,20 +417,25 @@ def _anchor(first, last):
 
 def _phrase_head(token):
     """The noun a production word modifies: "crew" in "film crew", "studio" in "film and
-    television studio"; the word itself otherwise."""
+    television studio"; the word itself otherwise; and what a noun phrase is said to be with
+    "as": "module" in "a module designed as a film studio"."""
     for _ in range(2):
         if token.dep_ in ("compound", "nmod", "conj", "amod") and token.head.i > token.i \
                 and token.head.dep_ in _NOUN_ROLES:
             token = token.head
         else:
             break
+    as_word = token.head
+    if token.dep_ == "pobj" and as_word.lower_ == "as" and as_word.head.dep_ == "acl" and as_word.head.head.i < token.i:
+        token = as_word.head.head
     return token
 
 
 def _through_relative_clause(path, production) -> bool:
     """Whether the path reaches the place through a relative clause on a noun: "X, who returned
-    from the station last year, filmed a cameo" says where X was, not where the filming is."""
-    return any(t.dep_ == "relcl" and t.i != production.i for t in path[1:])
+    from the station last year, filmed a cameo" says where X was, not where the filming is. A
+    clause on the production itself says where it is ("a studio that will be attached to a station")."""
+    return any(t.dep_ == "relcl" and t.i != production.i and t.head.i != production.i for t in path[1:])
 
 
 def _is_below(token, ancestor) -> bool:
@@ -443,8 +487,9 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
         if token.lower_ in words["call_off"] and token.i != production.i:
             return True
         for child in token.children:
-            if child.dep_ == "neg" or (child.lower_ in words["negators"] and child.dep_ in ("det", "advmod", "neg", "dobj")):
-                return True
+            if child.dep_ == "neg" or (child.lower_ in words["negators"] and
+                                       child.dep_ in ("det", "advmod", "neg", "dobj", "nsubj", "nsubjpass")):
+                return True  # also "none of the footage was shot in orbit", "nothing was filmed there"
             if child.dep_ in ("nsubjpass", "dobj") and any(
                     d.dep_ == "det" and d.lower_ in words["negators"] for d in child.children):
                 return True  # "no new footage was shot in space", "they shot no scenes in orbit"
@@ -515,7 +560,10 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not doc.space_context:
         evidence.reasons.append(f"watched alias without space context: {names}")
         return 0
-    if not (doc.has("production") or doc.has("context")):  # production words include the config's, less people
+    titled = any(label in doc.m.titles for u in with_alias for _, _, label in u.get("aliases"))
+    # Production words include the config's, less people; a watched production's title names it
+    # (one that is no ordinary word: "Drift" may be only drift).
+    if not (doc.has("production") or doc.has("context") or titled):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
     where = with_alias[0].where
@@ -597,16 +645,18 @@ class _Vocabulary:
     places: tuple[str, ...]
     prepositions: tuple[str, ...]
     station_words: tuple[str, ...]
+    vessel_prepositions: tuple[str, ...]
     station_places: tuple[str, ...]
     weak_places: tuple[str, ...]
     cues: tuple[str, ...]
     depictions: tuple[str, ...]
     on_earth: tuple[str, ...]
     not_film: tuple[str, ...]
+    other_things: tuple[str, ...]
 
 
 _DATA_FILE = "relevance.toml"
-_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change")
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change", "people")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}
@@ -656,12 +706,14 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         places=tuple(space["places"]),
         prepositions=tuple(space["prepositions"]),
         station_words=tuple(space.get("station_words", ())),
+        vessel_prepositions=tuple(space.get("vessel_prepositions", ())),
         station_places=tuple(space.get("station_places", ())),
         weak_places=tuple(space.get("weak_places", ())),
         cues=tuple(space.get("cues", ())),
         depictions=tuple(space.get("depictions", ())),
         on_earth=tuple(data["on_earth"]["patterns"]),
         not_film=tuple(data.get("not_film", {}).get("patterns", ())),
+        other_things=tuple(data.get("not_film", {}).get("named_things", ())),
     )
 
 
@@ -703,6 +755,10 @@ class _Matchers:
     depictions: re.Pattern[str] | None
     on_earth: re.Pattern[str] | None
     not_film: re.Pattern[str] | None
+    titles: frozenset[str]                  # aliases a watch's label names as its title
+    space_aliases: frozenset[str]           # aliases of watches whose label places them in space
+    named_before: re.Pattern[str] | None    # "the video game " just before a name: not a production
+    named_after: re.Pattern[str] | None     # ", a video game" just after a name
     film_topic: bool  # the config's include terms are production words: in-space evidence stands for them
 
 
@@ -717,25 +773,67 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
     det = r"(?:the |a |an |its |their |his |her |this |that )?(?:[\w'\u2019-]+ ){0,3}"
     named = [_name_pattern(n) for n in vocab.stations + vocab.craft]
     station_words = [re.escape(w) + "s?" for w in vocab.station_words]
+    aboard = "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.vessel_prepositions)
+    places_strict = _either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]
+                            + [f"(?:{aboard}) {det}(?:{'|'.join(station_words)})"] * bool(aboard))
+    places_station = _either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places))
+    names = _either(named)
+    cues = _either(vocab.cues)
+    require = _term_set(topic.require, vocab.inflections)
+    in_space = [p for p in (places_strict, places_station, names, cues, require.pattern) if p is not None]
+    space_aliases = frozenset(alias.strip() for watch in watches if any(p.search(watch.label) for p in in_space)
+                              for alias in watch.aliases if alias.strip())
+    titles = frozenset(alias.strip() for watch in watches for alias in label_titles(watch.label, tuple(watch.aliases))
+                       if len(alias.split()) > 1 or not _common_word(alias.strip()))
     return _Matchers(
         vocab=vocab,
+        titles=titles,
+        space_aliases=space_aliases,
         include=_term_set(topic.include, vocab.inflections),
-        require=_term_set(topic.require, vocab.inflections),
+        require=require,
         exclude=_term_set(topic.exclude, vocab.inflections),
         aliases=_alias_set(aliases),
         masks=_masks_by_word(vocab.masks),
         production=_term_set(production, vocab.inflections),
         context=_term_set(vocab.context, vocab.inflections),
-        places_strict=_either(list(vocab.places) + [f"(?:{preps}) {det}(?:{'|'.join(named)})"]),
-        places_station=_either([f"(?:{preps}) {det}(?:{'|'.join(station_words)})"] + list(vocab.station_places)),
-        names=_either(named),
-        cues=_either(vocab.cues),
+        places_strict=places_strict,
+        places_station=places_station,
+        names=names,
+        cues=cues,
         weak=_either(vocab.weak_places),
         depictions=_either(vocab.depictions),
         on_earth=_either(vocab.on_earth),
         not_film=_either(vocab.not_film),
+        named_before=_named_before(vocab.other_things),
+        named_after=_named_after(vocab.other_things),
         film_topic=any(term.lower() in {w.lower() for w in vocab.production} for term in topic.include),
     )
+
+
+def _common_word(word: str) -> bool:
+    """An ordinary English word ("drift"), which as a title may be only that word; True (the
+    careful answer) when no model is installed to tell."""
+    try:
+        return is_common_word(word)
+    except ModelMissing:
+        return True
+
+
+def _named_before(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """A common noun right before a name, as English classifies one ("the game X")."""
+    if not nouns:
+        return None
+    words = "|".join(re.escape(n) + "s?" for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})[ \t]+$", re.IGNORECASE)
+
+
+def _named_after(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """An apposition right after a name: ", a mobile game", ", the app"."""
+    if not nouns:
+        return None
+    words = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    modifier = r"(?!(?:of|on|from|by|about|after|for|with|and|or|to|in)\b)[\w'\u2019-]+[ \t]+"  # no "a remake of the game"
+    return re.compile(rf"[ \t]*,[ \t]+(?:an?|the)[ \t]+(?:{modifier}){{0,3}}?(?:{words})(?![\w-])", re.IGNORECASE)
 
 
 def _name_pattern(name: str) -> str:

@@ -411,3 +411,105 @@ def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(
     assert "no include term" in off_topic.reason
     on_topic = judge("Crew films in orbit", "The crew shot scenes aboard the space station.", TOPIC, WATCHES)
     assert on_topic.relevant and calls
+
+
+@pytest.mark.parametrize("text", [
+    "None of the footage was filmed in orbit: the crew of the docudrama never left Tromso.",
+    "Nothing in the new series was shot aboard the space station, its producers said.",
+])
+def test_a_negative_pronoun_as_what_was_shot_negates_it(text):
+    verdict = judge("Docudrama about a launch team", text, TOPIC, ())
+    assert "filming in space negated" in verdict.reason and not verdict.relevant
+
+
+def test_a_production_word_naming_a_persons_trade_is_no_filming():
+    text = "The film director Osk Varrel flew to the edge of space on a suborbital hop as a paying passenger."
+    assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
+    text = "The filmmaker Osk Varrel flew to the edge of space on a suborbital hop as a paying passenger."
+    assert not in_space(judge("Director rides a rocket", text, TOPIC, ()))
+    text = "The director Osk Varrel will film two scenes on a suborbital hop next spring."
+    assert in_space(judge("Director to film on a rocket", text, TOPIC, ()))
+
+
+@pytest.mark.parametrize("text", [
+    "The space survival game Copper Finch gets a new campaign in orbit next month, its developer said.",
+    "Copper Finch, a mobile game about a station in orbit, gets a sequel next month.",
+])
+def test_an_alias_named_as_another_thing_is_not_the_watched_production(text):
+    title = "Copper Finch adds a campaign"  # the same name, unclassified, in the title
+    verdict = judge(title, text + " No film is planned.", TOPIC, WATCH_FINCH)
+    assert "watched alias" not in verdict.reason and not verdict.relevant, verdict.reason
+    plain = "Copper Finch, the drama, gets a new scene in orbit next month, its studio said."
+    assert "watched alias" in judge(title, plain, TOPIC, WATCH_FINCH).reason
+
+
+def test_aboard_a_station_is_in_space_without_other_space_words():
+    text = "Marit Sollen will spend ten days aboard a private station to film the last act of Lowmoor."
+    verdict = judge("Sollen to film last act", text, TOPIC, ())
+    assert in_space(verdict) and verdict.relevant, verdict.reason
+    text = "Marit Sollen will spend ten days at the old railway station to film the last act of Lowmoor."
+    assert not judge("Sollen to film last act", text, TOPIC, ()).relevant
+
+
+def test_a_watched_title_names_the_production_without_other_film_words():
+    title = "Oriel Vance cleared for spaceflight"
+    text = ("Oriel Vance has been declared fit for spaceflight by an aerospace clinic, clearing her to fly to the "
+            "station for Copper Finch next spring.")
+    verdict = judge(title, text, TOPIC, WATCH_FINCH)
+    assert verdict.relevant and "watched alias" in verdict.reason, verdict.reason
+    people_only = (WatchSpec("finch", "Copper Finch (orbital drama)", ("Oriel Vance", "Brightwater Pictures")),)
+    text = "Oriel Vance has been declared fit for spaceflight by an aerospace clinic, clearing her to fly next spring."
+    assert "no word of filming" in judge(title, text, TOPIC, people_only).reason
+
+
+def test_a_label_in_space_lets_aboard_be_the_station_in_an_article_about_the_production():
+    title = "Brightwater moves Oriel Vance's trip"
+    text = ("Brightwater Pictures has moved the trip of Oriel Vance back by a week, the studio said.\n"
+            "She will now spend nine days rather than twelve shooting Lowmoor aboard, and the rest moves to Leeds.")
+    aliases = ("Lowmoor", "Oriel Vance", "Brightwater Pictures")
+    in_space_label = (WatchSpec("lowmoor", "Lowmoor (drama shot aboard a private station)", aliases),)
+    verdict = judge(title, text, TOPIC, in_space_label)
+    assert verdict.relevant, verdict.reason
+    ground_label = (WatchSpec("lowmoor", "Lowmoor (ferry drama)", aliases),)
+    assert not judge(title, text, TOPIC, ground_label).relevant
+
+
+def test_filming_in_space_late_in_the_body_is_enough_alone():
+    title = "Capsule carries four to a private station"
+    text = ("A capsule lifted off on Tuesday carrying four people, the operator's third private mission this year, "
+            "after two days of delays caused by high winds over the recovery zone and a faulty valve that engineers "
+            "replaced overnight.\n"
+            "It is due to dock on Wednesday morning, with a retired pilot as commander.\n"
+            "One passenger, the Chilean actor Teo Varga, will spend his week on the station shooting scenes for a comedy.")
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant and in_space(verdict), verdict.reason
+
+
+@pytest.mark.parametrize("text", [
+    "Copper Finch, a remake of the game, will be shot aboard the space station next year.",
+    "Adapted from the survival game Copper Finch, the drama will be shot aboard the space station next year.",
+])
+def test_a_production_adapted_from_a_thing_of_its_name_stays_the_watched_production(text):
+    verdict = judge("Copper Finch to shoot in orbit", text, TOPIC, WATCH_FINCH)
+    assert "watched alias" in verdict.reason and verdict.relevant, verdict.reason
+
+
+def test_a_one_word_title_that_is_an_ordinary_word_is_no_word_of_the_production():
+    watches = (WatchSpec("ballast", "Ballast (orbital drama)", ("Ballast", "Oriel Vance")),)
+    text = "Oriel Vance has been declared fit for spaceflight, and the crew tested the Ballast rig on the station."
+    assert "no word of filming" in judge("Vance cleared", text, TOPIC, watches).reason
+    watches = (WatchSpec("vornak", "Vornak (orbital drama)", ("Vornak", "Oriel Vance")),)
+    text = "Oriel Vance has been declared fit for spaceflight, clearing her to fly to the station for Vornak."
+    assert judge("Vance cleared", text, TOPIC, watches).relevant
+
+
+def test_a_studio_module_attached_to_a_station_is_a_studio_in_space():
+    text = ("Pellmark, a Tucson startup, has raised $90 million to build an inflatable module designed as a film "
+            "and television studio, to be attached to a private station from 2034.")
+    verdict = judge("Startup plans a film studio", text, TOPIC, ())
+    assert in_space(verdict) and verdict.relevant, verdict.reason
+
+
+def test_a_relative_clause_on_the_production_itself_says_where_it_is():
+    text = "Pellmark is building a small film studio that will be carried to the space station in 2034."
+    assert in_space(judge("Startup builds a studio", text, TOPIC, ()))
