@@ -77,7 +77,7 @@ def looks_like_person(alias: str) -> bool:
                                            and re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for n, w in enumerate(words)):
         return False
     if PRODUCTION_NOUN.fullmatch(words[0]) or CODE_NAME.fullmatch(words[0]):
-        return False  # "Project Kestrel", "Operation Nightjar": a code name, whatever follows
+        return False  # "Project Plover", "Operation Nightjar": a code name, whatever follows
     if len(words) < len(every):
         votes = entity_votes(alias)
         if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:

@@ -562,7 +562,7 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
         return 0
     titled = any(label in doc.m.titles for u in with_alias for _, _, label in u.get("aliases"))
     # Production words include the config's, less people; a watched production's title names it
-    # (one that is no ordinary word: "Drift" may be only drift).
+    # (one that is no ordinary word: "Undertow" may be only undertow).
     if not (doc.has("production") or doc.has("context") or titled):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
@@ -811,7 +811,7 @@ def _matchers(topic: TopicRules, watches: tuple[WatchSpec, ...]) -> _Matchers:
 
 
 def _common_word(word: str) -> bool:
-    """An ordinary English word ("drift"), which as a title may be only that word; True (the
+    """An ordinary English word ("undertow"), which as a title may be only that word; True (the
     careful answer) when no model is installed to tell."""
     try:
         return is_common_word(word)

@@ -134,20 +134,20 @@ def test_a_one_word_name_needs_a_role_and_a_noun_that_says_it_is_a_person():
 
 # ---------------------------------------------------------------- names and roles in other shapes
 
-KESTREL = (WatchSpec("kestrel", "Kestrel Run (Marrow Lane Films)",
-                     ("Kestrel Run", "Project Umbrel", "Marrow Lane Films", "Nadia al-Sufayri")),)
+PLOVER = (WatchSpec("plover", "Plover Run (Marrow Lane Films)",
+                     ("Plover Run", "Project Umbrel", "Marrow Lane Films", "Nadia al-Sufayri")),)
 
 
-def kestrel(text: str) -> set[tuple[str, str, str, bool]]:
-    return {(d.subject, d.attribute, d.value, d.removed) for d in extract_details("", text, PUBLISHED, KESTREL)}
+def plover(text: str) -> set[tuple[str, str, str, bool]]:
+    return {(d.subject, d.attribute, d.value, d.removed) for d in extract_details("", text, PUBLISHED, PLOVER)}
 
 
 def test_a_particle_joined_by_a_hyphen_is_part_of_a_name_and_a_code_name_is_no_person():
-    got = kestrel("Kestrel Run will be directed by Nadia al-Sufayri, Marrow Lane Films said.")
-    assert ("kestrel", "director", "Nadia al-Sufayri", False) in got
+    got = plover("Plover Run will be directed by Nadia al-Sufayri, Marrow Lane Films said.")
+    assert ("plover", "director", "Nadia al-Sufayri", False) in got
     assert not any(v == "Nadia al-Sufayri" for _s, a, v, _r in got if a == "title")
-    assert ("kestrel", "cast", "Omar al-Rafiq", False) in kestrel("Omar al-Rafiq joins the cast of Kestrel Run.")
-    assert ("kestrel", "title", "Project Umbrel", False) in kestrel(
+    assert ("plover", "cast", "Omar al-Rafiq", False) in plover("Omar al-Rafiq joins the cast of Plover Run.")
+    assert ("plover", "title", "Project Umbrel", False) in plover(
         "Project Umbrel, Marrow Lane Films' code name for its space film, is on track.")
 
 
