@@ -26,10 +26,10 @@ def analyse(page: PageItem, rules: Rules) -> Document:
                     rules=rules, from_feed_only=page.html is None, fetch_error=page.error)
 
 
-def preload(rules: Rules) -> None:
-    """Load the language model in this process, so that the workers forked from it share one
-    copy of it (copy-on-write) instead of each loading its own on its first relevant page."""
+def preload(model: str) -> None:
+    """Load the language model `model` names in this process, so that the processes forked from
+    it share one copy of it (copy-on-write) instead of each loading its own."""
     try:
-        nlp(rules.spacy_model)
+        nlp(model)
     except ModelMissing:
         pass  # judged without the parser (proximity), as in each worker

@@ -44,7 +44,7 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
     workers = job.options.workers or os.cpu_count() or 1
     loads = language.loads()
-    preload(job.rules)  # nothing to do when this process was forked with the model (`crawler.warm_model`)
+    preload(job.rules.spacy_model)  # nothing to do when this process was forked with the model (`crawler.warm_model`)
     loads = language.loads() - loads
     # Fork the workers now, while this process has no threads and no database connections; with
     # what exists so far frozen, their garbage collector never writes to (and so copies) the

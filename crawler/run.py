@@ -249,7 +249,7 @@ def _warm_here(rules: Rules) -> None:
     import crawler.process  # noqa: F401
     from crawler.analyse import preload
 
-    preload(rules)
+    preload(rules.spacy_model)
 
 
 def _stop_child(child: multiprocessing.process.BaseProcess) -> None:

@@ -11,12 +11,9 @@ from __future__ import annotations
 import gc
 import os
 
-from analysis.language import ModelMissing, nlp
+from crawler.analyse import preload
 from crawler.report import MODEL_ENV
 
-try:
-    nlp(os.environ.get(MODEL_ENV, ""))
-except ModelMissing:
-    pass  # each crawl process finds the same and judges without the parser
+preload(os.environ.get(MODEL_ENV, ""))
 gc.collect()
 gc.freeze()  # the children's collector never touches (and so never copies) what is loaded here

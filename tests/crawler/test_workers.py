@@ -27,7 +27,7 @@ def test_one_model_a_process_however_it_is_asked_for():
 
 def test_a_worker_forked_after_preload_loads_no_model_of_its_own():
     language._load.cache_clear()  # as in a fresh crawl process, whatever earlier tests loaded
-    preload(Rules(topic=TopicRules()))
+    preload(Rules(topic=TopicRules()).spacy_model)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         assert pool.submit(_models_loaded_here).result() == 0
 
