@@ -20,6 +20,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 DIGEST_SECOND_ENV = "SPACEWATCH_DIGEST_CRON_SECOND"
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 FIRST_FIRE_SPREAD_MAX = 30.0  # seconds over which the first polls after a start are spread
+# A shorter spread, for tests that start a service and wait for its first polls. Not a config key.
+FIRST_FIRE_SPREAD_ENV = "SPACEWATCH_FIRST_POLL_SPREAD"
 JITTER_MAX = 30               # seconds added at random to each interval
 TRANSITION_REACH = timedelta(hours=3)  # more than any DST shift
 MAX_WALL_CANDIDATES = 4 * 3600         # wall-clock matches looked at for one fire time
@@ -136,7 +138,7 @@ def source_trigger(every_seconds: int, now: datetime, rng: random.Random | None 
     """Every `every_seconds`, plus up to 10% (at most 30 s) of jitter; the first fire is spread
     over the first interval (at most 30 s) so that many sources do not start in the same second."""
     rng = rng or random.Random()
-    spread = min(float(every_seconds), FIRST_FIRE_SPREAD_MAX)
+    spread = min(float(every_seconds), float(os.environ.get(FIRST_FIRE_SPREAD_ENV) or FIRST_FIRE_SPREAD_MAX))
     jitter = min(every_seconds // 10, JITTER_MAX) or None
     start = now + timedelta(seconds=rng.uniform(0, spread))
     return IntervalTrigger(seconds=every_seconds, start_date=start, jitter=jitter, timezone=now.tzinfo)

@@ -81,7 +81,8 @@ class RunningService:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scheduler.cli", "--config", str(config), "run"],
             stdout=subprocess.DEVNULL, stderr=self._log, cwd=config.parent, text=True,
-            env={**os.environ, "SPACEWATCH_DIGEST_CRON_SECOND": "*/3", **(env or {})})
+            env={**os.environ, "SPACEWATCH_DIGEST_CRON_SECOND": "*/3", "SPACEWATCH_FIRST_POLL_SPREAD": "2",
+                 **(env or {})})
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8")
