@@ -298,8 +298,12 @@ def table(rows: list[tuple[str, str]], title: str) -> str:
 
 
 def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tuple[str, str]]]:
-    """The first crawl into an empty database: its rate (articles/s) and the rows of its table."""
+    """The first crawl into an empty database: its rate (articles/s) and the rows of its table.
+    It starts the crawl processes' fork server afresh, as a new service or `spacewatch crawl`
+    does (and the baseline, run in a process of its own each round): a fork server left from the
+    last round would spare it the imports and the model load."""
     rows: list[tuple[str, str]] = []
+    _stop_fork_server()
     load_before = os.getloadavg()[0]
     busy_before, server_before, driver_before = machine_busy(), process_cpu(server.process.pid), time.process_time()
     with MemoryWatch(excluded=server.process.pid) as memory:
@@ -340,6 +344,14 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
              ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
 
     return rate, rows
+
+
+def _stop_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # private, in CPython since 3.8
+    if stop is not None:
+        stop()
 
 
 def trafilatura_alone(world: Path, processes: int = 2) -> float:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from analysis.events import event_day
+from analysis.shingles import Signature
 from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
                               best_rows, idf, scaled_weight, story_entities, story_terms, term_weight)
 from crawler.dedup import Candidate, Judge, days, time_weights
@@ -44,17 +45,31 @@ from crawler.lsh import MAX_BUCKET
 MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
 MAX_CACHED_ROWS = 1024
 
-# the first article stored under each key, and what it copies, in one read
-_FIRST = text("SELECT f.kind, f.key, f.first, a.duplicate_of_id FROM (SELECT kind, key, MIN(article_id) AS first "
-              "FROM dedup_keys WHERE kind IN :kinds AND key IN :keys GROUP BY kind, key) AS f "
-              "JOIN articles AS a ON a.id = f.first"
-              ).bindparams(bindparam("kinds", expanding=True), bindparam("keys", expanding=True))
-_BANDS = text(" UNION ALL ".join(
+# The integer-only reads of a check go straight to the driver's cursor (`_Driver`), written with
+# "?" marks. Each statement is built once a number of values.
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+@lru_cache(maxsize=256)
+def _first(kinds: int, keys: int) -> str:
+    """The first article stored under each key, and what it copies, in one read."""
+    return ("SELECT f.kind, f.key, f.first, a.duplicate_of_id FROM (SELECT kind, key, MIN(article_id) AS first "
+            f"FROM dedup_keys WHERE kind IN ({_marks(kinds)}) AND key IN ({_marks(keys)}) GROUP BY kind, key) AS f "
+            "JOIN articles AS a ON a.id = f.first")
+
+
+_BANDS = " UNION ALL ".join(
     f"SELECT {band} AS band, article_id FROM (SELECT article_id FROM dedup_keys WHERE kind = {BAND} "
-    f"AND key = :k{band} ORDER BY article_id LIMIT {MAX_BUCKET}) AS b{band}" for band in range(LSH_BANDS)))
-_COUNTS = text("SELECT key, count FROM dedup_counts WHERE kind = :kind AND key IN :keys"
-               ).bindparams(bindparam("keys", expanding=True))
-_TOTALS = text(f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}")
+    f"AND key = ? ORDER BY article_id LIMIT {MAX_BUCKET}) AS b{band}" for band in range(LSH_BANDS))
+_TOTALS = f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}"
+
+
+@lru_cache(maxsize=512)
+def _counts(keys: int) -> str:
+    return f"SELECT key, count FROM dedup_counts WHERE kind = ? AND key IN ({_marks(keys)})"
+
+
 _STORY_STARTS = (select(ARTICLES.c.story_id, func.min(ARTICLES.c.published_at))
                  .where(ARTICLES.c.story_id.in_(bindparam("stories", expanding=True)))
                  .group_by(ARTICLES.c.story_id))
@@ -62,22 +77,51 @@ _ROWS = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICL
                ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
 
 
+_SCORED = ("WITH q (key, weight) AS (VALUES {pairs}) SELECT d.article_id, CAST(SUM(q.weight) AS BIGINT) AS score"
+           "{dated} FROM q JOIN dedup_keys AS d ON d.kind = {kind} AND d.key = q.key{join} ")
+
+
+@lru_cache(maxsize=256)
+def _scored(terms: int) -> str:
+    """The articles with any of `terms` weighted postings (parameters: key and weight by turns,
+    then their kind), by their summed weight (integers: an exact sum): the best
+    CANDIDATES, ties to the earliest."""
+    return _SCORED.format(pairs=_pairs(terms), dated="", kind="?", join="") + \
+        f"GROUP BY d.article_id ORDER BY score DESC, d.article_id LIMIT {CANDIDATES}"
+
+
 @lru_cache(maxsize=64)
-def _scored(terms: int, dated: bool) -> TextClause:
-    """The articles with any of `terms` weighted postings, by their summed weight (integers: an
-    exact sum): the best CANDIDATES, ties to the earliest; or, `dated`, all of them with their
-    publication time (the time factor is applied by the caller). One statement a number of
-    terms, so that each is compiled once."""
+def _scored_dated(terms: int) -> TextClause:
+    """All the articles `_scored` reads, with their publication time (the caller applies the
+    time factor): through SQLAlchemy, which reads the time as each database stores it."""
     pairs = ", ".join(f"(CAST(:k{n} AS BIGINT), CAST(:w{n} AS BIGINT))" for n in range(terms))
-    scored = (f"WITH q (key, weight) AS (VALUES {pairs}) "
-              "SELECT d.article_id, CAST(SUM(q.weight) AS BIGINT) AS score{dated} FROM q JOIN dedup_keys AS d "
-              "ON d.kind = :kind AND d.key = q.key{join} ")
-    if dated:
-        sql = scored.format(dated=", a.published_at", join=" JOIN articles AS a ON a.id = d.article_id") + \
-            "GROUP BY d.article_id, a.published_at"
-        return text(sql).columns(article_id=BigInteger, score=BigInteger, published_at=ARTICLES.c.published_at.type)
-    sql = scored.format(dated="", join="") + f"GROUP BY d.article_id ORDER BY score DESC, d.article_id LIMIT {CANDIDATES}"
-    return text(sql).columns(article_id=BigInteger, score=BigInteger)
+    sql = _SCORED.format(pairs=pairs, dated=", a.published_at", kind=":kind",
+                         join=" JOIN articles AS a ON a.id = d.article_id") + "GROUP BY d.article_id, a.published_at"
+    return text(sql).columns(article_id=BigInteger, score=BigInteger, published_at=ARTICLES.c.published_at.type)
+
+
+def _pairs(terms: int) -> str:
+    return ", ".join(["(CAST(? AS BIGINT), CAST(? AS BIGINT))"] * terms)
+
+
+class _Driver:
+    """Reads of integers sent straight to the database driver's cursor, in the session's
+    transaction: SQLAlchemy's statement cache and parameter handling cost more than SQLite takes
+    to answer them (~0.1 ms each, seven a check)."""
+
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self._qmark = connection.dialect.paramstyle == "qmark"
+        self._cursor = connection.connection.cursor()
+
+    def rows(self, sql: str, params: Sequence[int] = ()) -> list[tuple[Any, ...]]:
+        self._cursor.execute(sql if self._qmark else _format_marks(sql), params)
+        return self._cursor.fetchall()
+
+
+@lru_cache(maxsize=1024)
+def _format_marks(sql: str) -> str:
+    return sql.replace("?", "%s")
 
 
 @dataclass(frozen=True)
@@ -168,11 +212,20 @@ class StoredIndex(Judge):
         self._cache = cache if cache is not None else ReadCache()
         self._totals: dict[int, int] | None = None   # as read, without this transaction's pending articles
         self._pending = _Pending()
+        self._driver: _Driver | None = None
+
+    @property
+    def _db(self) -> _Driver:
+        if self._driver is None:
+            self._driver = _Driver(self.session)
+        return self._driver
 
     def add(self, article_id: int, row: Mapping[str, Any]) -> None:
         """Index article `article_id`, just inserted as `row` in this transaction."""
         sig = parse_signature(row.get("signature"), article_id)
         keys = article_keys(row["url"], row["canonical_url"], row["text_hash"], row.get("title"), sig)
+        if sig is not None:  # as `_load` would read it back: the checks after it in this crawl need not
+            self._cache.remember(_loaded(article_id, row, sig))
         pending = self._pending
         for kind, key in keys.lookups:
             pending.add(kind, key, article_id)
@@ -208,9 +261,9 @@ class StoredIndex(Judge):
 
     def _roots(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
         hashed = {(kind, key_of(value)): (kind, value) for kind, value in keys}
-        firsts = {(kind, key): (first, copies) for kind, key, first, copies in self.session.execute(
-            _FIRST, {"kinds": sorted({kind for kind, _ in keys}), "keys": sorted({key for _, key in hashed})})
-            if (kind, key) in hashed}
+        kinds, keyed = sorted({kind for kind, _ in keys}), sorted({key for _, key in hashed})
+        firsts = {(kind, key): (first, copies) for kind, key, first, copies in self._db.rows(
+            _first(len(kinds), len(keyed)), [*kinds, *keyed]) if (kind, key) in hashed}
         pending = self._pending
         for key in hashed:
             mine = pending.articles.get(key)
@@ -226,7 +279,7 @@ class StoredIndex(Judge):
     def _near(self, hashvalues: np.ndarray) -> set[int]:
         keys = band_keys(hashvalues)
         found: dict[int, list[int]] = {}
-        for band, article_id in self.session.execute(_BANDS, {f"k{band}": key for band, key in enumerate(keys)}):
+        for band, article_id in self._db.rows(_BANDS, keys):
             found.setdefault(band, []).append(article_id)
         near: set[int] = set()
         for band, key in enumerate(keys):
@@ -245,10 +298,13 @@ class StoredIndex(Judge):
                   for term, weight in weights.items() if df[term] <= cap}
         if not scaled:
             return []
-        params: dict[str, int] = {"kind": kind}
-        for n, (key, weight) in enumerate(scaled.items()):
-            params[f"k{n}"], params[f"w{n}"] = key, weight
-        found = self.session.execute(_scored(len(scaled), when is not None), params).all()
+        if when is None:
+            found = self._db.rows(_scored(len(scaled)), [*(n for pair in scaled.items() for n in pair), kind])
+        else:
+            params: dict[str, int] = {"kind": kind}
+            for n, (key, weight) in enumerate(scaled.items()):
+                params[f"k{n}"], params[f"w{n}"] = key, weight
+            found = self.session.execute(_scored_dated(len(scaled)), params).all()
         pending = self._pending.scored(kind, scaled)
         hits = np.array([row[0] for row in found] + list(pending), dtype=np.int64)
         if not len(hits):
@@ -273,11 +329,12 @@ class StoredIndex(Judge):
         vectors = {row: (loaded[row].names if names else loaded[row].terms, loaded[row].keys)
                    for row in rows if row in loaded}
         df = self._counts_of(kind, (keys[term] for vector, keys in vectors.values() for term in vector))
+        idfs = {key: idf(count, total) for key, count in df.items()}
         out = {}
         for row, (vector, keys) in vectors.items():
             if not vector:
                 continue
-            similar = _similarity(df, total, weights, norm, row, vector, keys)
+            similar = _similarity(idfs, weights, norm, row, vector, keys)
             if similar is not None:
                 out[row] = similar
         return out
@@ -300,22 +357,14 @@ class StoredIndex(Judge):
         if missing:
             for row in self.session.execute(_ROWS.where(ARTICLES.c.id.in_(missing))):
                 sig = parse_signature(row.signature, row.id)
-                if sig is None:
-                    continue
-                title = row.title or ""
-                terms = story_terms(sig.terms, sig.counts, title)
-                names = story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}
-                self._cache.remember(_Loaded(
-                    Candidate(row.id, row.duplicate_of_id or row.id, row.story_id if row.story_id is not None else -1,
-                              days(row.published_at), sig.shingles, sig.named, row.canonical_url, sig.hashvalues,
-                              event_day(sig.event, days(row.published_at))),
-                    terms, names, {term: key_of(term) for term in (*terms, *names)}))
+                if sig is not None:
+                    self._cache.remember(_loaded(row.id, row._mapping, sig))
         return {row: cached[row] for row in rows if row in cached}
 
     def _total(self, kind: int) -> int:
         """How many stored articles have key terms (TERM) or entity words (NAME)."""
         if self._totals is None:
-            self._totals = dict(self.session.execute(_TOTALS).all())
+            self._totals = dict(self._db.rows(_TOTALS))
         return self._totals.get(kind, 0) + self._pending.counts[(ROWS, kind)]
 
     def _counts_of(self, kind: int, keys: Iterable[int]) -> dict[int, int]:
@@ -330,7 +379,8 @@ class StoredIndex(Judge):
             else:
                 out[key] = df
         if missing:
-            found = dict(self.session.execute(_COUNTS, {"kind": kind, "keys": sorted(set(missing))}).all())
+            keys = sorted(set(missing))
+            found = dict(self._db.rows(_counts(len(keys)), [kind, *keys]))
             pending = self._pending.counts
             for key in missing:
                 cached[key] = out[key] = found.get(key, 0) + pending[(kind, key)]
@@ -355,6 +405,18 @@ class StoredIndex(Judge):
         return weights, math.sqrt(norm), df
 
 
+def _loaded(article_id: int, row: Mapping[str, Any], sig: Signature) -> _Loaded:
+    """What the layers read of a stored article: its `row` (as `_ROWS` reads it) and signature."""
+    title, published = row.get("title") or "", days(row.get("published_at"))
+    terms = story_terms(sig.terms, sig.counts, title)
+    names = story_entities(sig.entities, sig.entity_counts, title) if sig.entities else {}
+    story = row.get("story_id")
+    return _Loaded(Candidate(article_id, row.get("duplicate_of_id") or article_id, story if story is not None else -1,
+                             published, sig.shingles, sig.named, row["canonical_url"], sig.hashvalues,
+                             event_day(sig.event, published)),
+                   terms, names, {term: key_of(term) for term in (*terms, *names)})
+
+
 @lru_cache(maxsize=4)
 def _upsert_counts(dialect: str) -> Insert:
     """Add each row's count to the stored one (or store it): one statement for a batch's counts."""
@@ -363,14 +425,14 @@ def _upsert_counts(dialect: str) -> Insert:
                                            set_={"count": COUNTS.c.count + statement.excluded.count})
 
 
-def _similarity(df: dict[int, int], total: int, weights: dict[str, float], norm: float, row: int,
+def _similarity(idfs: dict[int, float], weights: dict[str, float], norm: float, row: int,
                 vector: dict[str, int], keys: dict[str, int]) -> Similar | None:
     """`analysis.stories.TermIndex._similarity`: the cosine of the query and a stored vector
-    (`df` by the terms' keys)."""
+    (`idfs` by the terms' keys)."""
     other = 0.0
     products: dict[str, float] = {}
     for term, count in vector.items():
-        weight = TERM_WEIGHTS[min(count, 255)] * idf(df[keys[term]], total)
+        weight = TERM_WEIGHTS[min(count, 255)] * idfs[keys[term]]
         other += weight * weight
         if term in weights:
             products[term] = weights[term] * weight
