@@ -52,7 +52,7 @@ def _marks(n: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _first(kinds: int, keys: int) -> str:
+def _first_sql(kinds: int, keys: int) -> str:
     """The first article stored under each key, and what it copies, in one read."""
     return ("SELECT f.kind, f.key, f.first, a.duplicate_of_id FROM (SELECT kind, key, MIN(article_id) AS first "
             f"FROM dedup_keys WHERE kind IN ({_marks(kinds)}) AND key IN ({_marks(keys)}) GROUP BY kind, key) AS f "
@@ -66,7 +66,7 @@ _TOTALS = f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}"
 
 
 @lru_cache(maxsize=512)
-def _counts(keys: int) -> str:
+def _counts_sql(keys: int) -> str:
     return f"SELECT key, count FROM dedup_counts WHERE kind = ? AND key IN ({_marks(keys)})"
 
 
@@ -82,7 +82,7 @@ _SCORED = ("WITH q (key, weight) AS (VALUES {pairs}) SELECT d.article_id, CAST(S
 
 
 @lru_cache(maxsize=256)
-def _scored(terms: int) -> str:
+def _scored_sql(terms: int) -> str:
     """The articles with any of `terms` weighted postings (parameters: key and weight by turns,
     then their kind), by their summed weight (integers: an exact sum): the best
     CANDIDATES, ties to the earliest."""
@@ -92,7 +92,7 @@ def _scored(terms: int) -> str:
 
 @lru_cache(maxsize=64)
 def _scored_dated(terms: int) -> TextClause:
-    """All the articles `_scored` reads, with their publication time (the caller applies the
+    """All the articles `_scored_sql` reads, with their publication time (the caller applies the
     time factor): through SQLAlchemy, which reads the time as each database stores it."""
     pairs = ", ".join(f"(CAST(:k{n} AS BIGINT), CAST(:w{n} AS BIGINT))" for n in range(terms))
     sql = _SCORED.format(pairs=pairs, dated=", a.published_at", kind=":kind",
@@ -134,7 +134,8 @@ class _Loaded:
 
 class ReadCache:
     """What a process's checks read and may read again, kept across its transactions: stored
-    articles as candidates (a row does not change once stored) and document frequencies. Those
+    articles as candidates (a row does not change once stored; those this process stores are
+    kept as it stores them, not read back) and document frequencies. The frequencies
     this process writes are kept exact; when the totals show that others stored articles too,
     the frequencies are dropped, or from 1,000 articles on kept while the totals stay within
     IDF_STALENESS of those they were read at, as `analysis.stories.TermIndex` keeps its IDF
@@ -263,7 +264,7 @@ class StoredIndex(Judge):
         hashed = {(kind, key_of(value)): (kind, value) for kind, value in keys}
         kinds, keyed = sorted({kind for kind, _ in keys}), sorted({key for _, key in hashed})
         firsts = {(kind, key): (first, copies) for kind, key, first, copies in self._db.rows(
-            _first(len(kinds), len(keyed)), [*kinds, *keyed]) if (kind, key) in hashed}
+            _first_sql(len(kinds), len(keyed)), [*kinds, *keyed]) if (kind, key) in hashed}
         pending = self._pending
         for key in hashed:
             mine = pending.articles.get(key)
@@ -299,7 +300,7 @@ class StoredIndex(Judge):
         if not scaled:
             return []
         if when is None:
-            found = self._db.rows(_scored(len(scaled)), [*(n for pair in scaled.items() for n in pair), kind])
+            found = self._db.rows(_scored_sql(len(scaled)), [*(n for pair in scaled.items() for n in pair), kind])
         else:
             params: dict[str, int] = {"kind": kind}
             for n, (key, weight) in enumerate(scaled.items()):
@@ -380,7 +381,7 @@ class StoredIndex(Judge):
                 out[key] = df
         if missing:
             keys = sorted(set(missing))
-            found = dict(self._db.rows(_counts(len(keys)), [kind, *keys]))
+            found = dict(self._db.rows(_counts_sql(len(keys)), [kind, *keys]))
             pending = self._pending.counts
             for key in missing:
                 cached[key] = out[key] = found.get(key, 0) + pending[(kind, key)]
