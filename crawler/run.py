@@ -246,9 +246,10 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
 def _warm_here(rules: Rules) -> None:
     """Import the crawl process's modules and load the language model in this process, before
     forking it (see CHILD_PRELOAD)."""
-    import crawler.process  # noqa: F401
     from crawler.analyse import preload
+    from crawler.process import import_components
 
+    import_components()
     preload(rules.spacy_model)
 
 

@@ -1,5 +1,5 @@
 """Imported by the crawl processes' fork server (see `crawler.run`): loads the language model
-there, once, so that every crawl process it forks (one a poll, in the service) starts with the
+and Scrapy's components (`crawler.process.import_components`) there, once, so that every crawl process it forks (one a poll, in the service) starts with the
 model in memory, shared copy-on-write with its analysis workers, instead of loading its own
 (~0.6-1 s of CPU and ~130 MB a crawl, paid even by a poll where every feed answers 304).
 
@@ -12,8 +12,10 @@ import gc
 import os
 
 from crawler.analyse import preload
+from crawler.process import import_components
 from crawler.report import MODEL_ENV
 
 preload(os.environ.get(MODEL_ENV, ""))
+import_components()
 gc.collect()
 gc.freeze()  # the children's collector never touches (and so never copies) what is loaded here

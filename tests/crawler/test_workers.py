@@ -53,7 +53,8 @@ def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
 
 def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site):
     """A caller with threads (the service) forks its crawls from a fork server that loaded the
-    model once: no crawl loads its own, so a poll pays neither the load nor its memory."""
+    model and imported Scrapy's components once: no crawl loads or imports its own, so a poll
+    pays neither the load nor its memory, nor the imports."""
     from crawler.run import _start_method
 
     site.add("/a.html", article("Crew films aboard the station"))
@@ -68,6 +69,9 @@ def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site
         engine.dispose()
     assert first.total("fetched") == 1
     assert first.timings["model_loads"] == second.timings["model_loads"] == 0
+    # the asyncio reactor (installed by the crawl, never before the fork) and a lock or two, not
+    # Scrapy's ~200 modules of middlewares, extensions and download handlers
+    assert first.timings["modules_imported"] <= 5 and second.timings["modules_imported"] <= 5
 
 
 def test_a_crawl_forked_from_a_single_threaded_caller_inherits_the_model(sqlite_url, tmp_path):
