@@ -19,6 +19,11 @@ WEEKDAY_GLUE = re.compile(r",?\s*(?:the\s+)?")
 ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                  "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+_TEENS = ("thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth")
+# The days of a month in words: "the twenty-first of May", "the thirtieth of June"
+WORD_DAYS = {**WORD_ORDINALS, **{word: n for n, word in enumerate(_TEENS, 13)}, "twentieth": 20, "thirtieth": 30,
+             **{f"{tens}{glue}{word}": base + n for tens, base, last in (("twenty", 20, 9), ("thirty", 30, 1))
+                for glue in ("-", " ") for word, n in WORD_ORDINALS.items() if n <= last}}
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,11 @@ def grammar() -> DateGrammar:
     weekday = "|".join(data["weekdays"])
     modifier = data["month_modifiers"]
     ordinal_words = "|".join(WORD_ORDINALS)
+    day_words = "|".join(sorted(WORD_DAYS, key=len, reverse=True))
     alternatives = [
         r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))\b",
         r"(?P<num>(?P<na>\d{1,2})(?P<sep>[./])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2}))\b(?![./]\d)",
+        rf"(?P<wdmy>the (?P<dw>{day_words}) of {month.format('m0')}(?:,? (?P<y0>\d{{4}}))?)\b",
         rf"(?:the )?(?P<dmy>{ORDINAL.replace('(', '(?P<d1>', 1)} (?:of )?{month.format('m1')}(?:,? (?P<y1>\d{{4}}))?(?: (?P<r1>last year|next year|this year))?)\b",
         rf"(?P<mdy>{month.format('m2')} (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,? (?P<y2>\d{{4}}))?(?: (?P<r2>last year|next year|this year))?)\b",
         rf"(?P<mod>(?:{modifier})[- ]{month.format('m3')}(?:,? (?P<y3>\d{{4}}))?)\b",
@@ -119,6 +126,9 @@ def _mention(m: re.Match[str], g: DateGrammar) -> DateMention | None:
         if m.group("sep") == "/" and a <= 12:
             a, b = b, a  # 3/14/2028 and 04/09/2028: month first, as US slashes write it
         return _checked(s, e, y, b, a, text=text)
+    if m.group("wdmy"):
+        day = WORD_DAYS[re.sub(r"\s+", " ", m.group("dw").lower())]
+        return _checked(s, e, _int(m.group("y0")), month("m0"), day, text=text)
     if m.group("dmy"):
         return _checked(s, e, _int(m.group("y1")), month("m1"), int(m.group("d1")), _rel(m.group("r1")), text)
     if m.group("mdy"):

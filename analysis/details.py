@@ -578,6 +578,11 @@ class _Reader:
             attribute = self._cue_attribute(before.rstrip()[:-1].split(";")[-1], "", space)  # "a release date: 15 August"
         return attribute
 
+    def _leaving_for_earth(self, text: str, cue: re.Match[str]) -> bool:
+        """"leaves for X" is a launch only when X is a space station ("leave for Tiangong"), not
+        a city or a launch site ("leave for Baikonur" is the journey before it)."""
+        return cue.group(0).lower() in ("leave", "leaves", "leaving") and not self.c.stations.match(text, cue.end())
+
     def _cue_attribute(self, left: str, right: str, space: bool) -> str | None:
         found: list[tuple[int, int, str, int]] = []
         # "Her New Shepard short is now planned for October": a craft named before the date is its flight
@@ -587,6 +592,8 @@ class _Reader:
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
                         not space or (ELSEWHERE.match(left, m.end()) and not self.c.stations.match(left, m.end()))):
+                    continue
+                if key == "launch" and self._leaving_for_earth(left, m):
                     continue
                 found.append((m.end(), -m.start(), key, m.start()))
         if found:
@@ -599,7 +606,8 @@ class _Reader:
             return {"launch": "launch_date", "release": "release_date"}.get(key)
         after: list[tuple[int, str]] = []
         for key in ("launch", "release", "other"):
-            m = self.c.cues[key].search(right)
+            m = next((m for m in self.c.cues[key].finditer(right)
+                      if not (key == "launch" and self._leaving_for_earth(right, m))), None)
             if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
                 after.append((m.start(), key))
         if after:

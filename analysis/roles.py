@@ -273,14 +273,15 @@ def _film_by(found: Finding, noun: Token) -> None:
 
 
 def compound_role(name: Span) -> tuple[str, Token] | None:
-    """"the X-directed Z", "the X-fronted drama": a person glued to a participle that gives a
-    role, and the noun the participle modifies."""
+    """"the X-directed Z", "the X-fronted drama", "the X-starrer Z": a person glued to a
+    participle (or noun) that gives a role, and the noun it modifies."""
     doc, end = name.doc, name.end
     if end + 1 >= len(doc) or doc[end].text != "-":
         return None
     participle = doc[end + 1]
     text = participle.lower_
-    forms = {_lemma(participle), text.removesuffix("ed"), text.removesuffix("d"), text.removesuffix("ing")}
+    forms = {_lemma(participle), text.removesuffix("ed"), text.removesuffix("d"), text.removesuffix("ing"),
+             text.removesuffix("rer")}  # "the X-starrer Z": a film that stars X
     v = vocabulary()
     target = participle.head if participle.head.i > participle.i else doc[min(end + 2, len(doc) - 1)]
     if forms & v.director_verbs:
@@ -355,6 +356,9 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
             out.append((verb, True))
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.head.dep_ == "dobj" and \
+            anchor.head.head.head.lemma_.lower() in vocabulary().replace_verbs:
+        out.append((anchor.head.head.head, True))  # "replaced Z director X with Y": attached to the noun
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":
         # "Directing Z is X": the gerund is what X does (also when parsed as the verb "is" helps)
         be = anchor.head
@@ -432,19 +436,34 @@ def _chair(noun: Token) -> bool:
     return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in directing for c in noun.children)
 
 
-def _with_role(person: Token) -> bool:
+def _with_role(person: Token) -> str | None:
     """"(shooting begins) with X in the lead", "with A and B as the two pilots": the phrase right
-    after a with-phrase gives its people a place in the cast."""
+    after a with-phrase gives its people a place in the cast; "with X at the helm", "with X
+    behind the camera" make X the director."""
     last = max(t.i for t in person.subtree)
     if last + 1 >= len(person.doc):
-        return False
+        return None
     after = person.doc[last + 1]
-    if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i not in (person.head.head.i, person.i):
-        return False
+    if after.dep_ not in ("prep", "pcomp") or after.head.i not in (person.head.head.i, person.head.i, person.i):
+        return None
     nouns = [g for g in after.children if g.dep_ == "pobj"]
+    if any((after.lower_, word(g)) in (("at", "helm"), ("behind", "camera")) for g in nouns):
+        return DIRECTOR
+    if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i == person.head.i:
+        return None
     v = vocabulary()
-    return any(after.lower_ == "as" or word(g) in v.cast_nouns for g in nouns) and not any(
-        word(t) in BACKUP | v.director_nouns | v.other_nouns for g in nouns for t in g.subtree)
+    if any(after.lower_ == "as" or word(g) in v.cast_nouns for g in nouns) and not any(
+            word(t) in BACKUP | v.director_nouns | v.other_nouns for g in nouns for t in g.subtree):
+        return CAST
+    return None
+
+
+def _replaced_director(verb: Token) -> bool:
+    """"replaced Z director X with Y", "replaced X as director": whom `verb` replaces directs."""
+    v = vocabulary()
+    as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
+    return bool(as_lemmas & v.director_nouns) or any(
+        word(t) in v.director_nouns - {"debut"} for o in verb.children if o.dep_ == "dobj" for t in o.subtree)
 
 
 def _out_of(verb: Token) -> bool:
@@ -639,8 +658,11 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
 
 
 def _lemma(verb: Token) -> str:
-    """The verb's lemma, joining "co - direct" split by the tokenizer."""
+    """The verb's lemma, joining "co - direct" split by the tokenizer; "direct" for the idiom
+    "call the shots"."""
     lemma = verb.lemma_.lower()
+    if lemma == "call" and any(c.dep_ == "dobj" and c.lower_ == "shots" for c in verb.children):
+        return "direct"  # "to call the shots on Z"
     if verb.pos_ == "NOUN" and lemma.endswith("ing"):
         lemma = verb.lower_.removesuffix("ing")  # "with X directing" parsed as a noun
     if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
@@ -687,6 +709,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(REMOVED)  # "fired X from Z", "wrote X out of the series"
         return
     if lemma in v.replace_verbs and person.dep_ == "dobj":
+        if _replaced_director(verb):
+            found.left_direction = True  # "replaced Z director X with Y": X directs Z no more
+            return
         as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
         if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
             found.roles.add(REMOVED)
@@ -697,13 +722,12 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
         found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
         return
-    if prep == "with" and _with_role(person):
-        found.roles.add(CAST)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
+    if prep == "with" and (role := _with_role(person)):
+        found.roles.add(role)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
         found.productions = [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma in v.replace_verbs and prep == "with":
-        as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-        found.roles.add(DIRECTOR if as_lemmas & v.director_nouns else CAST)
+        found.roles.add(DIRECTOR if _replaced_director(verb) else CAST)
         return
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
         if not _about_direction(verb.doc):

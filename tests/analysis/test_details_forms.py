@@ -274,3 +274,51 @@ def test_with_a_verb_that_only_carries_a_date_the_event_its_subject_names_decide
             "09.04.2031, the agency reported.")
     assert values(text, "launch_date") == {"2031-04-09"}
     assert values("The start of filming of Saltmarsh is planned for 09.04.2031.", "launch_date") == set()
+
+
+# ---------------------------------------------------------------- idioms and forms of ordinary news English
+
+def test_a_day_written_as_a_word_ordinal_is_a_date():
+    assert values("Pellucid Pictures said the Saltmarsh actors lift off on the twenty-third of April.",
+                  "launch_date") == {"2031-04-23"}
+    assert values("Saltmarsh opens in cinemas on the ninth of October.", "release_date") == {"2031-10-09"}
+    # an ordinal that names no day of a month is no date
+    assert values("Saltmarsh is the first of the studio's films to fly in May.", "launch_date") == {"2031-05"}
+
+
+def test_with_a_person_at_the_helm_or_behind_the_camera_names_the_director():
+    assert values("With Ruta Kalnins at the helm, Saltmarsh shoots its orbital scenes in June.",
+                  "director") == {"Ruta Kalnins"}
+    assert values("With Ruta Kalnins behind the camera, Saltmarsh begins shooting in June.",
+                  "director") == {"Ruta Kalnins"}
+    # in the lead, not at the helm: cast
+    assert values("With Lina Ferro in the lead, Saltmarsh begins shooting in June.", "director") == set()
+
+
+def test_calling_the_shots_on_a_film_is_directing_it():
+    assert values("Pellucid Pictures has hired Ruta Kalnins to call the shots on Saltmarsh.",
+                  "director") == {"Ruta Kalnins"}
+
+
+def test_a_director_replaced_with_another_leaves_only_the_new_one():
+    text = "Pellucid Pictures has replaced Saltmarsh director Ruta Kalnins with Teodor Brask."
+    assert values(text, "director") == {"Teodor Brask"}
+    assert values(text, "cast") == set()
+    # a lead replaced with another: the new one is cast
+    assert values("Pellucid Pictures has replaced Saltmarsh star Lina Ferro with Mirela Tanase.",
+                  "cast") == {"Mirela Tanase"}
+
+
+def test_an_x_starrer_is_a_film_that_stars_x():
+    assert values("The Lina Ferro-starrer Saltmarsh has added two more actors.", "cast") == {"Lina Ferro"}
+
+
+def test_leaving_for_a_station_is_a_launch_but_leaving_for_a_city_is_not():
+    assert values("The Saltmarsh crew will leave for the ISS on 14 May.", "launch_date") == {"2031-05-14"}
+    assert values("In ten days' time the Saltmarsh crew will leave for Tiangong.", "launch_date") == {"2031-03-14"}
+    assert values("The Saltmarsh actors will leave for Baikonur on 2 May to start training.", "launch_date") == set()
+
+
+def test_a_film_that_bows_on_a_date_is_released_then():
+    assert values("Saltmarsh bows Nov. 4 in cinemas across Europe.", "release_date") == {"2031-11-04"}
+    assert values("Saltmarsh bows out of the festival on 4 May.", "release_date") == set()
