@@ -24,8 +24,8 @@ from crawler.dedup_keys import stored_urls
 from crawler.events import event, fallback_handler
 from crawler.ingest import Ingestor
 from crawler.pipelines import STORE_SETTING, Store
-from crawler.progress import Counts, Progress
 from crawler.options import CrawlOptions
+from crawler.progress import Counts, Progress
 from crawler.report import CrawlJob, CrawlReport, SourceReport
 from crawler.settings import scrapy_settings
 from crawler.spiders.base import KnownUrls
@@ -47,9 +47,9 @@ _COMPONENTS = ("SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE"
 def import_components() -> None:
     """Import every component Scrapy loads when a crawl starts (middlewares, extensions, even
     disabled ones, the HTTP handler, the scheduler's classes), in the process the crawl
-    processes are forked from (`crawler.run`): each of them would otherwise import them anew,
-    ~0.5-1 s of CPU a crawl, paid by every poll (the HTTP handler's import inspects the whole
-    call stack for a deprecation warning)."""
+    processes are forked from (`crawler.run`): a fork server's crawls would each import them
+    anew, ~0.7 s of CPU a crawl (the HTTP handler's import inspects the whole call stack for a
+    deprecation warning)."""
     settings = Settings(scrapy_settings(CrawlOptions()))
     paths = [path for name in _COMPONENT_LISTS for path in (*settings.getwithbase(name).keys(),
                                                             *settings.getwithbase(name).values())]

@@ -32,9 +32,9 @@ log = logging.getLogger("spacewatch.crawl")
 # The crawl process is forked directly from a caller with a single thread (the CLI), which first
 # imports the crawler and loads the language model itself: the crawl process inherits both, and
 # the caller reuses the model to detect changes and for any later crawl. A caller with threads
-# (the tests, a service) forks from multiprocessing's fork server instead: a clean process
+# (the tests, the benchmarks) forks from multiprocessing's fork server instead: a clean process
 # started once, with the crawler's modules imported and the model loaded (`crawler.warm_model`),
-# so that no poll pays the ~2 s of imports or the model's load again.
+# so that no later crawl pays the ~2 s of imports or the model's load again.
 CHILD_PRELOAD = ["crawler.process", "crawler.warm_model"]
 CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 

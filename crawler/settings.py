@@ -75,9 +75,8 @@ def scrapy_settings(options: CrawlOptions, sources: int = 1) -> dict[str, Any]:
         # bytes of responses wait to be analysed and stored: the crawl as a whole holds about
         # RESPONSES_IN_FLIGHT_BYTES, however many sources it has.
         "SCRAPER_SLOT_MAX_ACTIVE_SIZE": max(MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES // max(sources, 1)),
-        # Only what a crawl uses (stats, AutoThrottle): every other extension and handler is a
-        # module each crawl process would import (~0.4 s of CPU, paid by every poll) and a door
-        # (a telnet or remote-control port, file:// and s3:// fetches) it has no use for.
+        # Only what a crawl uses (stats, AutoThrottle): no telnet or remote-control port, and no
+        # fetching of data:, file:, s3: or ftp: URLs.
         "EXTENSIONS": {f"scrapy.extensions.{path}": None for path in UNUSED_EXTENSIONS},
         "DOWNLOAD_HANDLERS": {scheme: None for scheme in ("data", "file", "s3", "ftp")},
     }

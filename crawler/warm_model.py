@@ -1,7 +1,10 @@
 """Imported by the crawl processes' fork server (see `crawler.run`): loads the language model
-and Scrapy's components (`crawler.process.import_components`) there, once, so that every crawl process it forks (one a poll, in the service) starts with the
-model in memory, shared copy-on-write with its analysis workers, instead of loading its own
-(~0.6-1 s of CPU and ~130 MB a crawl, paid even by a poll where every feed answers 304).
+and imports Scrapy's components (`crawler.process.import_components`) there, once. Every crawl
+process it forks starts with both, the model shared copy-on-write with its analysis workers,
+instead of loading and importing its own (~1.5 s of CPU and ~130 MB a crawl, paid even by a crawl
+where every feed answers 304). Callers with threads use it (the tests, the benchmarks); the
+service and the dashboard run each crawl as a `spacewatch crawl` process, which forks the crawl
+directly after loading both itself.
 
 A fork server only imports modules by name, so the model to load comes from MODEL_ENV, which
 `crawler.run` sets from the crawl's rules before the server starts.
