@@ -34,6 +34,8 @@ def test_the_readme_commands_name_the_virtualenv():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first = re.search(r"```sh\n(.*?)\n```", readme, re.S).group(1).splitlines()
     assert first == ["python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/spacewatch demo",
-                     ".venv/bin/python -m pytest"]
+                     ".venv/bin/python -m pytest -n 2"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert first[1] in ci.splitlines()  # CI runs the README's test command, as it is written
     check = re.search(r"`([^`]*scenario_check\.py[^`]*)`", readme).group(1)
     assert check.startswith(".venv/bin/python ") and '--spacewatch "$PWD/.venv/bin/spacewatch"' in check
