@@ -32,6 +32,8 @@ PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "p
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# a place in a body of people: "a member of the cast", "the Chinese side of the cast"
+PARTS_OF_A_BODY = {"member", "addition", "part", "side", "half", "rest"}
 ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "land", "take", "get", "win", "bag", "earn",
                 "assume",
                 "secure", "book", "keep", "retain", "inherit", "attach", "set", "name", "confirm"}
@@ -237,8 +239,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         if be is not None and any(c.dep_ in SUBJECT_DEPS and word(c) in vocabulary().director_nouns
                                   for c in be.children):
             found.roles.add(DIRECTOR)
-    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) == "direction":
-        nouns.append(head.head)  # "under the direction of X"
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) in ("direction", "debut"):
+        nouns.append(head.head)  # "under the direction of X", "the directorial debut of X"
     if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
             word(head.head) in vocabulary().cast_nouns | vocabulary().director_nouns:
         nouns.append(head.head)  # "the actress from Tartu X", read as if she came from X
@@ -315,7 +317,7 @@ def _from_noun(found: Finding, noun: Token) -> None:
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     of_to = of + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
                   if g.dep_ == "pobj"]
-    if lemma in ("member", "addition", "part") and any(word(g) in CAST_BODIES for g in of_to):
+    if lemma in PARTS_OF_A_BODY and any(word(g) in CAST_BODIES for g in of_to):
         found.roles.add(CAST)  # "the newest member of the cast", "the latest addition to the ensemble"
     owners = [c for c in noun.children if c.dep_ == "poss"]
     if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
@@ -324,7 +326,7 @@ def _from_noun(found: Finding, noun: Token) -> None:
     found.productions += [o for o in owners if o.pos_ == "PROPN"]
     if lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
             g.lemma_.lower() in NOT_DIRECTOR for g in of):
-        if lemma != "debut" or "direct" in {w.rstrip("ing") for w in words} or "directing" in words:
+        if lemma != "debut" or any(w.startswith("direct") for w in words):  # "directing", "directorial"
             found.roles.add(DIRECTOR)
     elif lemma in v.cast_nouns or words & {"leading", "lead", "title"} and lemma in ("man", "woman", "lady", "role"):
         found.roles.add(CAST)  # "its leading man"
@@ -624,8 +626,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
                 _chair(noun):
             given.add(DIRECTOR)  # also "took the director's chair", "is in the director's chair"
-        elif n in v.cast_nouns or (n in ("member", "addition", "part") and any(word(t) in CAST_BODIES
-                                                                                for t in noun.subtree)):
+        elif n in v.cast_nouns or (n in PARTS_OF_A_BODY and any(word(t) in CAST_BODIES for t in noun.subtree)):
             given.add(CAST)
     if lemma == "cast" and verb.dep_ == "acl":
         given.add(CAST)  # "X, cast in Y,"

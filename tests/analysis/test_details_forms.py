@@ -322,3 +322,18 @@ def test_leaving_for_a_station_is_a_launch_but_leaving_for_a_city_is_not():
 def test_a_film_that_bows_on_a_date_is_released_then():
     assert values("Saltmarsh bows Nov. 4 in cinemas across Europe.", "release_date") == {"2031-11-04"}
     assert values("Saltmarsh bows out of the festival on 4 May.", "release_date") == set()
+
+
+def test_rejoining_the_cast_is_being_in_it():
+    assert values("Lina Ferro has rejoined the cast of Saltmarsh after a scheduling clash.", "cast") == {"Lina Ferro"}
+
+
+def test_the_directorial_debut_of_a_person_makes_them_the_director():
+    assert values("Saltmarsh marks the directorial debut of Teodor Brask, until now an editor.",
+                  "director") == {"Teodor Brask"}
+    assert values("Saltmarsh marks the screen debut of Teodor Brask.", "director") == set()
+
+
+def test_leading_one_side_of_the_cast_is_being_in_it():
+    assert values("Mirela Tanase has been tapped to lead the Romanian side of the Saltmarsh cast.",
+                  "cast") == {"Mirela Tanase"}
