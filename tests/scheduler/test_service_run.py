@@ -244,8 +244,10 @@ def test_a_digest_is_caught_up_at_start_only_when_one_was_due(tmp_path, used_bef
 
 def test_a_relative_database_path_means_the_same_file_to_the_service_and_its_crawls(tmp_path, site):
     urls = add_feed(site, "gamma", 1, seed=7)
+    # every 20 s: its first poll comes within seconds (an hourly source's may take a minute,
+    # 30 s of jitter on top of the first polls' spread)
     config = write_config(tmp_path / "spacewatch.toml", "sqlite:///relative.db",
-                          [("gamma", site.url("/gamma/feed.xml"), "1h")])
+                          [("gamma", site.url("/gamma/feed.xml"), "20s")])
 
     def stored() -> set[str]:
         listed = cli(config, "articles", "--json")
