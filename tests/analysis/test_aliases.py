@@ -9,9 +9,9 @@ def kinds(label: str, *aliases: str) -> dict[str, str]:
 
 
 def test_the_label_head_names_titles_and_its_parenthesis_the_studio():
-    got = kinds("Saltmarsh / Solnechny Bereg (station drama, Pellucid Yard)",
-                "Saltmarsh", "Solnechny Bereg", "Pellucid Yard", "Oksana Vetrova")
-    assert got == {"Saltmarsh": TITLE, "Solnechny Bereg": TITLE, "Pellucid Yard": STUDIO, "Oksana Vetrova": PERSON}
+    got = kinds("Quillmere / Solnechny Bereg (station drama, Pellucid Yard)",
+                "Quillmere", "Solnechny Bereg", "Pellucid Yard", "Oksana Vetrova")
+    assert got == {"Quillmere": TITLE, "Solnechny Bereg": TITLE, "Pellucid Yard": STUDIO, "Oksana Vetrova": PERSON}
 
 
 def test_a_working_title_in_parentheses_is_a_title_and_a_company_suffix_a_studio():

@@ -10,8 +10,8 @@ from analysis.details import extract_details
 from analysis.rules import WatchSpec
 
 WATCHES = (
-    WatchSpec("saltmarsh", "Saltmarsh (Pellucid Pictures orbital thriller)",
-              ("Saltmarsh", "Pellucid Pictures", "Oriane Vassalo")),
+    WatchSpec("quillmere", "Quillmere (Pellucid Pictures orbital thriller)",
+              ("Quillmere", "Pellucid Pictures", "Oriane Vassalo")),
     WatchSpec("tidewell", "Tidewell (Korvath Films series)", ("Tidewell", "Korvath Films")),
 )
 PUBLISHED = datetime(2031, 3, 4, 9, 0, tzinfo=timezone.utc)  # a Tuesday
@@ -28,108 +28,108 @@ def values(text: str, attribute: str, title: str = "") -> set[str]:
 # ---------------------------------------------------------------- dates
 
 def test_the_nth_in_the_present_tense_is_the_next_one():
-    assert values("The Saltmarsh crew lifts off at 09:14 local time on the 3rd.", "launch_date") == {"2031-04-03"}
-    assert values("The Saltmarsh crew lifts off at 09:14 local time on the 13th.", "launch_date") == {"2031-03-13"}
+    assert values("The Quillmere crew lifts off at 09:14 local time on the 3rd.", "launch_date") == {"2031-04-03"}
+    assert values("The Quillmere crew lifts off at 09:14 local time on the 13th.", "launch_date") == {"2031-03-13"}
 
 
 def test_a_weekday_with_the_nth_names_the_nth_that_falls_on_it():
-    assert values("Saltmarsh's actors blast off on Thursday the 20th.", "launch_date") == {"2031-03-20"}
-    assert values("Saltmarsh's actors blast off on Sunday the 6th.", "launch_date") == {"2031-04-06"}
+    assert values("Quillmere's actors blast off on Thursday the 20th.", "launch_date") == {"2031-03-20"}
+    assert values("Quillmere's actors blast off on Sunday the 6th.", "launch_date") == {"2031-04-06"}
 
 
 def test_an_offset_with_no_date_moves_the_date_stated_before():
-    text = "The Saltmarsh crew was due to fly on 12 May. The launch has now been pushed back by four days."
+    text = "The Quillmere crew was due to fly on 12 May. The launch has now been pushed back by four days."
     assert values(text, "launch_date") == {"2031-05-16"}
-    text = ("The Saltmarsh crew was due to fly on 12 May. Pellucid Pictures said on Monday that the flight "
+    text = ("The Quillmere crew was due to fly on 12 May. Pellucid Pictures said on Monday that the flight "
             "slipped by a week.")
     assert values(text, "launch_date") == {"2031-05-19"}
     # nothing stated before: nothing to move
-    assert values("The Saltmarsh launch has now been pushed back by four days.", "launch_date") == set()
+    assert values("The Quillmere launch has now been pushed back by four days.", "launch_date") == set()
 
 
 # ---------------------------------------------------------------- credits: "a film by", "dir.", "X-directed"
 
 def test_a_film_by_names_its_director_but_another_film_by_does_not():
-    assert values("Saltmarsh, a film by Ruta Kalnins, opens in cinemas in May.", "director") == {"Ruta Kalnins"}
-    assert values("Pellucid Pictures unveiled Saltmarsh, a new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
-    assert values("Saltmarsh is the new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
-    assert values("Saltmarsh, a novel by Ruta Kalnins, is being adapted.", "director") == set()
-    assert values("Lina Ferro stars in Saltmarsh; she also appears in another film by Ruta Kalnins.",
+    assert values("Quillmere, a film by Ruta Kalnins, opens in cinemas in May.", "director") == {"Ruta Kalnins"}
+    assert values("Pellucid Pictures unveiled Quillmere, a new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
+    assert values("Quillmere is the new film by Ruta Kalnins.", "director") == {"Ruta Kalnins"}
+    assert values("Quillmere, a novel by Ruta Kalnins, is being adapted.", "director") == set()
+    assert values("Lina Ferro stars in Quillmere; she also appears in another film by Ruta Kalnins.",
                   "director") == set()
 
 
 def test_a_credit_abbreviation_labels_the_director():
-    assert values("Saltmarsh (dir. Ruta Kalnins) will be shot aboard the station.", "director") == {"Ruta Kalnins"}
-    got = facts("Saltmarsh (dir. Ruta Kalnins; starring Lina Ferro) will be shot aboard the station.")
-    assert ("saltmarsh", "director", "Ruta Kalnins", False) in got
-    assert ("saltmarsh", "cast", "Lina Ferro", False) in got
-    assert ("saltmarsh", "director", "Lina Ferro", False) not in got
+    assert values("Quillmere (dir. Ruta Kalnins) will be shot aboard the station.", "director") == {"Ruta Kalnins"}
+    got = facts("Quillmere (dir. Ruta Kalnins; starring Lina Ferro) will be shot aboard the station.")
+    assert ("quillmere", "director", "Ruta Kalnins", False) in got
+    assert ("quillmere", "cast", "Lina Ferro", False) in got
+    assert ("quillmere", "director", "Lina Ferro", False) not in got
 
 
 def test_a_participle_glued_to_a_name_gives_the_role():
-    assert values("The Ruta Kalnins-directed Saltmarsh will shoot aboard the station.", "director") == {"Ruta Kalnins"}
-    assert values("Saltmarsh, the Ruta Kalnins-helmed thriller, will shoot aboard the station.",
+    assert values("The Ruta Kalnins-directed Quillmere will shoot aboard the station.", "director") == {"Ruta Kalnins"}
+    assert values("Quillmere, the Ruta Kalnins-helmed thriller, will shoot aboard the station.",
                   "director") == {"Ruta Kalnins"}
-    assert values("The Lina Ferro-fronted Saltmarsh will shoot aboard the station.", "cast") == {"Lina Ferro"}
-    assert facts("The Ruta Kalnins-produced Saltmarsh will shoot aboard the station.") == {
-        ("saltmarsh", "title", "Saltmarsh", False)}
+    assert values("The Lina Ferro-fronted Quillmere will shoot aboard the station.", "cast") == {"Lina Ferro"}
+    assert facts("The Ruta Kalnins-produced Quillmere will shoot aboard the station.") == {
+        ("quillmere", "title", "Quillmere", False)}
 
 
 # ---------------------------------------------------------------- trade-press verbs
 
 def test_boarding_a_production_is_joining_it_in_the_role_it_names():
-    assert values("Lina Ferro boards Saltmarsh, Pellucid Pictures' orbital thriller.", "cast") == {"Lina Ferro"}
-    got = facts("Ruta Kalnins boards Saltmarsh to direct.")
-    assert got - {("saltmarsh", "title", "Saltmarsh", False)} == {("saltmarsh", "director", "Ruta Kalnins", False)}
-    got = facts("Ruta Kalnins boards Saltmarsh as director.")
-    assert got - {("saltmarsh", "title", "Saltmarsh", False)} == {("saltmarsh", "director", "Ruta Kalnins", False)}
-    assert values("Ruta Kalnins boards Saltmarsh as a producer.", "cast") == set()
-    assert values("Lina Ferro joins Saltmarsh to direct.", "cast") == set()
-    assert values("Lina Ferro boarded the crew's plane to Baikonur ahead of the Saltmarsh shoot.", "cast") == set()
+    assert values("Lina Ferro boards Quillmere, Pellucid Pictures' orbital thriller.", "cast") == {"Lina Ferro"}
+    got = facts("Ruta Kalnins boards Quillmere to direct.")
+    assert got - {("quillmere", "title", "Quillmere", False)} == {("quillmere", "director", "Ruta Kalnins", False)}
+    got = facts("Ruta Kalnins boards Quillmere as director.")
+    assert got - {("quillmere", "title", "Quillmere", False)} == {("quillmere", "director", "Ruta Kalnins", False)}
+    assert values("Ruta Kalnins boards Quillmere as a producer.", "cast") == set()
+    assert values("Lina Ferro joins Quillmere to direct.", "cast") == set()
+    assert values("Lina Ferro boarded the crew's plane to Baikonur ahead of the Quillmere shoot.", "cast") == set()
 
 
 def test_trade_verbs_for_landing_a_part_and_heading_the_cast():
-    assert values("Lina Ferro nabs the lead role in Saltmarsh.", "cast") == {"Lina Ferro"}
-    assert values("Lina Ferro and Idris Pell topline the cast of Saltmarsh.", "cast") == {"Lina Ferro", "Idris Pell"}
-    assert values("Lina Ferro is in talks to star in Saltmarsh.", "cast") == set()
+    assert values("Lina Ferro nabs the lead role in Quillmere.", "cast") == {"Lina Ferro"}
+    assert values("Lina Ferro and Idris Pell topline the cast of Quillmere.", "cast") == {"Lina Ferro", "Idris Pell"}
+    assert values("Lina Ferro is in talks to star in Quillmere.", "cast") == set()
 
 
 # ---------------------------------------------------------------- verb-first word order of translated wires
 
 def test_a_role_verb_opening_the_sentence_has_the_name_after_it_as_subject():
-    assert values("Will direct the film Tomás Ibarra, said Pellucid Pictures of Saltmarsh.",
+    assert values("Will direct the film Tomás Ibarra, said Pellucid Pictures of Quillmere.",
                   "director") == {"Tomás Ibarra"}
-    assert values("Will direct Saltmarsh the Argentine Tomás Ibarra, the studio announced.",
+    assert values("Will direct Quillmere the Argentine Tomás Ibarra, the studio announced.",
                   "director") == {"Tomás Ibarra"}
-    assert values("Will direct Saltmarsh Tomás Ibarra, Pellucid Pictures said.", "director") == {"Tomás Ibarra"}
-    assert values("Will star in Saltmarsh Lina Ferro and Idris Pell, reported the agency.",
+    assert values("Will direct Quillmere Tomás Ibarra, Pellucid Pictures said.", "director") == {"Tomás Ibarra"}
+    assert values("Will star in Quillmere Lina Ferro and Idris Pell, reported the agency.",
                   "cast") == {"Lina Ferro", "Idris Pell"}
-    assert values("Will be in charge of the direction of Saltmarsh Tomás Ibarra, said the studio.",
+    assert values("Will be in charge of the direction of Quillmere Tomás Ibarra, said the studio.",
                   "director") == {"Tomás Ibarra"}
 
 
 def test_verb_first_keeps_negation_speculation_and_a_characters_name():
-    assert values("Will not direct Saltmarsh Tomás Ibarra, the studio said.", "director") == set()
-    assert values("Could direct Saltmarsh Tomás Ibarra, the studio said.", "director") == set()
-    assert values("Will play the commander Lina Ferro, the studio said of Saltmarsh.", "cast") == set()
-    got = facts("Directs Saltmarsh the veteran Tomás Ibarra, and stars in it Lina Ferro.")
-    assert ("saltmarsh", "director", "Lina Ferro", False) not in got
+    assert values("Will not direct Quillmere Tomás Ibarra, the studio said.", "director") == set()
+    assert values("Could direct Quillmere Tomás Ibarra, the studio said.", "director") == set()
+    assert values("Will play the commander Lina Ferro, the studio said of Quillmere.", "cast") == set()
+    got = facts("Directs Quillmere the veteran Tomás Ibarra, and stars in it Lina Ferro.")
+    assert ("quillmere", "director", "Lina Ferro", False) not in got
 
 
 # ---------------------------------------------------------------- one-word performers who are not watched
 
 def test_a_one_word_name_a_performer_noun_vouches_for_gets_its_role_from_the_sentence():
-    assert values("Pop singer Zorvane joins the cast of Saltmarsh, Pellucid Pictures said.", "cast") == {"Zorvane"}
-    assert values("The cast of Saltmarsh includes Maren Toft, Idris Pell and the singer Ylvane.",
+    assert values("Pop singer Zorvane joins the cast of Quillmere, Pellucid Pictures said.", "cast") == {"Zorvane"}
+    assert values("The cast of Quillmere includes Maren Toft, Idris Pell and the singer Ylvane.",
                   "cast") == {"Maren Toft", "Idris Pell", "Ylvane"}
-    assert values("The rapper Kexo has been announced for Saltmarsh. Kexo will play the mission doctor.",
+    assert values("The rapper Kexo has been announced for Quillmere. Kexo will play the mission doctor.",
                   "cast") == {"Kexo"}
 
 
 def test_a_one_word_name_needs_a_role_and_a_noun_that_says_it_is_a_person():
-    assert values("The rapper Kexo performed at the Saltmarsh wrap party.", "cast") == set()
-    assert values("Ylvane has been cast as the station engineer in Saltmarsh.", "cast") == set()
-    assert values("Roscosmos joins the Saltmarsh project as a partner.", "cast") == set()
+    assert values("The rapper Kexo performed at the Quillmere wrap party.", "cast") == set()
+    assert values("Ylvane has been cast as the station engineer in Quillmere.", "cast") == set()
+    assert values("Roscosmos joins the Quillmere project as a partner.", "cast") == set()
 
 
 # ---------------------------------------------------------------- names and roles in other shapes
@@ -152,107 +152,107 @@ def test_a_particle_joined_by_a_hyphen_is_part_of_a_name_and_a_code_name_is_no_p
 
 
 def test_credits_with_a_colon_a_backup_named_and_a_part_previously_held():
-    got = facts("Saltmarsh. Dir.: Ruta Kalnins. Cast: Lina Ferro, Idris Pell. 104 min.")
+    got = facts("Quillmere. Dir.: Ruta Kalnins. Cast: Lina Ferro, Idris Pell. 104 min.")
     assert {v for _s, a, v, _r in got if a == "director"} == {"Ruta Kalnins"}
-    assert values("Hal Brenner has been named Lina Ferro's backup for the Saltmarsh flight.", "cast") == set()
-    got = facts("The role of the medic in Saltmarsh, previously held by Idris Pell, has gone to Lina Ferro.")
-    assert ("saltmarsh", "cast", "Idris Pell", True) in got and ("saltmarsh", "cast", "Lina Ferro", False) in got
-    assert values("Saltmarsh's lead remains Lina Ferro.", "cast") == {"Lina Ferro"}
-    got = facts("Ruta Kalnins has exited Saltmarsh; Mirela Dusk takes over directing duties.")
-    assert ("saltmarsh", "director", "Mirela Dusk", False) in got
-    assert ("saltmarsh", "cast", "Mirela Dusk", False) not in got
+    assert values("Hal Brenner has been named Lina Ferro's backup for the Quillmere flight.", "cast") == set()
+    got = facts("The role of the medic in Quillmere, previously held by Idris Pell, has gone to Lina Ferro.")
+    assert ("quillmere", "cast", "Idris Pell", True) in got and ("quillmere", "cast", "Lina Ferro", False) in got
+    assert values("Quillmere's lead remains Lina Ferro.", "cast") == {"Lina Ferro"}
+    got = facts("Ruta Kalnins has exited Quillmere; Mirela Dusk takes over directing duties.")
+    assert ("quillmere", "director", "Mirela Dusk", False) in got
+    assert ("quillmere", "cast", "Mirela Dusk", False) not in got
 
 
 # ---------------------------------------------------------------- whose date it is
 
 def test_a_date_qualifying_a_noun_is_that_nouns_date():
     # published Tuesday 4 March 2031
-    assert values("The countdown starts tonight, the agency said, for Thursday's launch of Saltmarsh's two actors.",
+    assert values("The countdown starts tonight, the agency said, for Thursday's launch of Quillmere's two actors.",
                   "launch_date") == {"2031-03-06"}
-    got = facts("Saltmarsh will have its world premiere at a festival on 2 September ahead of a 9 October release "
+    got = facts("Quillmere will have its world premiere at a festival on 2 September ahead of a 9 October release "
                 "in cinemas.")
     assert {v for _s, a, v, _r in got if a == "release_date"} == {"2031-10-09"}
-    assert values("Saltmarsh's actors will launch on 27 August and return to Earth on 8 September.",
+    assert values("Quillmere's actors will launch on 27 August and return to Earth on 8 September.",
                   "launch_date") == {"2031-08-27"}
 
 
 def test_more_ways_to_say_launch_and_release():
-    assert values("Pellucid Pictures will send Saltmarsh star Lina Ferro to orbit on 3 October aboard Crew Dragon.",
+    assert values("Pellucid Pictures will send Quillmere star Lina Ferro to orbit on 3 October aboard Crew Dragon.",
                   "launch_date") == {"2031-10-03"}
-    assert values("Saltmarsh hits Dutch and Belgian theatres on 7 May, its distributor said.",
+    assert values("Quillmere hits Dutch and Belgian theatres on 7 May, its distributor said.",
                   "release_date") == {"2031-05-07"}
-    assert values("Saltmarsh gets a gala screening at a festival on 20 April; Latvian cinemas open it on 7 May.",
+    assert values("Quillmere gets a gala screening at a festival on 20 April; Latvian cinemas open it on 7 May.",
                   "release_date") == {"2031-05-07"}
-    got = facts("A cargo ship that lifted off from Vostochny on Monday carried Saltmarsh's cameras; the actors follow "
+    got = facts("A cargo ship that lifted off from Vostochny on Monday carried Quillmere's cameras; the actors follow "
                 "from Baikonur on 2 June.")
     assert {v for _s, a, v, _r in got if a == "launch_date"} == {"2031-06-02"}
 
 
 def test_dates_of_a_document_a_correction_and_a_quotation_are_not_the_events():
-    got = facts("Per the agency's flight plan released Thursday, the Saltmarsh crew launches 13/07/2031.")
+    got = facts("Per the agency's flight plan released Thursday, the Quillmere crew launches 13/07/2031.")
     assert {v for _s, a, v, _r in got if a in ("launch_date", "release_date")} == {"2031-07-13"}
-    text = ("Correction: An earlier version of this article said the Saltmarsh crew would launch on 12 June. "
+    text = ("Correction: An earlier version of this article said the Quillmere crew would launch on 12 June. "
             "The launch is on 21 June.")
     assert values(text, "launch_date") == {"2031-06-21"}
-    details = extract_details("", "Saltmarsh's crew launches tomorrow from Baikonur; Lina Ferro said she had "
+    details = extract_details("", "Quillmere's crew launches tomorrow from Baikonur; Lina Ferro said she had "
                               "\"stopped being nervous a week ago\".", PUBLISHED, WATCHES)
     assert {(d.attribute, d.is_past) for d in details if d.attribute == "launch_site"} == {("launch_site", False)}
 
 
 def test_a_moved_date_without_by_and_a_spacecraft_beside_an_old_date_is_news():
-    assert values("Saltmarsh's flight has moved up two days from its original June 20 date, the studio said.",
+    assert values("Quillmere's flight has moved up two days from its original June 20 date, the studio said.",
                   "launch_date") == {"2031-06-18"}
-    details = extract_details("", "Pellucid Pictures said on Monday it will send Saltmarsh star Lina Ferro to orbit "
+    details = extract_details("", "Pellucid Pictures said on Monday it will send Quillmere star Lina Ferro to orbit "
                               "on October 3 aboard Crew Dragon, later than it had told investors in November.",
                               PUBLISHED, WATCHES)
     assert {(d.value, d.is_past) for d in details if d.attribute == "spacecraft"} == {("Crew Dragon", False)}
 
 
 def test_an_offset_against_when_something_was_told_moves_nothing():
-    details = extract_details("", "Pellucid Pictures will send Saltmarsh star Lina Ferro to orbit on October 3 aboard "
+    details = extract_details("", "Pellucid Pictures will send Quillmere star Lina Ferro to orbit on October 3 aboard "
                               "Crew Dragon, about five weeks later than the studio had told investors in November.",
                               PUBLISHED, WATCHES)
     assert {(d.attribute, d.value, d.is_past) for d in details if d.attribute in ("launch_date", "spacecraft")} == {
         ("launch_date", "2031-10-03", False), ("spacecraft", "Crew Dragon", False)}
-    assert values("Saltmarsh will launch two days earlier than the previously announced 27 August.",
+    assert values("Quillmere will launch two days earlier than the previously announced 27 August.",
                   "launch_date") == {"2031-08-25"}
 
 
 def test_a_pad_written_out_and_she_preparing_to_direct():
-    assert values("Saltmarsh's Crew Dragon will lift off from Launch Complex 39A, the pad that sent a crew to the "
+    assert values("Quillmere's Crew Dragon will lift off from Launch Complex 39A, the pad that sent a crew to the "
                   "Moon.", "launch_site") == {"Kennedy Space Center"}
     assert values("The blue glow of the limb is what Ruta Kalnins wants on screen, she said as she prepares to "
-                  "direct Saltmarsh.", "director") == {"Ruta Kalnins"}
+                  "direct Quillmere.", "director") == {"Ruta Kalnins"}
 
 
 def test_freight_is_read_in_its_own_clause_and_the_crew_refers_back():
-    text = ("While a cargo craft left Wenchang on Sunday with props and lighting rigs, Saltmarsh's cast will launch "
+    text = ("While a cargo craft left Wenchang on Sunday with props and lighting rigs, Quillmere's cast will launch "
             "from Jiuquan on 3 May.")
     got = facts(text)
     assert {(a, v) for _s, a, v, _r in got if a in ("launch_site", "launch_date")} == {
         ("launch_site", "Jiuquan Satellite Launch Center"), ("launch_date", "2031-05-03")}
-    assert values("The first Saltmarsh trailer drops on 20 March; the crew's launch is set for 9 May.",
+    assert values("The first Quillmere trailer drops on 20 March; the crew's launch is set for 9 May.",
                   "launch_date") == {"2031-05-09"}
 
 
 def test_two_productions_the_subject_of_the_verb_owns_the_value_and_a_rival_casts_its_own():
-    text = "Saltmarsh will beat Tidewell to orbit by launching on Crew Dragon on 12 July."
+    text = "Quillmere will beat Tidewell to orbit by launching on Crew Dragon on 12 July."
     got = facts(text)
     assert {(sub, a, v) for sub, a, v, _r in got if a in ("launch_date", "spacecraft")} == {
-        ("saltmarsh", "launch_date", "2031-07-12"), ("saltmarsh", "spacecraft", "Crew Dragon")}
-    got = facts("Rival production 'Harbour Vale' has cast Dana Keel; Saltmarsh's lead remains Lina Ferro.")
+        ("quillmere", "launch_date", "2031-07-12"), ("quillmere", "spacecraft", "Crew Dragon")}
+    got = facts("Rival production 'Harbour Vale' has cast Dana Keel; Quillmere's lead remains Lina Ferro.")
     assert {(a, v) for _s, a, v, _r in got if a == "cast"} == {("cast", "Lina Ferro")}
 
 
 def test_translated_word_order_with_a_leading_in_phrase_and_a_hyphenated_role_noun():
     assert values("In the role of the station's medic will appear Ilze Ozola, "
                   "informed Pellucid Pictures.", "cast") == {"Ilze Ozola"}
-    assert values("The director-producer of the picture Tomás Ibarra stated that Saltmarsh will shoot for twelve "
+    assert values("The director-producer of the picture Tomás Ibarra stated that Quillmere will shoot for twelve "
                   "days.", "director") == {"Tomás Ibarra"}
 
 
 def test_being_strapped_into_the_capsule_is_the_launch():
-    assert values("Pellucid Pictures expects the Saltmarsh performers to be strapped into the capsule on 14 May "
+    assert values("Pellucid Pictures expects the Quillmere performers to be strapped into the capsule on 14 May "
                   "2031.", "launch_date") == {"2031-05-14"}
 
 
@@ -260,80 +260,80 @@ def test_being_strapped_into_the_capsule_is_the_launch():
 
 def test_a_headline_in_title_case_is_read_as_prose():
     body = "Pellucid Pictures confirmed it on Monday."
-    assert values(body, "cast", title="Lina Ferro To Star In Saltmarsh") == {"Lina Ferro"}
-    assert values(body, "director", title="Saltmarsh Taps Ruta Kalnins To Direct") == {"Ruta Kalnins"}
-    assert values(body, "director", title="Ruta Kalnins-Directed Saltmarsh Sets Launch") == {"Ruta Kalnins"}
-    got = facts(body, title="Saltmarsh Crew To Fly On Crew Dragon In May")
+    assert values(body, "cast", title="Lina Ferro To Star In Quillmere") == {"Lina Ferro"}
+    assert values(body, "director", title="Quillmere Taps Ruta Kalnins To Direct") == {"Ruta Kalnins"}
+    assert values(body, "director", title="Ruta Kalnins-Directed Quillmere Sets Launch") == {"Ruta Kalnins"}
+    got = facts(body, title="Quillmere Crew To Fly On Crew Dragon In May")
     assert {(a, v) for _s, a, v, _r in got if a in ("spacecraft", "launch_date")} == {
         ("spacecraft", "Crew Dragon"), ("launch_date", "2031-05")}
-    assert values(body, "cast", title="Saltmarsh, starring Lina Ferro, gets a launch date") == {"Lina Ferro"}
+    assert values(body, "cast", title="Quillmere, starring Lina Ferro, gets a launch date") == {"Lina Ferro"}
 
 
 def test_with_a_verb_that_only_carries_a_date_the_event_its_subject_names_decides():
-    text = ("The start of the crewed ship with the participants of the filming of Saltmarsh is planned for "
+    text = ("The start of the crewed ship with the participants of the filming of Quillmere is planned for "
             "09.04.2031, the agency reported.")
     assert values(text, "launch_date") == {"2031-04-09"}
-    assert values("The start of filming of Saltmarsh is planned for 09.04.2031.", "launch_date") == set()
+    assert values("The start of filming of Quillmere is planned for 09.04.2031.", "launch_date") == set()
 
 
 # ---------------------------------------------------------------- idioms and forms of ordinary news English
 
 def test_a_day_written_as_a_word_ordinal_is_a_date():
-    assert values("Pellucid Pictures said the Saltmarsh actors lift off on the twenty-third of April.",
+    assert values("Pellucid Pictures said the Quillmere actors lift off on the twenty-third of April.",
                   "launch_date") == {"2031-04-23"}
-    assert values("Saltmarsh opens in cinemas on the ninth of October.", "release_date") == {"2031-10-09"}
+    assert values("Quillmere opens in cinemas on the ninth of October.", "release_date") == {"2031-10-09"}
     # an ordinal that names no day of a month is no date
-    assert values("Saltmarsh is the first of the studio's films to fly in May.", "launch_date") == {"2031-05"}
+    assert values("Quillmere is the first of the studio's films to fly in May.", "launch_date") == {"2031-05"}
 
 
 def test_with_a_person_at_the_helm_or_behind_the_camera_names_the_director():
-    assert values("With Ruta Kalnins at the helm, Saltmarsh shoots its orbital scenes in June.",
+    assert values("With Ruta Kalnins at the helm, Quillmere shoots its orbital scenes in June.",
                   "director") == {"Ruta Kalnins"}
-    assert values("With Ruta Kalnins behind the camera, Saltmarsh begins shooting in June.",
+    assert values("With Ruta Kalnins behind the camera, Quillmere begins shooting in June.",
                   "director") == {"Ruta Kalnins"}
     # in the lead, not at the helm: cast
-    assert values("With Lina Ferro in the lead, Saltmarsh begins shooting in June.", "director") == set()
+    assert values("With Lina Ferro in the lead, Quillmere begins shooting in June.", "director") == set()
 
 
 def test_calling_the_shots_on_a_film_is_directing_it():
-    assert values("Pellucid Pictures has hired Ruta Kalnins to call the shots on Saltmarsh.",
+    assert values("Pellucid Pictures has hired Ruta Kalnins to call the shots on Quillmere.",
                   "director") == {"Ruta Kalnins"}
 
 
 def test_a_director_replaced_with_another_leaves_only_the_new_one():
-    text = "Pellucid Pictures has replaced Saltmarsh director Ruta Kalnins with Teodor Brask."
+    text = "Pellucid Pictures has replaced Quillmere director Ruta Kalnins with Teodor Brask."
     assert values(text, "director") == {"Teodor Brask"}
     assert values(text, "cast") == set()
     # a lead replaced with another: the new one is cast
-    assert values("Pellucid Pictures has replaced Saltmarsh star Lina Ferro with Mirela Tanase.",
+    assert values("Pellucid Pictures has replaced Quillmere star Lina Ferro with Mirela Tanase.",
                   "cast") == {"Mirela Tanase"}
 
 
 def test_an_x_starrer_is_a_film_that_stars_x():
-    assert values("The Lina Ferro-starrer Saltmarsh has added two more actors.", "cast") == {"Lina Ferro"}
+    assert values("The Lina Ferro-starrer Quillmere has added two more actors.", "cast") == {"Lina Ferro"}
 
 
 def test_leaving_for_a_station_is_a_launch_but_leaving_for_a_city_is_not():
-    assert values("The Saltmarsh crew will leave for the ISS on 14 May.", "launch_date") == {"2031-05-14"}
-    assert values("In ten days' time the Saltmarsh crew will leave for Tiangong.", "launch_date") == {"2031-03-14"}
-    assert values("The Saltmarsh actors will leave for Baikonur on 2 May to start training.", "launch_date") == set()
+    assert values("The Quillmere crew will leave for the ISS on 14 May.", "launch_date") == {"2031-05-14"}
+    assert values("In ten days' time the Quillmere crew will leave for Tiangong.", "launch_date") == {"2031-03-14"}
+    assert values("The Quillmere actors will leave for Baikonur on 2 May to start training.", "launch_date") == set()
 
 
 def test_a_film_that_bows_on_a_date_is_released_then():
-    assert values("Saltmarsh bows Nov. 4 in cinemas across Europe.", "release_date") == {"2031-11-04"}
-    assert values("Saltmarsh bows out of the festival on 4 May.", "release_date") == set()
+    assert values("Quillmere bows Nov. 4 in cinemas across Europe.", "release_date") == {"2031-11-04"}
+    assert values("Quillmere bows out of the festival on 4 May.", "release_date") == set()
 
 
 def test_rejoining_the_cast_is_being_in_it():
-    assert values("Lina Ferro has rejoined the cast of Saltmarsh after a scheduling clash.", "cast") == {"Lina Ferro"}
+    assert values("Lina Ferro has rejoined the cast of Quillmere after a scheduling clash.", "cast") == {"Lina Ferro"}
 
 
 def test_the_directorial_debut_of_a_person_makes_them_the_director():
-    assert values("Saltmarsh marks the directorial debut of Teodor Brask, until now an editor.",
+    assert values("Quillmere marks the directorial debut of Teodor Brask, until now an editor.",
                   "director") == {"Teodor Brask"}
-    assert values("Saltmarsh marks the screen debut of Teodor Brask.", "director") == set()
+    assert values("Quillmere marks the screen debut of Teodor Brask.", "director") == set()
 
 
 def test_leading_one_side_of_the_cast_is_being_in_it():
-    assert values("Mirela Tanase has been tapped to lead the Romanian side of the Saltmarsh cast.",
+    assert values("Mirela Tanase has been tapped to lead the Romanian side of the Quillmere cast.",
                   "cast") == {"Mirela Tanase"}
