@@ -45,8 +45,8 @@ from crawler.lsh import MAX_BUCKET
 MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
 MAX_CACHED_ROWS = 1024
 
-# The integer-only reads of a check go straight to the driver's cursor (`_Driver`), written with
-# "?" marks. Each statement is built once a number of values.
+# The integer-only reads of a check, and the key rows it writes, go straight to the driver's
+# cursor (`_Driver`), written with "?" marks. Each statement is built once a number of values.
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
@@ -63,6 +63,7 @@ _BANDS = " UNION ALL ".join(
     f"SELECT {band} AS band, article_id FROM (SELECT article_id FROM dedup_keys WHERE kind = {BAND} "
     f"AND key = ? ORDER BY article_id LIMIT {MAX_BUCKET}) AS b{band}" for band in range(LSH_BANDS))
 _TOTALS = f"SELECT key, count FROM dedup_counts WHERE kind = {ROWS}"
+_INSERT_KEYS = "INSERT INTO dedup_keys (kind, key, article_id) VALUES (?, ?, ?)"
 
 
 @lru_cache(maxsize=512)
@@ -105,9 +106,9 @@ def _pairs(terms: int) -> str:
 
 
 class _Driver:
-    """Reads of integers sent straight to the database driver's cursor, in the session's
-    transaction: SQLAlchemy's statement cache and parameter handling cost more than SQLite takes
-    to answer them (~0.1 ms each, seven a check)."""
+    """Reads and writes of integers sent straight to the database driver's cursor, in the
+    session's transaction: SQLAlchemy's statement cache and parameter handling cost more than
+    SQLite takes to answer them (~0.1 ms each, seven reads a check, ~100 key rows an article)."""
 
     def __init__(self, session: Session) -> None:
         connection = session.connection()
@@ -117,6 +118,10 @@ class _Driver:
     def rows(self, sql: str, params: Sequence[int] = ()) -> list[tuple[Any, ...]]:
         self._cursor.execute(sql if self._qmark else _format_marks(sql), params)
         return self._cursor.fetchall()
+
+    def write(self, sql: str, rows: Sequence[Sequence[int]]) -> None:
+        """`sql` once for each of `rows` (one executemany)."""
+        self._cursor.executemany(sql if self._qmark else _format_marks(sql), rows)
 
 
 @lru_cache(maxsize=1024)
@@ -247,11 +252,8 @@ class StoredIndex(Judge):
     def flush(self) -> None:
         """Write the keys and counts of the articles added since the last flush."""
         pending = self._pending
-        if pending.rows:  # through the driver: SQLAlchemy's handling of ~100 parameter sets an article cost more
-            connection = self.session.connection()
-            mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-            connection.exec_driver_sql(f"INSERT INTO dedup_keys (kind, key, article_id) VALUES ({mark}, {mark}, {mark})",
-                                       pending.rows)
+        if pending.rows:
+            self._db.write(_INSERT_KEYS, pending.rows)
         if pending.counts:
             counts = [{"kind": kind, "key": key, "count": n} for (kind, key), n in sorted(pending.counts.items())]
             self.session.execute(_upsert_counts(self.session.get_bind().dialect.name), counts)
@@ -387,7 +389,7 @@ class StoredIndex(Judge):
                 cached[key] = out[key] = found.get(key, 0) + pending[(kind, key)]
         return out
 
-    def _counts(self, kind: int, total: int, terms: Iterable[str]) -> dict[str, int]:
+    def _counts(self, kind: int, terms: Iterable[str]) -> dict[str, int]:
         """The document frequencies of `terms` (of `kind`)."""
         keyed = {term: key_of(term) for term in terms}
         counts = self._counts_of(kind, keyed.values())
@@ -395,7 +397,7 @@ class StoredIndex(Judge):
 
     def _query(self, kind: int, query: dict[str, int], total: int) -> tuple[dict[str, float], float, dict[str, int]]:
         """The weights of the query's stored terms, the norm of the whole query, its terms' frequencies."""
-        df = self._counts(kind, total, query)
+        df = self._counts(kind, query)
         weights: dict[str, float] = {}
         norm = 0.0
         for term, count in query.items():
