@@ -299,9 +299,9 @@ def table(rows: list[tuple[str, str]], title: str) -> str:
 
 def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tuple[str, str]]]:
     """The first crawl into an empty database: its rate (articles/s) and the rows of its table.
-    It starts the crawl processes' fork server afresh, as a new service or `spacewatch crawl`
-    does (and the baseline, run in a process of its own each round): a fork server left from the
-    last round would spare it the imports and the model load."""
+    It starts the crawl processes' fork server afresh, so that it pays the imports and the model
+    load as a `spacewatch crawl` process does (and as the baseline, run in a process of its own
+    each round, does): a fork server left from the last round would spare it both."""
     rows: list[tuple[str, str]] = []
     _stop_fork_server()
     load_before = os.getloadavg()[0]

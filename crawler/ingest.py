@@ -54,9 +54,9 @@ class Ingestor:
 
         The ingest lock makes check-then-insert atomic across processes: a CLI crawl and the
         service storing the same story at once cannot both store it as an original. The index's
-        keys are written in the same transaction as their articles (all of them together, at
-        the end: `StoredIndex.flush`); what the checks read is cached
-        across transactions (`ReadCache`) and dropped when one fails.
+        keys are written in the same transaction as their articles (all of them together, at the
+        end: `StoredIndex.flush`); what the checks read is cached across transactions
+        (`ReadCache`) and dropped when one fails.
         """
         try:
             with self.factory() as session:

@@ -52,9 +52,9 @@ def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
 
 
 def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site):
-    """A caller with threads (the service) forks its crawls from a fork server that loaded the
-    model and imported Scrapy's components once: no crawl loads or imports its own, so a poll
-    pays neither the load nor its memory, nor the imports."""
+    """A caller with threads (the tests, the benchmarks) forks its crawls from a fork server that
+    loaded the model and imported Scrapy's components once: no crawl loads or imports its own, so
+    none pays the load, its memory or the imports."""
     from crawler.run import _start_method
 
     site.add("/a.html", article("Crew films aboard the station"))
