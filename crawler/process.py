@@ -23,8 +23,8 @@ from crawler.analyse import preload
 from crawler.dedup_keys import stored_urls
 from crawler.events import event, fallback_handler
 from crawler.ingest import Ingestor
-from crawler.pipelines import STORE_SETTING, Store
 from crawler.options import CrawlOptions
+from crawler.pipelines import STORE_SETTING, Store
 from crawler.progress import Counts, Progress
 from crawler.report import CrawlJob, CrawlReport, SourceReport
 from crawler.settings import scrapy_settings
@@ -51,8 +51,7 @@ def import_components() -> None:
     anew, ~0.7 s of CPU a crawl (the HTTP handler's import inspects the whole call stack for a
     deprecation warning)."""
     settings = Settings(scrapy_settings(CrawlOptions()))
-    paths = [path for name in _COMPONENT_LISTS for path in (*settings.getwithbase(name).keys(),
-                                                            *settings.getwithbase(name).values())]
+    paths = [path for name in _COMPONENT_LISTS for pair in settings.getwithbase(name).items() for path in pair]
     paths += [settings.get(name) for name in _COMPONENTS]
     for path in paths:
         if isinstance(path, str) and "." in path:
