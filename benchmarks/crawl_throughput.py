@@ -5,7 +5,7 @@
 
 1. first crawl of every feed into an empty SQLite database: articles/s end to end (fetch,
    extract, judge, deduplicate, store), peak memory of the crawl's processes (the crawl child,
-   its analysis workers, the fork server: not this driver, not the HTTP server). Repeated
+   its analysis workers and storing process, the fork server: not this driver, not the HTTP server). Repeated
    `--rounds` times, each round also timing trafilatura alone on the same pages in a pool of two
    processes (the floor any crawl that extracts text pays) and, with `--baseline`, another
    checkout's own run of this benchmark (e.g. a git worktree of an older commit, with its
@@ -120,7 +120,7 @@ def free_port() -> int:
 class MemoryWatch:
     """Samples the proportional set size (PSS: shared pages split fairly) of the crawl's processes,
     and the largest RSS of any one of them. The crawl's processes are every descendant of this
-    process (the crawl child, its analysis workers, multiprocessing's fork server and resource
+    process (the crawl child, its analysis workers and storing process, multiprocessing's fork server and resource
     tracker) except `excluded` (the HTTP server) and its descendants: this driver, which holds the
     world and the reports, is not part of the product's footprint."""
 
@@ -196,7 +196,7 @@ def _describe(parents: dict[int, int], root: int) -> str:
                 kinds[pid] = ("fork server" if b"forkserver" in cmdline else
                               "resource tracker" if b"resource_tracker" in cmdline else "crawl child")
             else:
-                kinds[pid] = {"fork server": "crawl child", "crawl child": "analysis worker"}.get(
+                kinds[pid] = {"fork server": "crawl child", "crawl child": "analysis worker or storing process"}.get(
                     kind(parent), "other")
         return kinds[pid]
 
@@ -324,9 +324,9 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
              ("  processes counted", _describe(memory.counted, os.getpid())),
              ("peak RSS of one process", f"{memory.peak_rss / 2**20:.0f} MB")]
     t = first.timings
-    cpu = t.get("crawl_process_cpu", 0) + t.get("analyse_cpu", 0)
+    cpu = t.get("crawl_process_cpu", 0) + t.get("analyse_cpu", 0) + t.get("ingest_cpu", 0)
     cores = os.cpu_count() or 1
-    rows += [("CPU an article (crawl process + workers)", f"{1000 * cpu / max(stored, 1):.1f} ms"),
+    rows += [("CPU an article (crawl, storing, analysis)", f"{1000 * cpu / max(stored, 1):.1f} ms"),
              (f"  capacity on {cores} idle cores at that cost", f"{cores * stored / max(cpu, 1e-9):.0f} articles/s"),
              ("  load average during the crawl (other work)", f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"),
              ("  machine CPU busy during the crawl", f"{busy:.1f} s of {cores * first_wall:.1f} s on {cores} cores"),
@@ -334,9 +334,9 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
              ("    this driver (bookkeeping, memory sampling)", f"{driver_cpu:.1f} s"),
              ("    fork server start + other programs (the rest)", f"{max(busy - cpu - server_cpu - driver_cpu, 0):.1f} s")]
     rows += [("  crawl process wall (spawn to report)", f"{t.get('crawl_process_wall', 0):.1f} s"),
-             ("  crawl process CPU (Scrapy + storing + startup)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
-             ("  of which storing (dedup + SQLite) in its thread", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
-                                                                   f"{t.get('ingest', 0):.1f} s busy (GIL waits)"),
+             ("  crawl process CPU (Scrapy, start-up)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
+             ("  storing process (dedup + database)", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
+                                                      f"{t.get('ingest', 0):.1f} s busy (with waits for a core)"),
              ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
                                                   f"{t.get('workers', 0):.0f} worker(s)"),
              ("  pages waiting for a worker, most at once", f"{t.get('most_pending', 0):.0f}"),

@@ -1,7 +1,7 @@
 """The item pipeline: fetched pages are analysed in a pool of worker processes, then stored.
 
 Extraction costs ~10 ms of CPU a page, so it runs in other processes while this one keeps
-fetching; storing stays here, in one process, against one deduplication index.
+fetching; storing runs in one more process (`crawler.storing`), against one deduplication index.
 """
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from sqlalchemy.exc import SQLAlchemyError
-
 from analysis.rules import Rules
 from crawler.analyse import analyse
 from analysis.document import Document
-from crawler.ingest import Ingestor, Outcome, Stored
+from crawler.ingest import Outcome, Stored
 from crawler.items import PageItem
 from crawler.report import SourceReport
+from crawler.storing import StoringFailed, StoringProcess
 
 log = logging.getLogger("spacewatch.crawl")
 STORE_SETTING = "SPACEWATCH_STORE"
@@ -27,19 +26,20 @@ MAX_BATCH = 50  # documents stored in one transaction
 
 
 class Store:
-    """Analyses pages in `pool` and stores them with `ingestor`, counting outcomes per source."""
+    """Analyses pages in `pool` and stores them in `storing`, counting outcomes per source."""
 
-    def __init__(self, pool: Executor, ingestor: Ingestor, rules: Rules, reports: dict[str, SourceReport]) -> None:
-        self.pool, self.ingestor, self.rules, self.reports = pool, ingestor, rules, reports
+    def __init__(self, pool: Executor, storing: StoringProcess, rules: Rules,
+                 reports: dict[str, SourceReport]) -> None:
+        self.pool, self.storing_process, self.rules, self.reports = pool, storing, rules, reports
         self.pending = 0
         self.most_pending = 0  # pages fetched and waiting for a worker, most at once
         self.stored_ids: list[int] = []
         self.analyse_cpu = 0.0   # seconds of CPU spent in the workers
         self.ingest_seconds = 0.0  # seconds spent storing
-        self.ingest_cpu = 0.0  # of which CPU (the storing thread's own, not its waits for the GIL)
-        # One thread stores (the index is not shared), the reactor keeps fetching meanwhile.
-        # Documents that arrive while a batch is being stored wait and go in the next one:
-        # one transaction for many articles costs far less than one each.
+        self.ingest_cpu = 0.0  # of which CPU (the storing process's)
+        # One thread hands batches to the storing process and waits for them; the reactor keeps
+        # fetching meanwhile. Documents that arrive while a batch is being stored wait and go in
+        # the next one: one transaction for many articles costs far less than one each.
         self.storing = ThreadPoolExecutor(1, thread_name_prefix="spacewatch-store")
         self.waiting: list[tuple[Document, asyncio.Future[Stored]]] = []
         self.flushing = False
@@ -59,9 +59,9 @@ class Store:
         self.analyse_cpu += cpu
         try:
             stored = await self._queue(doc)
-        except SQLAlchemyError as exc:
+        except StoringFailed as exc:
             log.warning("cannot store %s: %s", page.url, exc)
-            report.page_failed(page.url, f"cannot store: {type(exc).__name__}")
+            report.page_failed(page.url, f"cannot store: {exc}")
             return
         report.count(stored.outcome)
         if stored.outcome is not Outcome.SEEN and stored.article_id is not None:
@@ -86,7 +86,7 @@ class Store:
     async def _store_batch(self, batch: list[tuple[Document, asyncio.Future[Stored]]]) -> None:
         try:
             results = await asyncio.wrap_future(self.storing.submit(self._ingest, [doc for doc, _ in batch]))
-        except SQLAlchemyError as exc:
+        except StoringFailed as exc:
             if len(batch) == 1:
                 batch[0][1].set_exception(exc)
                 return
@@ -97,12 +97,13 @@ class Store:
             future.set_result(stored)
 
     def _ingest(self, docs: list[Document]) -> list[Stored]:
-        started, cpu = time.perf_counter(), time.thread_time()
+        started = time.perf_counter()
         try:
-            return self.ingestor.ingest_many(docs)
+            results, cpu = self.storing_process.ingest_many(docs)
         finally:
             self.ingest_seconds += time.perf_counter() - started
-            self.ingest_cpu += time.thread_time() - cpu
+        self.ingest_cpu += cpu
+        return results
 
     def close(self) -> None:
         self.storing.shutdown(wait=True)

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import gc
 import logging
 import multiprocessing
 import os
-import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,9 +17,9 @@ from scrapy.utils.misc import load_object
 from analysis import language
 from crawler.addresses import GUARD_SETTING, AddressGuard
 from crawler.analyse import preload
+from crawler.children import child_setup
 from crawler.dedup_keys import stored_urls
 from crawler.events import event, fallback_handler
-from crawler.ingest import Ingestor
 from crawler.options import CrawlOptions
 from crawler.pipelines import STORE_SETTING, Store
 from crawler.progress import Counts, Progress
@@ -32,11 +29,11 @@ from crawler.spiders.base import KnownUrls
 from crawler.spiders.feed import FeedSpider
 from crawler.spiders.site import SiteSpider
 from crawler.spiders.sitemap import SitemapSpider
+from crawler.storing import StoringProcess
 from storage.db import make_engine, session_factory
 
 log = logging.getLogger("spacewatch.crawl")
 TICK_SECONDS = 0.25
-PR_SET_PDEATHSIG = 1
 # Settings naming the components Scrapy imports when a crawl starts (`import_components`)
 _COMPONENT_LISTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "DOWNLOAD_HANDLERS")
 _COMPONENTS = ("SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE", "SCHEDULER_DISK_QUEUE",
@@ -67,20 +64,20 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     loads, modules = language.loads(), len(sys.modules)
     preload(job.rules.spacy_model)  # nothing to do when this process was forked with the model (`crawler.warm_model`)
     loads = language.loads() - loads
-    # Fork the workers now, while this process has no threads and no database connections; with
-    # what exists so far frozen, their garbage collector never writes to (and so copies) the
-    # pages they share with this process, the language model's above all.
+    # Fork the storing process and the workers now, while this process has no threads and no
+    # database connections; with what exists so far frozen, their garbage collector never writes
+    # to (and so copies) the pages they share with this process, the language model's above all.
     gc.collect()
     gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_setup)
+    storing = StoringProcess(job.db_url)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=child_setup)
     try:
         list(pool.map(_ready, range(workers)))
         gc.unfreeze()
         engine = make_engine(job.db_url)
         try:
-            factory = session_factory(engine)
-            known = KnownUrls(stored_urls(factory))
-            store = Store(pool, Ingestor(factory), job.rules, reports)
+            known = KnownUrls(stored_urls(session_factory(engine)))
+            store = Store(pool, storing, job.rules, reports)
             try:
                 _run_spiders(job, reports, known, store)
             finally:
@@ -89,6 +86,7 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
             engine.dispose()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        storing.close()
     for report in reports.values():
         _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
@@ -206,20 +204,6 @@ class _OneLine(logging.Formatter):
             record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None,
                                             "msg": f"{record.getMessage()} ({type(error).__name__})", "args": ()})
         return self.inner.format(record).replace("\n", " ")
-
-
-def _worker_setup() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which stops the pool
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """A worker whose crawl process is killed ends too, instead of waiting forever for work (Linux)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def _ready(_: int) -> bool:

@@ -4,8 +4,8 @@
 Stopping a child: SIGINT to its main process first (Python raises KeyboardInterrupt there;
 `run_crawl` then closes its CrawlRun as interrupted and stops its Scrapy process with SIGTERM,
 which Scrapy handles gracefully), then, after a grace period, SIGKILL to the whole group (the
-crawl's Scrapy process and extraction workers included). Every article is stored in its own
-transaction, so a kill leaves nothing half-written.
+crawl's Scrapy process, analysis workers and storing process included). Articles are stored in
+batches, each one transaction, so a kill leaves nothing half-written.
 """
 from __future__ import annotations
 

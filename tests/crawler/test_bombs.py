@@ -68,20 +68,25 @@ def peak_rss(pid: int) -> int:
 
 
 class PeakWatcher:
-    """Largest peak RSS of any process below this one, polled until stopped."""
+    """Largest peak RSS of any process started below this one while it watches, polled until
+    stopped. Processes already running are left out: a browser or a fork server that an earlier
+    test in this process started has its own peak, which says nothing of this crawl."""
 
     def __init__(self) -> None:
         import os
 
         self.me, self.peak, self.stop = os.getpid(), 0, threading.Event()
+        self.before: set[int] = set()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
         while not self.stop.wait(0.02):
             for pid in descendants(self.me):
-                self.peak = max(self.peak, peak_rss(pid))
+                if pid not in self.before:
+                    self.peak = max(self.peak, peak_rss(pid))
 
     def __enter__(self) -> "PeakWatcher":
+        self.before = set(descendants(self.me))
         self.thread.start()
         return self
 
