@@ -78,6 +78,7 @@ def grammar() -> DateGrammar:
         rf"(?P<rel>(?:the )?(?P<rw>last|next|this|on|coming|following) (?P<wd>{weekday}))\b",
         rf"(?P<wd2>\b(?:{weekday}))\b",
         r"(?P<tday>\b(?:today|tomorrow|yesterday|tonight))\b",
+        r"(?P<rmo>(?P<rmw>next|last|this) month)\b",
         r"(?P<dth>the (?P<d6>\d{1,2})(?:st|nd|rd|th))\b(?! (?:of )?(?:century|anniversary|month|day|time|floor|edition|season|flight|mission|launch))",
     ]
     # Every form starts at a word boundary: checking that first skips most positions quickly.
@@ -89,6 +90,9 @@ def strip_dateline(paragraph: str) -> str:
     """Blank out a wire dateline ("MOSCOW, Jan 30 (Meridian) -") so its date is not read as news."""
     match = grammar().dateline.match(paragraph)
     return " " * match.end() + paragraph[match.end():] if match else paragraph
+
+
+MONTH_OFFSETS = {"last": -1, "this": 0, "next": 1}
 
 
 def find_dates(sentence: str) -> list[DateMention]:
@@ -153,6 +157,8 @@ def _mention(m: re.Match[str], g: DateGrammar) -> DateMention | None:
     if m.group("tday"):
         offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[m.group("tday").lower()]
         return DateMention(s, e, None, None, None, f"offset:{offset}", text)
+    if m.group("rmo"):
+        return DateMention(s, e, None, None, None, f"month:{MONTH_OFFSETS[m.group('rmw').lower()]}", text)
     if m.group("dth"):
         day = int(m.group("d6"))
         return DateMention(s, e, None, None, day, "day-of-context", text) if 1 <= day <= 31 else None
@@ -186,6 +192,9 @@ def resolve(mention: DateMention, published: date, *, tense: str = "", known_yea
     rel = mention.relative
     if rel.startswith("offset:"):
         return (published + timedelta(days=int(rel.split(":")[1]))).isoformat()
+    if rel.startswith("month:"):  # "next month": the month after publication's, no day
+        months = published.year * 12 + published.month - 1 + int(rel.split(":")[1])
+        return _format(months // 12, months % 12 + 1, None)
     if rel.startswith("weekday:"):
         _, wd, word = rel.split(":")
         if word == "following":  # "the following Monday": after the date just named, if any

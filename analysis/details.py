@@ -33,7 +33,8 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "ma
                  "oct", "nov", "dec", "no", "vs", "inc", "ltd", "jr", "sr", "gen", "col", "lt", "capt", "prof",
                  "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
-TITLE_SLOT = (r"(?-i:(?:“(?P<q1>[^”]{1,60})”|\"(?P<q2>[^\"]{1,60})\"|‘(?P<q3>[^’]{1,60})’"
+# a quoted title opens on a capital or a digit: "too good to last" after "the title was" is a remark
+TITLE_SLOT = (r"(?-i:(?:“(?P<q1>(?![a-z])[^”]{1,60})”|\"(?P<q2>(?![a-z])[^\"]{1,60})\"|‘(?P<q3>(?![a-z])[^’]{1,60})’"
               r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with) )*[A-Z][\w’'\-]*){0,5})))")
 NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama|comedy|thriller|game|musical|play|project)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
@@ -490,6 +491,10 @@ class _Reader:
         verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
         if verb is None:
             return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+        below = [t for t in span.root.ancestors if t.i != verb.i and verb in t.ancestors]
+        event = next((t for t in below if t.pos_ == "NOUN" and t.lemma_.lower() in LAUNCH_NOUNS), None)
+        if event is not None:  # "..., ahead of the crew's own launch from Y": that launch's own phrase
+            return bool(cargo.search(" ".join(t.text for t in event.subtree)))
         inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
                  c.subtree for t in c.subtree}
         left, right = self._clause(s.text, start, end)  # and never past a semicolon or a dash
@@ -876,6 +881,7 @@ class _Reader:
                 continue
             if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
                 continue  # "the rival production 'Harbour Light'": a quoted name is a title
+            if written not in self.c.owner and OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a):
                 continue
             out.append((a, b, written))
             if " " in written:
@@ -966,6 +972,11 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
+LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
+# "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
+# is that production's title, not a person
+OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}(?:%s)s?,\s*$"
+                                % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
@@ -1074,6 +1085,8 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
     # the label runs back to the clause's start: "cast", "Also in the cast of Z", "Z has its star"
     words = re.findall(r"[^\W\d_][\w\-]*", re.split(r"[;(.]", text[:colon])[-1])
     v = R.vocabulary()
+    if any(w.lower().removesuffix("s") in R.BACKUP for w in words[-8:]):
+        return R.OTHER  # "the understudy for its lead: X"
     for word in reversed(words[-8:]):
         noun = word.lower()
         forms = {noun, noun.removesuffix("s")}

@@ -220,6 +220,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
     nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
+    # "X, one of the film's two leads,": the noun the number picks from
+    nouns += [g for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NUM", "PRON")
+              for g in _prepositional(c, ("of",)) if g.pos_ == "NOUN"]
     if anchor.dep_ == "appos":
         # "the two actors, A and B"; "The cast of X: A, B and C"
         head = anchor.head
@@ -561,6 +564,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     leaves = lemma in v.leave_verbs and (lemma not in ("step", "drop", "pull") or particles & {"down", "out", "aside", "away"}
                                          or (lemma == "drop" and person.dep_ == "nsubjpass"))
+    if leaves and not objects and lemma in ("leave", "depart") and particles & {"for", "from"}:
+        leaves = False  # "will leave for orbit", "departs from the spaceport": a journey, not an exit
     if leaves or (lemma == "be" and "out" in particles):
         if lemma == "continue" and not negated:
             return
@@ -683,8 +688,11 @@ def _role_verbs() -> frozenset[str]:
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
     v = vocabulary()
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and verb.head.text != PERSON_STAND_IN:
-        found.productions.append(verb.head)  # "the comedy Z, directed by X": X's role is in Z
+    clause = verb
+    while clause.dep_ == "conj" and clause.head.pos_ == "VERB":  # "Z, starring A and directed by X": both describe Z
+        clause = clause.head
+    if clause.dep_ in ("acl", "relcl") and clause.head.pos_ in ("NOUN", "PROPN") and clause.head.text != PERSON_STAND_IN:
+        found.productions.append(clause.head)  # "the comedy Z, directed by X": X's role is in Z
     prep = person.head.lower_ if person.dep_ == "pobj" else ""
     if any(c.dep_ == "neg" for c in verb.children):
         return

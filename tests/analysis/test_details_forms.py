@@ -337,3 +337,48 @@ def test_the_directorial_debut_of_a_person_makes_them_the_director():
 def test_leading_one_side_of_the_cast_is_being_in_it():
     assert values("Mirela Tanase has been tapped to lead the Romanian side of the Quillmere cast.",
                   "cast") == {"Mirela Tanase"}
+
+
+def test_leaving_for_orbit_is_a_journey_not_an_exit_from_the_cast():
+    text = "Director Ilse Danvik and her lead actor, Teodor Blay, will leave for orbit on Thursday aboard the Quillmere flight."
+    found = facts(text)
+    assert ("quillmere", "director", "Ilse Danvik", False) in found
+    assert ("quillmere", "cast", "Teodor Blay", False) in found
+    assert not any(removed for *_rest, removed in found)
+    assert ("quillmere", "cast", "Teodor Blay", True) in facts("Teodor Blay will leave Quillmere, Pellucid Pictures said.")
+
+
+def test_one_of_the_films_leads_in_apposition_is_cast():
+    text = "Teodor Blay, one of the film's two leads, toured the Quillmere launch pad on Monday."
+    assert values(text, "cast") == {"Teodor Blay"}
+
+
+def test_an_indefinite_rival_production_owns_the_roles_beside_its_title():
+    text = ("Quillmere, starring Oriane Vassalo, flies in May. A rival production, Harrow Vale, starring "
+            "Marisol Quent and directed by Ilse Danvik, will fly a month later.")
+    assert values(text, "cast") == {"Oriane Vassalo"}
+    assert values(text, "director") == set()
+
+
+def test_a_quoted_remark_in_lower_case_is_no_title():
+    text = 'Ilse Danvik, who will direct Quillmere, said the working title was "far too gloomy for a poster".'
+    assert values(text, "title") == {"Quillmere"}
+
+
+def test_next_month_is_the_month_after_publication():
+    assert values("The Quillmere crew will go to orbit next month, the studio said.", "launch_date") == {"2031-04"}
+
+
+def test_the_crews_own_launch_beside_a_freighter_is_read_in_its_own_phrase():
+    text = ("A supply ship with camera rigs for Quillmere blasts off from Wenchang on Friday, well before the "
+            "cast's flight from Jiuquan in June.")
+    assert values(text, "launch_site") == {"Jiuquan Satellite Launch Center"}
+    assert values(text, "launch_date") == {"2031-06"}
+    assert values("A supply ship with camera rigs for Quillmere blasts off from Wenchang on Friday.", "launch_site") == set()
+
+
+def test_a_list_label_naming_a_stand_in_gives_no_cast_role():
+    text = "Pellucid Pictures has picked the stand-in for its star: Teodor Blay will fly only if Oriane Vassalo cannot."
+    assert values(text, "cast") == set()
+    assert values("Pellucid Pictures has picked the star of Quillmere: Teodor Blay will fly in May.", "cast") == \
+        {"Teodor Blay"}
