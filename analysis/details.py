@@ -764,7 +764,8 @@ class _Reader:
             return
         _order, written_all, fallback = self.last_people
         if len(written_all) == 1 and (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
-            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True)
+            roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True,
+                                   described=pronoun.lower_ in ("he", "she"))
         elif len(written_all) == 1 and _own_part(pronoun):  # "Her role in Z is a welder"
             roles_of = R.Finding(roles={R.CAST}, productions=R.prepositional(pronoun, ("in", "of")), by_verb=True)
         elif 2 <= len(written_all) <= 3 and _several_people(pronoun):  # "They will play", "The two actors"
@@ -792,6 +793,8 @@ class _Reader:
         match = ROLE_REFERENCE.match(s.text)
         if not match or self.last_person is None or self.last_person[0] != s.order - 1:
             return
+        if not any(position < match.end() for position, _subject in s.mentions):
+            return  # "The actress has described ...": what she is, not that she is in a watched production
         _order, written, fallback = self.last_person
         full, subject = self._person(written, s, 0, fallback)
         if full is None or subject is None:
@@ -881,7 +884,8 @@ class _Reader:
                 continue
             if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
                 continue  # "the rival production 'Harbour Light'": a quoted name is a title
-            if written not in self.c.owner and OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a):
+            if written not in self.c.owner and (OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a) or
+                                                CALLED_BEFORE.search(s.text, max(0, a - 80), a)):
                 continue
             out.append((a, b, written))
             if " " in written:
@@ -901,8 +905,13 @@ class _Reader:
         """The watched production a role is in, or whether the prose puts it in another one.
         `unsure` are the positions of capitalised names that neither the NER nor the watch list
         calls a person: after "in", "for" they name a production."""
-        elsewhere = False
+        # "the follow-up film, called Z: Part Two": another production, even one titled after Z
+        sequels = {t.i for token in finding.productions if token.lemma_.lower() in R.SEQUELS or
+                   {R.hyphenated(c) for c in token.children} & R.SEQUELS for t in token.subtree}
+        elsewhere = bool(sequels)
         for token in finding.productions:
+            if token.i in sequels:
+                continue
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
             inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
@@ -977,6 +986,8 @@ LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # is that production's title, not a person
 OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}(?:%s)s?,\s*$"
                                 % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
+# "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
+CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}

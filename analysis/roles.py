@@ -28,6 +28,7 @@ PERSON_STAND_IN = "Alex"  # what every name reads as in the copy the parser sees
 NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
 NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
+SEQUELS = {"sequel", "prequel", "follow-up", "spin-off", "spinoff", "remake"}  # another production, whatever its title
 PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "play", "revival", "project", "picture",
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
                     "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
@@ -46,6 +47,7 @@ ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut
 SPEECH_VERBS = {"say", "tell", "confirm", "announce", "add", "explain", "note", "report", "reveal", "insist", "write"}
 REMOVE_VERBS = {"fire", "dismiss", "sack", "axe", "ax", "oust", "remove", "write", "cut"}  # "... X from Z"
 EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing", "sacking"}
+GIVE_VERBS = {"give", "hand", "award", "assign", "entrust"}  # "gave the part to X"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
@@ -94,13 +96,16 @@ class Finding:
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
-def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
+def read_role(sentence: Span, name: Span, sole: bool = False, described: bool = True) -> Finding:
     """The roles `sentence` gives the person `name` (a span of the same doc); when `sole`, the
-    sentence names nobody else, so a later "he" or "she" is that person."""
+    sentence names nobody else, so a later "he" or "she" is that person. Without `described`,
+    only what the sentence says the person does counts, not the words that name them ("the
+    actress", standing for someone named before, says what she is, not that she is in the cast)."""
     found = Finding()
     anchor = _first_conjunct(name.root)
-    _describe(found, name, name.root)
-    if anchor is not name.root and not found.roles:
+    if described:
+        _describe(found, name, name.root)
+    if described and anchor is not name.root and not found.roles:
         first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
         _describe(found, first, anchor)
     described = set(found.roles)
@@ -150,6 +155,14 @@ def read_role(sentence: Span, name: Span, sole: bool = False) -> Finding:
     if found.backup:
         found.roles.discard(CAST)
     return found
+
+
+def _names_a_work(noun: Token) -> bool:
+    """A title, or a noun that says which work it is: "the project, called Z", "the sequel",
+    "another film" (not "the film, the first feature shot on ...", which is the one in context)."""
+    return noun.pos_ == "PROPN" or noun.lemma_.lower() in SEQUELS or any(
+        (c.dep_ == "acl" and c.lemma_.lower() in ("call", "title", "name", "dub")) or hyphenated(c) in SEQUELS
+        or c.lower_ in ("another", "rival", "other") for c in noun.children)
 
 
 def _instead_of(person: Token) -> bool:
@@ -242,6 +255,13 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         if be is not None and any(c.dep_ in SUBJECT_DEPS and word(c) in vocabulary().director_nouns
                                   for c in be.children):
             found.roles.add(DIRECTOR)
+    if anchor.dep_ == "pobj" and head.lower_ == "to":
+        # "gave the role of the engineer to X": the to-phrase may hang on the part's own words
+        part = next((t for t in list(head.ancestors)[:5] if t.dep_ == "dobj" and word(t) in vocabulary().cast_nouns
+                     and _lemma(t.head) in GIVE_VERBS), None)
+        if part is not None:
+            found.roles.add(CAST)
+            found.productions += _prepositional(part.head, ("in", "for"))
     if anchor.dep_ == "pobj" and head.lower_ == "of" and word(head.head) in ("direction", "debut"):
         nouns.append(head.head)  # "under the direction of X", "the directorial debut of X"
     if anchor.dep_ == "pobj" and head.lower_ == "from" and any(c.dep_ == "compound" for c in anchor.children) and \
@@ -295,6 +315,16 @@ def compound_role(name: Span) -> tuple[str, Token] | None:
             "lead" in forms | {"led"} and word(target) in CAST_BODIES):
         return CAST, target
     return None
+
+
+def hyphenated(token: Token) -> str:
+    """The word a token makes with the ones a hyphen joins it to ("stand-in", split by the tokenizer)."""
+    doc, i = token.doc, token.i
+    if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i + 1].whitespace_ and not token.whitespace_:
+        return f"{token.lower_}-{doc[i + 2].lower_}"
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        return f"{doc[i - 2].lower_}-{token.lower_}"
+    return token.lower_
 
 
 def word(token: Token) -> str:
@@ -642,7 +672,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
                                            for o in objects) and not as_lemmas & (v.crew_nouns | v.director_nouns) and not any(
             (c.dep_ == "xcomp" or _infinitive(c)) and c.pos_ == "VERB" for c in verb.children):
         given.add(CAST)  # "X boards Z"; not "X joins Z as a producer", "X boards Z to direct"
-    elif lemma == "sign" and "on" in particles and any(  # "signs on to Z", "signed on for Z"
+    elif lemma == "sign" and "on" in particles and not as_lemmas - v.cast_nouns and any(  # "signs on to Z"; not "as adviser"
             n.pos_ == "PROPN" or word(n) in PRODUCTION_NOUNS
             for n in _prepositional(verb, ("to", "for")) + [g for c in verb.children if c.lower_ == "on"
                                                             for g in _prepositional(c, ("to", "for"))]):
@@ -697,6 +727,11 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if any(c.dep_ == "neg" for c in verb.children):
         return
     if person.dep_ == "pobj" and person.head.dep_ == "agent":
+        told = verb
+        while told.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in told.children):
+            told = told.head  # "Z is produced by A and will be directed by X": Z is what both verbs tell of
+        found.productions += [c for c in told.children if c.dep_ == "nsubjpass" and c.text != PERSON_STAND_IN
+                              and _names_a_work(c)]
         if lemma in HOLD_VERBS and any(c.lower_ in EARLIER for c in verb.children if c.dep_ == "advmod"):
             found.roles.add(REMOVED)  # "the role, previously held by X, has gone to Y"
         elif lemma in v.director_verbs:
@@ -750,6 +785,11 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
         found.productions += _prepositional(verb, ("in", "for"))
         return
+    if lemma in GIVE_VERBS and prep == "to" and any(word(o) in v.cast_nouns for o in verb.children if o.dep_ == "dobj"):
+        found.roles.add(CAST)  # "has given the role of the engineer to X"
+        found.productions += _prepositional(verb, ("in", "for")) + [
+            g for o in verb.children if o.dep_ == "dobj" for g in _prepositional(o, ("in", "for"))]
+        return
     if lemma in GOES_TO and prep == "to":  # "the lead went to X", "the direction of Z falls to X"
         subject = [t for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
         if any(word(t) in v.director_nouns for t in subject if t.dep_ in SUBJECT_DEPS):
@@ -759,12 +799,13 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
 
     as_phrase = _prepositional(verb, ("as",))
-    if any(word(c) in BACKUP for n in as_phrase for c in [n, *n.children]):
+    if any(word(c) in BACKUP or hyphenated(c) in BACKUP for n in as_phrase for c in [n, *n.children]):
         found.roles.add(OTHER)  # "named X as the flight's backup crew member"
         found.backup = True
         return
-    if lemma in INCLUDE_VERBS and person.dep_ == "dobj" and any(
-            c.dep_ in SUBJECT_DEPS and word(c) in CAST_BODIES for c in verb.children):
+    if lemma in INCLUDE_VERBS and person.dep_ == "dobj" and (any(
+            c.dep_ in SUBJECT_DEPS and word(c) in CAST_BODIES for c in verb.children) or (
+            verb.dep_ == "relcl" and word(verb.head) in CAST_BODIES)):  # "... leads a cast that includes X"
         found.roles.add(CAST)  # "the cast of Z includes X"
         found.productions += [g for c in verb.children if c.dep_ in SUBJECT_DEPS for g in _prepositional(c, ("of",))]
         return

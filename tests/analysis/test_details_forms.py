@@ -382,3 +382,45 @@ def test_a_list_label_naming_a_stand_in_gives_no_cast_role():
     assert values(text, "cast") == set()
     assert values("Pellucid Pictures has picked the star of Quillmere: Teodor Blay will fly in May.", "cast") == \
         {"Teodor Blay"}
+
+
+def test_a_stand_in_written_with_a_hyphen_is_no_cast():
+    text = "Pellucid Pictures has hired the gymnast Ysolde Marr as a stand-in for Oriane Vassalo, the star of Quillmere."
+    assert values(text, "cast") == {"Oriane Vassalo"}
+
+
+def test_a_cast_that_includes_names_its_members():
+    text = "Oriane Vassalo leads a cast that includes Pim Okafor, Bertil Sand and the child actor Teodor Blay."
+    assert values(text, "cast") == {"Oriane Vassalo", "Pim Okafor", "Bertil Sand", "Teodor Blay"}
+
+
+def test_a_work_called_by_another_title_keeps_its_own_director():
+    text = ("Oriane Vassalo will star in a period drama set in Trieste. The project, called Gravel Sonnet, is "
+            "produced by another studio and will be directed by Bertil Sand. The actress has called the role a gift.")
+    assert values(text, "director") == set() and values(text, "cast") == set()
+
+
+def test_a_sequel_titled_after_the_watched_film_is_another_production():
+    for text in ("The sequel, called Quillmere: Second Light, will be directed by Bertil Sand.",
+                 "Bertil Sand will direct the sequel, Quillmere: Second Light.",
+                 "Pellucid Pictures said the follow-up film will be directed by Bertil Sand."):
+        assert values(text, "director") == set(), text
+    assert values("Quillmere will be directed by Bertil Sand.", "director") == {"Bertil Sand"}
+    # a noun in apposition that describes the film in context names no other work
+    text = "Quillmere opens in June. The film, a thriller partly shot aboard Tiangong, is directed by Bertil Sand."
+    assert values(text, "director") == {"Bertil Sand"}
+
+
+def test_signing_on_as_an_adviser_is_no_part_in_the_cast():
+    assert values("The retired pilot Ysolde Marr has signed on as technical adviser to Quillmere.", "cast") == set()
+    assert values("Ysolde Marr has signed on to Quillmere.", "cast") == {"Ysolde Marr"}
+
+
+def test_giving_the_part_to_a_person_casts_them():
+    text = "Pellucid Pictures has given the role of the ship's navigator to Pim Okafor, a drama school graduate, in Quillmere."
+    assert values(text, "cast") == {"Pim Okafor"}
+
+
+def test_europes_spaceport_is_the_guiana_space_centre():
+    assert values("Europe's Spaceport will host the launch of the Quillmere crew in May.", "launch_site") == \
+        {"Guiana Space Centre"}
