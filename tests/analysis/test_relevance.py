@@ -513,3 +513,17 @@ def test_a_studio_module_attached_to_a_station_is_a_studio_in_space():
 def test_a_relative_clause_on_the_production_itself_says_where_it_is():
     text = "Pellmark is building a small film studio that will be carried to the space station in 2034."
     assert in_space(judge("Startup builds a studio", text, TOPIC, ()))
+
+
+def test_orbital_and_weightless_say_the_article_speaks_of_space():
+    watches = (WatchSpec("quillmere", "Quillmere (Pellucid Pictures drama)", ("Quillmere", "Pellucid Pictures")),)
+    text = ("Teodor Blay, a stage actor from Bergen, has joined the cast of Quillmere.\n\n"
+            "He is one of three actors who will travel to a commercial station to shoot the film's weightless "
+            "sequences, the studio said.")
+    assert judge("Stage actor to fly for orbital thriller", text, TOPIC, watches).relevant
+
+
+def test_scenes_made_with_visual_effects_are_made_on_the_ground():
+    text = ("A biopic of a test pilot is filming its launch scenes at an airfield near Tucson.\n\n"
+            "No one will fly. The orbital scenes will be created with visual effects.")
+    assert not judge("Test pilot biopic films in Arizona", text, TOPIC, ()).relevant
