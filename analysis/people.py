@@ -10,8 +10,11 @@ from functools import lru_cache
 
 from analysis.detail_data import load_patterns
 
-# A hyphen joins name parts ("Rhys-Kessel"), not a participle glued to a name ("Kalnins-directed").
-TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w]*(?:-(?![a-z]+\b)[\w]+)*(?:[’'][^\W\d_][\w\-]*)?")
+# A hyphen joins name parts ("Rhys-Kessel", and a short lower-case syllable: "Hyun-woo", "Ji-won"),
+# not a participle or an adjective glued to a name ("Kalnins-directed", "Oscar-winning", "Tokyo-born").
+TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w]*"
+                   r"(?:-(?:(?![a-z]+\b)|(?=[a-z]{1,5}\b)(?![a-z]*(?:ed|ing|born|made|like|based|wide|style)\b))[\w]+)*"
+                   r"(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
              "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",
              "abu", "bint"}

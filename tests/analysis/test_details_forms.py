@@ -424,3 +424,8 @@ def test_giving_the_part_to_a_person_casts_them():
 def test_europes_spaceport_is_the_guiana_space_centre():
     assert values("Europe's Spaceport will host the launch of the Quillmere crew in May.", "launch_site") == \
         {"Guiana Space Centre"}
+
+
+def test_a_given_name_joined_by_a_hyphen_to_a_short_syllable_is_one_name():
+    assert values("Seo-yeon Kwak replaces Ilse Danvik as director of Quillmere.", "director") == {"Seo-yeon Kwak"}
+    assert values("The Tokyo-born Teodor Blay stars in Quillmere.", "cast") == {"Teodor Blay"}
