@@ -765,7 +765,7 @@ class _Reader:
         _order, written_all, fallback = self.last_people
         if len(written_all) == 1 and (pronoun.lower_ in ("he", "she") or _describes_a_person(pronoun)):
             roles_of = R.read_role(pronoun.sent, parsed.doc[pronoun.i:pronoun.i + 1], sole=True,
-                                   described=pronoun.lower_ in ("he", "she"))
+                                   by_words=pronoun.lower_ in ("he", "she"))
         elif len(written_all) == 1 and _own_part(pronoun):  # "Her role in Z is a welder"
             roles_of = R.Finding(roles={R.CAST}, productions=R.prepositional(pronoun, ("in", "of")), by_verb=True)
         elif 2 <= len(written_all) <= 3 and _several_people(pronoun):  # "They will play", "The two actors"
@@ -980,7 +980,6 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
-# a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
 # is that production's title, not a person
@@ -988,6 +987,7 @@ OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[
                                 % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
 CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
+# a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}

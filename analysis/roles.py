@@ -96,16 +96,16 @@ class Finding:
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
 
 
-def read_role(sentence: Span, name: Span, sole: bool = False, described: bool = True) -> Finding:
+def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = True) -> Finding:
     """The roles `sentence` gives the person `name` (a span of the same doc); when `sole`, the
-    sentence names nobody else, so a later "he" or "she" is that person. Without `described`,
+    sentence names nobody else, so a later "he" or "she" is that person. Without `by_words`,
     only what the sentence says the person does counts, not the words that name them ("the
     actress", standing for someone named before, says what she is, not that she is in the cast)."""
     found = Finding()
     anchor = _first_conjunct(name.root)
-    if described:
+    if by_words:
         _describe(found, name, name.root)
-    if described and anchor is not name.root and not found.roles:
+    if by_words and anchor is not name.root and not found.roles:
         first = next((e for e in name.doc.ents if e.start <= anchor.i < e.end), name.doc[anchor.i:anchor.i + 1])
         _describe(found, first, anchor)
     described = set(found.roles)

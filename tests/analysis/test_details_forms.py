@@ -419,6 +419,7 @@ def test_signing_on_as_an_adviser_is_no_part_in_the_cast():
 def test_giving_the_part_to_a_person_casts_them():
     text = "Pellucid Pictures has given the role of the ship's navigator to Pim Okafor, a drama school graduate, in Quillmere."
     assert values(text, "cast") == {"Pim Okafor"}
+    assert values("Pellucid Pictures gave the lead to Pim Okafor in Quillmere.", "cast") == {"Pim Okafor"}
 
 
 def test_europes_spaceport_is_the_guiana_space_centre():
