@@ -592,7 +592,7 @@ class _Reader:
         found: list[tuple[int, int, str, int]] = []
         # "Her New Shepard short is now planned for October": a craft named before the date is its flight
         found += [(end, -start, "launch", start) for start, end, _name in spacecraft().find(left)
-                  if PLANNED.search(left, end)]
+                  if PLANNED.search(left, end) or BOARDING.search(left, max(0, start - 24), start)]  # "board X next Tuesday"
         for key in ("launch", "release", "other"):
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
@@ -888,9 +888,21 @@ class _Reader:
                                                 CALLED_BEFORE.search(s.text, max(0, a - 80), a)):
                 continue
             out.append((a, b, written))
-            if " " in written:
-                self.surnames.setdefault(written.split()[-1], written)
+            self._remember_short_forms(written)
         return out
+
+    def _remember_short_forms(self, written: str) -> None:
+        """Once a full name is read, its last word alone is that person, and so is its first word
+        when it is no ordinary word: family names come first in Chinese, Korean or Hungarian
+        ("Liang Shuyi ... Liang said")."""
+        words = written.split()
+        if len(words) < 2:
+            return
+        self.surnames.setdefault(words[-1], written)
+        first = words[0]
+        if len(first) >= 3 and first[:1].isupper() and first.lower() not in P.PARTICLES and not is_common_word(first) \
+                and first.lower() not in name_titles():
+            self.surnames.setdefault(first, written)
 
     def _watched_tail(self, start: int, end: int, written: str) -> tuple[int, int, str]:
         """"the actress from Tartu Ana Lind": a run of capitalised words that ends on a watched
@@ -910,8 +922,8 @@ class _Reader:
                    {R.hyphenated(c) for c in token.children} & R.SEQUELS for t in token.subtree}
         elsewhere = bool(sequels)
         for token in finding.productions:
-            if token.i in sequels:
-                continue
+            if token.i in sequels or any(g.find(token.text) for g in (spacecraft(), launch_sites())):
+                continue  # "Shenzhou-40, which will carry X": the craft, not a production
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
             inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
@@ -929,7 +941,7 @@ class _Reader:
         if owned is not None and written in self.c.unsettled:
             return written, owned[0]
         if " " in written:
-            self.surnames.setdefault(written.split()[-1], written)
+            self._remember_short_forms(written)
             full = written
         else:
             full = self.surnames.get(written) or (written if written in self.one_names else None)
@@ -980,6 +992,7 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
+BOARDING = re.compile(r"\bboard(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
 # is that production's title, not a person

@@ -721,8 +721,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     clause = verb
     while clause.dep_ == "conj" and clause.head.pos_ == "VERB":  # "Z, starring A and directed by X": both describe Z
         clause = clause.head
-    if clause.dep_ in ("acl", "relcl") and clause.head.pos_ in ("NOUN", "PROPN") and clause.head.text != PERSON_STAND_IN:
-        found.productions.append(clause.head)  # "the comedy Z, directed by X": X's role is in Z
+    if clause.dep_ in ("acl", "relcl") and clause.head.text != PERSON_STAND_IN and (
+            clause.head.pos_ == "PROPN" or word(clause.head) in PRODUCTION_NOUNS):
+        found.productions.append(clause.head)  # "the comedy Z, directed by X": X's role is in Z; not "the launch that carries X"
     prep = person.head.lower_ if person.dep_ == "pobj" else ""
     if any(c.dep_ == "neg" for c in verb.children):
         return

@@ -430,3 +430,21 @@ def test_europes_spaceport_is_the_guiana_space_centre():
 def test_a_given_name_joined_by_a_hyphen_to_a_short_syllable_is_one_name():
     assert values("Seo-yeon Kwak replaces Ilse Danvik as director of Quillmere.", "director") == {"Seo-yeon Kwak"}
     assert values("The Tokyo-born Teodor Blay stars in Quillmere.", "cast") == {"Teodor Blay"}
+
+
+def test_a_launch_that_carries_an_actress_is_no_other_production():
+    text = ("The Quillmere producers said that the launch of Shenzhou-40, which will carry actress Zheng Yuming to "
+            "the station to film her scenes, is set for 14 May.")
+    assert values(text, "cast") == {"Zheng Yuming"}
+
+
+def test_a_family_name_written_first_is_that_person_later_on():
+    text = "Zheng Yuming flies to the Quillmere set in May. Zheng, who plays the station's doctor, trained in Wuhan."
+    assert values(text, "cast") == {"Zheng Yuming"}
+
+
+def test_boarding_a_named_spacecraft_on_a_date_is_the_launch_and_circling_a_date_sets_it():
+    assert values("Oriane Vassalo will board the Crew Dragon next Tuesday for the Quillmere shoot.",
+                  "launch_date") == {"2031-03-11"}
+    assert values("Pellucid Pictures has circled 19 May for the Quillmere crew's launch.", "launch_date") == \
+        {"2031-05-19"}
