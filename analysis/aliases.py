@@ -78,7 +78,9 @@ def looks_like_person(alias: str) -> bool:
         return False
     if PRODUCTION_NOUN.fullmatch(words[0]) or CODE_NAME.fullmatch(words[0]):
         return False  # "Project Plover", "Operation Nightjar": a code name, whatever follows
-    if len(words) < len(every):
+    # a double given name or a double-barrelled surname ("Jean-Baptiste", "Roche-Vautrin") is a person's
+    double = any(re.fullmatch(r"[^\W\d_][^\W\d_]+-[A-Z][^\W\d_]+", w) for w in (words[0], words[-1]))
+    if len(words) < len(every) and not double:
         votes = entity_votes(alias)
         if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:
             return False

@@ -31,7 +31,8 @@ PAST_DAYS = 30  # a date this long before publication is reported as history, no
 SNIPPET_CHARS = 400
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                  "oct", "nov", "dec", "no", "vs", "inc", "ltd", "jr", "sr", "gen", "col", "lt", "capt", "prof",
-                 "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig"}
+                 "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig", "cmdr", "cdr", "sgt", "maj", "adm", "cpl", "pvt",
+                 "rev", "hon", "gov", "sen", "rep", "supt", "insp", "det"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
 # a quoted title opens on a capital or a digit: "too good to last" after "the title was" is a remark
 TITLE_SLOT = (r"(?-i:(?:“(?P<q1>(?![a-z])[^”]{1,60})”|\"(?P<q2>(?![a-z])[^\"]{1,60})\"|‘(?P<q3>(?![a-z])[^’]{1,60})’"
@@ -899,6 +900,8 @@ class _Reader:
         if len(words) < 2:
             return
         self.surnames.setdefault(words[-1], written)
+        if len(words) > 2 and words[-2].lower() in P.PARTICLES:  # "Le Guennec", "van den Berg"
+            self.surnames.setdefault(" ".join(words[-2:]), written)
         first = words[0]
         if len(first) >= 3 and first[:1].isupper() and first.lower() not in P.PARTICLES and not is_common_word(first) \
                 and first.lower() not in name_titles():
@@ -940,7 +943,9 @@ class _Reader:
             return owned[1], owned[0]
         if owned is not None and written in self.c.unsettled:
             return written, owned[0]
-        if " " in written:
+        if self.surnames.get(written, written) != written:
+            full = self.surnames[written]  # "Le Guennec" after "Maël Le Guennec"
+        elif " " in written:
             self._remember_short_forms(written)
             full = written
         else:
@@ -1101,7 +1106,8 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
     for a, b, _w in people:
         if colon < a < start:
             between = between.replace(text[a:b], "")
-    if re.sub(r"\band\b|[,\s]", "", between):
+    between = re.sub(r"\([^()]*\)", "", between)  # "A (the commander); B (the pilot); and C"
+    if re.sub(r"\band\b|[,;\s]", "", between):
         return None
     label = LIST_LABEL.search(text[:colon + 1])
     if label is None:

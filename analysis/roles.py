@@ -604,8 +604,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         if _about_direction(verb.doc):
             found.left_direction = True  # "X will now direct Z after Y left": Y left the director's chair
             return
-        if verb.dep_ == "relcl":
-            found.left_before = True  # "X, who briefly left Y in May, is back in the cast"
+        if verb.dep_ in ("relcl", "advcl"):
+            found.left_before = True  # "X, who briefly left Y in May, is back in the cast"; "..., months after he left"
         else:
             found.roles.add(REMOVED)
         return
@@ -777,6 +777,10 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
     if (prep == "from" and lemma in ("take", "inherit")) or (prep == "for" and lemma == "step"):
         if not _about_direction(verb.doc):
             found.roles.add(REMOVED)  # "took over the lead from X", "Y steps in for X"
+        return
+    if prep == "alongside" and any(word(n) in v.director_nouns for n in [*person.ancestors][:6] + [
+            c for c in verb.children if c.dep_ in ("oprd", "dobj", "attr")]):
+        found.roles.add(DIRECTOR)  # "named X co-director of Z alongside Y": Y directs too
         return
     if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)

@@ -53,3 +53,8 @@ def test_a_one_word_name_the_label_does_not_settle_is_left_to_the_article():
                                              ("Brinewater", "Quillon", "Moth Hollow Pictures"))}
     assert typed["Quillon"].kind == TITLE and typed["Quillon"].may_be_person
     assert not typed["Brinewater"].may_be_person   # the label's head is the title
+
+
+def test_a_double_given_name_or_surname_makes_a_person_the_ner_calls_an_organisation():
+    assert looks_like_person("Anne-Sophie de La Motte-Farel")  # the NER reads it as an organisation
+    assert not looks_like_person("Casa de Papel")

@@ -448,3 +448,22 @@ def test_boarding_a_named_spacecraft_on_a_date_is_the_launch_and_circling_a_date
                   "launch_date") == {"2031-03-11"}
     assert values("Pellucid Pictures has circled 19 May for the Quillmere crew's launch.", "launch_date") == \
         {"2031-05-19"}
+
+
+def test_a_cast_list_with_parenthesised_parts_and_semicolons_names_each_member():
+    text = ("Pellucid Pictures released the full Quillmere ensemble on Monday: Oriane Vassalo (Capt. Ida Moss); "
+            "Pim Okafor (the pilot); and, in a late addition, the character actor Bertil Sand as the controller.")
+    assert values(text, "cast") == {"Oriane Vassalo", "Pim Okafor", "Bertil Sand"}
+    assert values(text, "release_date") == set()
+
+
+def test_named_co_director_alongside_another_makes_both_directors():
+    text = "Pellucid Pictures has named Lennart Vosberg co-director of Quillmere alongside Ilse Danvik."
+    assert values(text, "director") == {"Lennart Vosberg", "Ilse Danvik"} and values(text, "cast") == set()
+
+
+def test_back_in_the_cast_after_leaving_is_in_it_and_a_particle_surname_is_the_same_person():
+    text = ("Yann Le Brazidec is back in the cast of Quillmere, months after he left the production. "
+            "Pellucid Pictures said Le Brazidec would again play the commander.")
+    assert facts(text) >= {("quillmere", "cast", "Yann Le Brazidec", False)}
+    assert not any(v == "Le Brazidec" or removed for _s, a, v, removed in facts(text) if a == "cast")
