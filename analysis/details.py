@@ -218,6 +218,8 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                     continue  # "Harbor Lights" is not a mention of a "Lights" surname
                 if not person and n >= headline and _part_of_other_name(sentence, m.start(), m.end()):
                     continue  # "Continental Ballast", "Ballast Station": another name with the title in it
+                if not person and OTHER_WORK_AFTER.match(sentence, m.end()):
+                    continue  # "the studio's next project": another production of the studio
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
             out.append(item)
     return out
@@ -997,7 +999,10 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
-BOARDING = re.compile(r"\bboard(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
+OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
+                              r"(?:%s)s?\b" % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
+BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
+                      r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
 # is that production's title, not a person

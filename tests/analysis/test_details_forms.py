@@ -467,3 +467,18 @@ def test_back_in_the_cast_after_leaving_is_in_it_and_a_particle_surname_is_the_s
             "Pellucid Pictures said Le Brazidec would again play the commander.")
     assert facts(text) >= {("quillmere", "cast", "Yann Le Brazidec", False)}
     assert not any(v == "Le Brazidec" or removed for _s, a, v, removed in facts(text) if a == "cast")
+
+
+def test_riding_or_following_on_a_named_craft_on_a_date_is_the_launch():
+    assert values("Oriane Vassalo, the star of Quillmere, rides a Crew Dragon from Kennedy on 17 May.",
+                  "launch_date") == {"2031-05-17"}
+    text = "A freighter took the Quillmere cameras up on Sunday. The actors follow on Soyuz MS-30 from Baikonur on 8 August."
+    assert values(text, "launch_date") == {"2031-08-08"}
+    assert values(text, "launch_site") == {"Baikonur Cosmodrome"}
+
+
+def test_the_studios_next_project_is_another_production():
+    text = ("Pellucid Pictures' next project stays on the ground: a period drama shot in Leeds from 16 June, with "
+            "Bertil Sand directing. The studio said the film would open in cinemas on 2 April next year.")
+    assert values(text, "director") == set() and values(text, "release_date") == set()
+    assert values("Pellucid Pictures' new film will open in cinemas on 2 April.", "release_date") == {"2031-04-02"}
