@@ -653,6 +653,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part") or _chair(n)]
     # "is back in the cast"; with any verb, "in the role of a welder"
     for noun in (nouns if holds_roles else as_nouns) + in_cast:
+        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children):
+            continue  # "has no role in the film"
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
         if qualifiers & BACKUP or n in BACKUP:  # "was named X's backup"

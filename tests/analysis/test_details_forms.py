@@ -482,3 +482,15 @@ def test_the_studios_next_project_is_another_production():
             "Bertil Sand directing. The studio said the film would open in cinemas on 2 April next year.")
     assert values(text, "director") == set() and values(text, "release_date") == set()
     assert values("Pellucid Pictures' new film will open in cinemas on 2 April.", "release_date") == {"2031-04-02"}
+
+
+def test_a_series_streaming_worldwide_at_a_time_is_released_then():
+    assert values("Quillmere will stream worldwide at the end of September, the platform said.",
+                  "release_date") == {"2031-09"}
+
+
+def test_a_name_with_binti_is_one_person_and_no_role_is_no_role():
+    text = "Pellucid Pictures confirmed that Siti Hajar binti Osman has joined the cast of Quillmere as the medic."
+    assert values(text, "cast") == {"Siti Hajar binti Osman"}
+    text = "Bertil Sand has trained alongside Oriane Vassalo since January but has no role in Quillmere."
+    assert "Bertil Sand" not in values(text, "cast")
