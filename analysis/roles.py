@@ -232,7 +232,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
             return
         position -= 1
     nouns += [c for c in name.root.children if c.dep_ in ("compound", "amod", "nmod") and c.i < name.start]
-    nouns += [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
+    appositions = [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
+    # "X, the show's creator and director,": each noun of the apposition describes X
+    nouns += appositions + [g for c in appositions for g in c.conjuncts if g.pos_ == "NOUN" and g.i > c.i]
     # "X, one of the film's two leads,": the noun the number picks from
     nouns += [g for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NUM", "PRON")
               for g in _prepositional(c, ("of",)) if g.pos_ == "NOUN"]

@@ -494,3 +494,8 @@ def test_a_name_with_binti_is_one_person_and_no_role_is_no_role():
     assert values(text, "cast") == {"Siti Hajar binti Osman"}
     text = "Bertil Sand has trained alongside Oriane Vassalo since January but has no role in Quillmere."
     assert "Bertil Sand" not in values(text, "cast")
+
+
+def test_every_noun_of_an_apposition_describes_the_person():
+    text = "Bertil Sand, the series' creator and director, called the Quillmere timetable brave."
+    assert values(text, "director") == {"Bertil Sand"}
