@@ -13,7 +13,7 @@ from analysis.detail_data import load_patterns
 # A hyphen joins name parts ("Rhys-Kessel", and a short lower-case syllable: "Hyun-woo", "Ji-won"),
 # not a participle or an adjective glued to a name ("Kalnins-directed", "Oscar-winning", "Tokyo-born").
 TOKEN = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W\d_][\w]*"
-                   r"(?:-(?:(?![a-z]+\b)|(?=[a-z]{1,5}\b)(?![a-z]*(?:ed|ing|born|made|like|based|wide|style)\b))[\w]+)*"
+                   r"(?:-(?:(?![a-z]+\b)|(?=[a-z]{1,5}\b)(?![a-z]*ed\b|[a-z]{2,}ing\b|(?:born|made|like|based|wide|style|run)\b))[\w]+)*"
                    r"(?:[’'][^\W\d_][\w\-]*)?")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "bin", "ibn", "al", "el", "la", "le", "du",
              "dos", "das", "ter", "ten", "ap", "zu", "y", "e", "af", "los", "las", "do", "vom", "zum", "dei", "ben",

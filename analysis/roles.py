@@ -773,7 +773,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if prep == "with" and (role := _with_role(person)):
         found.roles.add(role)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
-        found.productions = [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
+        # or in what it is shooting: "the studio has begun shooting Z, with X in the lead"
+        shot = [c for c in verb.children if c.dep_ == "dobj" and (c.pos_ == "PROPN" or word(c) in PRODUCTION_NOUNS)]
+        found.productions = shot or [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma in v.replace_verbs and prep == "with":
         found.roles.add(DIRECTOR if _replaced_director(verb) else CAST)

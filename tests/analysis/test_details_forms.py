@@ -430,6 +430,7 @@ def test_europes_spaceport_is_the_guiana_space_centre():
 def test_a_given_name_joined_by_a_hyphen_to_a_short_syllable_is_one_name():
     assert values("Seo-yeon Kwak replaces Ilse Danvik as director of Quillmere.", "director") == {"Seo-yeon Kwak"}
     assert values("The Tokyo-born Teodor Blay stars in Quillmere.", "cast") == {"Teodor Blay"}
+    assert values("Quillmere will be directed by the filmmaker Chen Yu-ting.", "director") == {"Chen Yu-ting"}
 
 
 def test_a_launch_that_carries_an_actress_is_no_other_production():
@@ -499,3 +500,9 @@ def test_a_name_with_binti_is_one_person_and_no_role_is_no_role():
 def test_every_noun_of_an_apposition_describes_the_person():
     text = "Bertil Sand, the series' creator and director, called the Quillmere timetable brave."
     assert values(text, "director") == {"Bertil Sand"}
+
+
+def test_with_a_lead_in_a_film_the_studio_is_shooting_is_a_role_in_that_film():
+    text = "Pellucid Pictures has begun shooting Les Brumes, a drama set in Normandy, with Pim Okafor in the lead."
+    assert values(text, "cast") == set()
+    assert values("Quillmere opens on 3 May, with Pim Okafor in the lead.", "cast") == {"Pim Okafor"}
