@@ -34,7 +34,10 @@ ARTICLES = [
       "days on the station shooting scenes with two cosmonauts."]),
     ("film-in-orbit-syndicated", "Director and actress fly to the space station to shoot a film", "2022-03-01",
      None),
-    ("cargo-launch", "Cargo ship launches to the space station", "2022-03-02",
+    # three weeks after the film's launch: a day after it, in a database of four articles, this report
+    # shares enough (the station, "crew", "launches") to join the film's story when the crawl happens to
+    # store it second, and so be lent its relevance
+    ("cargo-launch", "Cargo ship launches to the space station", "2022-03-23",
      ["A cargo ship carrying food, fuel and experiments launched to the International Space Station on "
       "Tuesday.", "It will dock with the station two days later; no crew is aboard."]),
 ]
