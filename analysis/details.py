@@ -613,9 +613,12 @@ class _Reader:
                 return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
         after: list[tuple[int, str]] = []
+        # "published on Thursday, the crew will launch on 17 April": a cue with a date of its own is that date's
+        own = [d.start for d in D.find_dates(right)]
         for key in ("launch", "release", "other"):
             m = next((m for m in self.c.cues[key].finditer(right)
-                      if not (key == "launch" and self._leaving_for_earth(right, m))), None)
+                      if not (key == "launch" and self._leaving_for_earth(right, m))
+                      and not any(OWN_DATE.fullmatch(right, m.end(), start) for start in own)), None)
             if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
                 after.append((m.start(), key))
         if after:
@@ -1001,6 +1004,7 @@ DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<nou
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
                               r"(?:%s)s?\b" % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
+OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
 BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
                       r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}

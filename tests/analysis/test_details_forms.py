@@ -506,3 +506,8 @@ def test_with_a_lead_in_a_film_the_studio_is_shooting_is_a_role_in_that_film():
     text = "Pellucid Pictures has begun shooting Les Brumes, a drama set in Normandy, with Pim Okafor in the lead."
     assert values(text, "cast") == set()
     assert values("Quillmere opens on 3 May, with Pim Okafor in the lead.", "cast") == {"Pim Okafor"}
+
+
+def test_a_cue_with_a_date_of_its_own_leaves_the_date_before_it_alone():
+    text = "According to the schedule published on Thursday, the Quillmere crew will launch on 17 April."
+    assert values(text, "launch_date") == {"2031-04-17"}
