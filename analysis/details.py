@@ -613,12 +613,10 @@ class _Reader:
                 return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
         after: list[tuple[int, str]] = []
-        # "published on Thursday, the crew will launch on 17 April": a cue with a date of its own is that date's
-        own = [d.start for d in D.find_dates(right)]
         for key in ("launch", "release", "other"):
             m = next((m for m in self.c.cues[key].finditer(right)
-                      if not (key == "launch" and self._leaving_for_earth(right, m))
-                      and not any(OWN_DATE.fullmatch(right, m.end(), start) for start in own)), None)
+                      if not (key == "launch" and self._leaving_for_earth(right, m)) and not _has_own_date(right, m)),
+                     None)
             if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
                 after.append((m.start(), key))
         if after:
@@ -926,8 +924,7 @@ class _Reader:
         `unsure` are the positions of capitalised names that neither the NER nor the watch list
         calls a person: after "in", "for" they name a production."""
         # "the follow-up film, called Z: Part Two": another production, even one titled after Z
-        sequels = {t.i for token in finding.productions if token.lemma_.lower() in R.SEQUELS or
-                   {R.hyphenated(c) for c in token.children} & R.SEQUELS for t in token.subtree}
+        sequels = {t.i for token in finding.productions if R.is_sequel(token) for t in token.subtree}
         elsewhere = bool(sequels)
         for token in finding.productions:
             if token.i in sequels or any(g.find(token.text) for g in (spacecraft(), launch_sites())):
@@ -1002,16 +999,17 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # a date that qualifies the noun after it: "Thursday's launch", "a 9 October release", "the 3 May cinema release"
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
+_PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
-                              r"(?:%s)s?\b" % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
+                              + _PRODUCTION_NOUN + r"\b", re.IGNORECASE)
 OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
 BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
                       r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
 # is that production's title, not a person
-OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}(?:%s)s?,\s*$"
-                                % "|".join(sorted(R.PRODUCTION_NOUNS)), re.IGNORECASE)
+OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}"
+                                + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
 CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
@@ -1100,6 +1098,13 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
 LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
+
+
+def _has_own_date(text: str, cue: re.Match[str]) -> bool:
+    """"published on Thursday, the crew will launch on 17 April": a cue followed by a date of its own
+    is that date's (the text's dates are read only when a preposition follows the cue)."""
+    return OWN_DATE.match(text, cue.end()) is not None and any(
+        OWN_DATE.fullmatch(text, cue.end(), d.start) for d in D.find_dates(text))
 
 
 def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:

@@ -157,11 +157,16 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
     return found
 
 
+def is_sequel(noun: Token) -> bool:
+    """"the sequel", "the follow-up film": a production after another, whatever its title."""
+    return noun.lemma_.lower() in SEQUELS or any(hyphenated(c) in SEQUELS for c in noun.children)
+
+
 def _names_a_work(noun: Token) -> bool:
     """A title, or a noun that says which work it is: "the project, called Z", "the sequel",
     "another film" (not "the film, the first feature shot on ...", which is the one in context)."""
-    return noun.pos_ == "PROPN" or noun.lemma_.lower() in SEQUELS or any(
-        (c.dep_ == "acl" and c.lemma_.lower() in ("call", "title", "name", "dub")) or hyphenated(c) in SEQUELS
+    return noun.pos_ == "PROPN" or is_sequel(noun) or any(
+        (c.dep_ == "acl" and c.lemma_.lower() in ("call", "title", "name", "dub"))
         or c.lower_ in ("another", "rival", "other") for c in noun.children)
 
 
@@ -759,10 +764,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if lemma in v.replace_verbs and person.dep_ == "dobj":
         if _replaced_director(verb):
-            found.left_direction = True  # "replaced Z director X with Y": X directs Z no more
+            found.left_direction = True  # "replaced Z director X with Y", "replaced X as director"
             return
-        as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
-        if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
+        if not _about_direction(verb.doc):
             found.roles.add(REMOVED)
         return
     if prep in ("with", "alongside") and lemma in v.director_verbs:

@@ -5,11 +5,11 @@
 
 1. first crawl of every feed into an empty SQLite database: articles/s end to end (fetch,
    extract, judge, deduplicate, store), peak memory of the crawl's processes (the crawl child,
-   its analysis workers and storing process, the fork server: not this driver, not the HTTP server). Repeated
-   `--rounds` times, each round also timing trafilatura alone on the same pages in a pool of two
-   processes (the floor any crawl that extracts text pays) and, with `--baseline`, another
-   checkout's own run of this benchmark (e.g. a git worktree of an older commit, with its
-   `.venv`): the machine is shared, so only ratios within one round are compared;
+   its analysis workers and storing process, the fork server: not this driver, not the HTTP
+   server). Repeated `--rounds` times, each round also timing trafilatura alone on the same
+   pages in a pool of two processes (the floor any crawl that extracts text pays) and, with
+   `--baseline`, another checkout's own run of this benchmark (e.g. a git worktree of an older
+   commit, with its `.venv`): the machine is shared, so only ratios within one round are compared;
 2. second crawl of the unchanged feeds: conditional GETs, no article page fetched again;
 3. third crawl with the feeds' validators forgotten: every feed is read again in full, and
    every entry is skipped because its article is stored.
@@ -120,8 +120,8 @@ def free_port() -> int:
 class MemoryWatch:
     """Samples the proportional set size (PSS: shared pages split fairly) of the crawl's processes,
     and the largest RSS of any one of them. The crawl's processes are every descendant of this
-    process (the crawl child, its analysis workers and storing process, multiprocessing's fork server and resource
-    tracker) except `excluded` (the HTTP server) and its descendants: this driver, which holds the
+    process (the crawl child, its analysis workers and storing process, multiprocessing's fork
+    server and resource tracker) except `excluded` (the HTTP server) and its descendants: this driver, which holds the
     world and the reports, is not part of the product's footprint."""
 
     def __init__(self, excluded: int, interval: float = 0.5, tree_every: int = 4) -> None:

@@ -12,6 +12,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
 from analysis.rules import Rules
 from crawler.analyse import analyse
 from analysis.document import Document
@@ -40,7 +41,7 @@ class Store:
         # One thread hands batches to the storing process and waits for them; the reactor keeps
         # fetching meanwhile. Documents that arrive while a batch is being stored wait and go in
         # the next one: one transaction for many articles costs far less than one each.
-        self.storing = ThreadPoolExecutor(1, thread_name_prefix="spacewatch-store")
+        self.handover = ThreadPoolExecutor(1, thread_name_prefix="spacewatch-store")
         self.waiting: list[tuple[Document, asyncio.Future[Stored]]] = []
         self.flushing = False
 
@@ -85,7 +86,7 @@ class Store:
 
     async def _store_batch(self, batch: list[tuple[Document, asyncio.Future[Stored]]]) -> None:
         try:
-            results = await asyncio.wrap_future(self.storing.submit(self._ingest, [doc for doc, _ in batch]))
+            results = await asyncio.wrap_future(self.handover.submit(self._ingest, [doc for doc, _ in batch]))
         except StoringFailed as exc:
             if len(batch) == 1:
                 batch[0][1].set_exception(exc)
@@ -106,7 +107,7 @@ class Store:
         return results
 
     def close(self) -> None:
-        self.storing.shutdown(wait=True)
+        self.handover.shutdown(wait=True)
 
 
 def timed_analyse(page: PageItem, rules: Rules) -> tuple[Document, float]:
