@@ -306,9 +306,62 @@ def _classify(units: list[_Unit], m: _Matchers, model: str) -> None:
         for unit in candidates:
             unit.verdict, unit.snippet = _by_proximity(unit, m)
         return
-    texts = [unit.text[: limits["parse_chars"]] for unit in candidates]
-    for unit, doc in zip(candidates, pipeline.pipe(texts, disable=PARSER_ONLY)):
+    filling, others, later = _parse_order(candidates, m)
+    _parse(filling + others, pipeline, m)
+    if any(unit.verdict != "in_space" for unit in filling):
+        _parse(later, pipeline, m)
+
+
+def _parse(units: list[_Unit], pipeline, m: _Matchers) -> None:
+    texts = [unit.text[: m.vocab.limits["parse_chars"]] for unit in units]
+    for unit, doc in zip(units, pipeline.pipe(texts, disable=PARSER_ONLY)):
         unit.verdict, unit.snippet = _by_parse(unit, doc, m)
+
+
+def _parse_order(candidates: list[_Unit], m: _Matchers) -> tuple[list[_Unit], list[_Unit], list[_Unit]]:
+    """The sentences to parse (those that fill the score's places for filming in space, then
+    the others that must be read), and those to parse only if the first do not all fill them.
+
+    The score counts one title, one lead and `in_space_body_cap` body sentences read as filming
+    in space; more add nothing. A sentence with no word that can make its verdict another
+    (negated, depicted, viewing) and no sign of ground filming can only be read as filming in
+    space or as nothing. Once the first sentences fill those places, such a sentence is left
+    unparsed: the score, the reasons and the verdict are what parsing it would have given."""
+    cap = int(m.vocab.weights["in_space_body_cap"])
+    title = lead = False
+    body = 0
+    filling: list[_Unit] = []
+    others: list[_Unit] = []
+    later: list[_Unit] = []
+    for unit in candidates:
+        if unit.where == "title" and not title:
+            title = True
+        elif unit.where == "lead" and not lead:
+            lead = True
+        elif unit.where != "title" and body < cap:
+            body += 1
+        else:
+            (others if unit.get("on_earth") or _may_be_other(unit.text, m) else later).append(unit)
+            continue
+        filling.append(unit)
+    return filling, others, later
+
+
+_LETTERS = re.compile(r"[a-z]+")
+_NEGATIONS = ("not", "cannot", "never", "no", "nor", "nt", "non", "without")  # what the parser marks "neg", and more
+
+
+@lru_cache(maxsize=1)
+def _verdict_words() -> frozenset[str]:
+    words = _vocabulary().words
+    listed = words["depict"] | words["view"] | words["watched_events"] | words["negators"] | words["call_off"]
+    return frozenset(part for word in (*listed, "set", *_NEGATIONS) for part in _LETTERS.findall(word))
+
+
+def _may_be_other(text: str, m: _Matchers) -> bool:
+    """Whether a word of `text` can make its parse read as negated, depicted or viewing."""
+    lowered = text[: m.vocab.limits["parse_chars"]].lower()
+    return "n't" in lowered or "n\u2019t" in lowered or not _verdict_words().isdisjoint(_LETTERS.findall(lowered))
 
 
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",

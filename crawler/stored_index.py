@@ -24,11 +24,12 @@ import math
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Insert, bindparam, func, select, text
+from sqlalchemy import BigInteger, Insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
@@ -71,9 +72,14 @@ def _counts_sql(keys: int) -> str:
     return f"SELECT key, count FROM dedup_counts WHERE kind = ? AND key IN ({_marks(keys)})"
 
 
-_STORY_STARTS = (select(ARTICLES.c.story_id, func.min(ARTICLES.c.published_at))
-                 .where(ARTICLES.c.story_id.in_(bindparam("stories", expanding=True)))
-                 .group_by(ARTICLES.c.story_id))
+
+
+@lru_cache(maxsize=64)
+def _story_starts_sql(stories: int) -> str:
+    return f"SELECT story_id, MIN(published_at) FROM articles WHERE story_id IN ({_marks(stories)}) GROUP BY story_id"
+
+
+_DESCRIBE = "SELECT story_id, canonical_url FROM articles WHERE id = ?"
 _ROWS = select(ARTICLES.c.id, ARTICLES.c.canonical_url, ARTICLES.c.title, ARTICLES.c.published_at,
                ARTICLES.c.story_id, ARTICLES.c.duplicate_of_id, ARTICLES.c.signature)
 
@@ -275,9 +281,8 @@ class StoredIndex(Judge):
         return {hashed[key]: copies or first for key, (first, copies) in firsts.items()}
 
     def _describe(self, root: int) -> tuple[int | None, str]:
-        row = self.session.execute(select(ARTICLES.c.story_id, ARTICLES.c.canonical_url)
-                                   .where(ARTICLES.c.id == root)).one()
-        return row.story_id, row.canonical_url
+        story_id, canonical_url = self._db.rows(_DESCRIBE, (root,))[0]
+        return story_id, canonical_url
 
     def _near(self, hashvalues: np.ndarray) -> set[int]:
         keys = band_keys(hashvalues)
@@ -347,8 +352,8 @@ class StoredIndex(Judge):
 
     def _story_starts(self, stories: set[int]) -> dict[int, float]:
         # read each time, not cached: a story's first report may be stored after its later ones
-        return {story: days(first) for story, first in self.session.execute(
-            _STORY_STARTS, {"stories": sorted(stories)}) if first is not None}
+        return {story: days(_timestamp(first)) for story, first in self._db.rows(
+            _story_starts_sql(len(stories)), sorted(stories)) if first is not None}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -406,6 +411,11 @@ class StoredIndex(Judge):
             if df[term]:
                 weights[term] = weight
         return weights, math.sqrt(norm), df
+
+
+def _timestamp(value: datetime | str) -> datetime:
+    """A time as the driver returns it: a datetime (PostgreSQL), or SQLite's text of one."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _loaded(article_id: int, row: Mapping[str, Any], sig: Signature) -> _Loaded:

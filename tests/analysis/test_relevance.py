@@ -199,6 +199,26 @@ def test_negated_filming_is_evidence_against(title, text):
     assert "negated" in verdict.reason
 
 
+FILLED = ("Film crew will shoot in orbit",
+          "The film will be shot aboard the space station in May. Its scenes will be filmed in orbit over ten days. "
+          "The crew will film in orbit every morning. Two more scenes will be shot in orbit after that. ")
+
+
+def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
+    from analysis import relevance
+
+    parsed: list[str] = []
+    real = relevance._by_parse
+    monkeypatch.setattr(relevance, "_by_parse", lambda unit, doc, m: parsed.append(doc.text) or real(unit, doc, m))
+    verdict = judge(*FILLED, TOPIC, ())
+    assert verdict.relevant, verdict.reason
+    assert not any("after that" in text for text in parsed), parsed  # title, lead and two body sentences fill the score
+    parsed.clear()
+    negated = judge(FILLED[0], FILLED[1] + "None of the final scenes will be shot in orbit, though.", TOPIC, ())
+    assert any(text.startswith("None of") for text in parsed), parsed
+    assert "negated" in negated.reason and negated.score < verdict.score
+
+
 @pytest.mark.parametrize("title, text", [
     ("Parabolas stand in for orbit in new drama",
      "For its floating sequences the production hired a jet that dives in parabolas over the North Sea, thirty "
