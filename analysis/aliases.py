@@ -18,14 +18,21 @@ from analysis.language import entity_votes, is_common_word, is_stop_word, word_c
 from analysis.people import PARTICLES, particle_joined
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
+# The words for a film company in the languages studios name themselves in share their stems
+# ("Films", "Filmes", "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções").
+_COMPANY_STEM = r"Film\w*|E?st[uú]di\w*|Produ[cçkz]\w*"
 ORGANISATION_SUFFIX = re.compile(
-    r"\s(?:Pictures|Productions?|Films?|Studios?|Entertainment|Media|Animation|Releasing|Distribution"
+    rf"\s(?:{_COMPANY_STEM}|Pictures|Entertainment|Media|Animation|Releasing|Distribution"
     r"|Company|Co\.?|Corp\.?|Inc\.?|Ltd\.?|LLC|Group|Holdings|Partners|Network|Television|TV)$", re.IGNORECASE)
-ORGANISATION_PREFIX = re.compile(r"^(?:Estudios|Studio|Studios|Films|Productions)\s", re.IGNORECASE)
+ORGANISATION_PREFIX = re.compile(rf"^(?:E?st[uú]dios?|Films|Produ[cçkz]\w*)\s", re.IGNORECASE)
 PRODUCTION_NOUN = re.compile(r"\b(?:film|movie|series|docuseries|documentary|short|feature|project|drama|thriller)s?\b",
                              re.IGNORECASE)
 ALT_TITLE = re.compile(r"^(?:working title|code[ -]?name(?:d)?|aka|also known as|a\.k\.a\.?|originally|formerly)\s+",
                        re.IGNORECASE)
+# "(Leaden Sky internationally)", "(Starlight Signal in English)": another title, named before the words
+ALT_TITLE_AFTER = re.compile(r"^(.+?)\s+(?:internationally|abroad|overseas|in (?:English|the (?:US|UK))"
+                             r"|(?:in )?(?:English|international|US|UK|export)(?:-language)? (?:title|release))$",
+                             re.IGNORECASE)
 CODE_NAME = re.compile(r"operation|mission|codename|project", re.IGNORECASE)
 NOT_A_PERSON = {"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT"}
 
@@ -115,7 +122,10 @@ def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             heads.append(ALT_TITLE.sub("", parts[0]))
             continue
         for part in parts:  # "(Studio X, working title Y)": each part says what it names
-            (heads if ALT_TITLE.match(part) else described).append(ALT_TITLE.sub("", part))
+            if after := ALT_TITLE_AFTER.match(part):
+                heads.append(after.group(1))
+            else:
+                (heads if ALT_TITLE.match(part) else described).append(ALT_TITLE.sub("", part))
     tail = re.sub(r"\([^)]*\)", " ", rest).lstrip(": ")
     described += [p.strip() for p in re.split(r"[,/;:]|\s(?:and|with|for|from|by|of)\s", tail) if p.strip()]
     heads += [re.sub(r"^(?:the|a|an)\s+", "", h, flags=re.IGNORECASE) for h in heads]

@@ -212,6 +212,7 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
             paragraph = _sentence_case(paragraph, compiled)
         for sentence in split_sentences(D.strip_dateline(paragraph).strip()):
             item = Sentence(sentence, n, len(out), dates=D.find_dates(sentence))
+            sequels: dict[str, str] = {}
             for m in compiled.mention.finditer(sentence):
                 person = compiled.owner[m.group(0)][1] is not None
                 if person and " " not in m.group(0) and _inside_name(sentence, m.start(), m.end()):
@@ -220,7 +221,13 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                     continue  # "Continental Ballast", "Ballast Station": another name with the title in it
                 if not person and OTHER_WORK_AFTER.match(sentence, m.end()):
                     continue  # "the studio's next project": another production of the studio
+                if not person and SEQUEL_NUMBER.match(sentence, m.end()):
+                    sequels[compiled.owner[m.group(0)][0]] = m.group(0)
+                    continue  # "Z 2", "Z: Part Two": the sequel
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
+            # the studio and people named beside the sequel alone (not the title itself) are the sequel's
+            item.mentions = [(start, subject) for start, subject in item.mentions if subject not in sequels
+                             or any(sentence.startswith(title, start) for title in sequels.values())]
             out.append(item)
     return out
 
@@ -891,6 +898,8 @@ class _Reader:
             if written not in self.c.owner and (OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a) or
                                                 CALLED_BEFORE.search(s.text, max(0, a - 80), a)):
                 continue
+            if any(CHARACTER_AFTER.fullmatch(s.text, y, a) for _x, y, _w in out[-1:]):
+                continue  # "A (Zé Ramos, the mechanic); B (Dr Ivo Paz)": the part a person plays
             out.append((a, b, written))
             self._remember_short_forms(written)
         return out
@@ -1010,6 +1019,12 @@ LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # is that production's title, not a person
 OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}"
                                 + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
+# after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
+SEQUEL_NUMBER = re.compile(r"(?::\s*|\s+)(?:[2-9]|1\d|II|III|IV|VI{0,3}|Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
+                           % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                                                  "sep", "oct", "nov", "dec")))
+# what stands between a person's name and a name in parentheses after it: that name is the part
+CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
 CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"

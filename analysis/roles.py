@@ -595,6 +595,13 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(CAST)  # "will fly to the station to shoot her scenes for Z"
         found.productions += _prepositional(verb, ("for", "in", "of"))
         return
+    own_part = [n for n in _prepositional(verb, ("for",)) if word(n) in ("role", "part")
+                and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in n.children)]
+    if own_part:
+        found.roles.add(CAST)  # "begins training in Houston for his role in Z", "... for her part as the medic in Z"
+        found.productions += [g for n in own_part for t in [n, *_prepositional(n, ("as",))]
+                              for g in _prepositional(t, ("in", "of"))]
+        return
     if any(t.lower_ in ACTING_DEBUT and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut" for t in verb.subtree):
         found.roles.add(CAST)  # "makes her acting debut in Z"
         found.productions += [g for t in verb.subtree if t.lower_ == "debut" for g in _prepositional(t, ("in",))]
@@ -664,6 +671,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             continue  # "has no role in the film"
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
+        if (qualifiers & BACKUP or n in BACKUP) and lemma == "have":
+            continue  # "X now has a backup": someone else is
         if qualifiers & BACKUP or n in BACKUP:  # "was named X's backup"
             given.add(OTHER)
             found.backup = True

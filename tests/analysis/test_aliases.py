@@ -58,3 +58,17 @@ def test_a_one_word_name_the_label_does_not_settle_is_left_to_the_article():
 def test_a_double_given_name_or_surname_makes_a_person_the_ner_calls_an_organisation():
     assert looks_like_person("Anne-Sophie de La Motte-Farel")  # the NER reads it as an organisation
     assert not looks_like_person("Casa de Papel")
+
+
+def test_a_company_word_in_another_language_makes_a_studio():
+    got = kinds("Maré Alta (drama shot in orbit)", "Maré Alta", "Jacarandá Filmes", "Estúdios Pitanga",
+                "Nordlicht Filmproduktion", "Bruma Produções")
+    assert got == {"Maré Alta": TITLE, "Jacarandá Filmes": STUDIO, "Estúdios Pitanga": STUDIO,
+                   "Nordlicht Filmproduktion": STUDIO, "Bruma Produções": STUDIO}
+
+
+def test_a_title_the_label_gives_for_other_markets_is_a_title():
+    got = kinds("Maré Alta (feature shot aboard the station; High Tide internationally)", "Maré Alta", "High Tide")
+    assert got == {"Maré Alta": TITLE, "High Tide": TITLE}
+    got = kinds("Hanbit (feature shot in orbit; First Light in English)", "Hanbit", "First Light")
+    assert got == {"Hanbit": TITLE, "First Light": TITLE}

@@ -511,3 +511,34 @@ def test_with_a_lead_in_a_film_the_studio_is_shooting_is_a_role_in_that_film():
 def test_a_cue_with_a_date_of_its_own_leaves_the_date_before_it_alone():
     text = "According to the schedule published on Thursday, the Quillmere crew will launch on 17 April."
     assert values(text, "launch_date") == {"2031-04-17"}
+
+
+def test_a_name_in_parentheses_after_a_cast_member_is_the_part_played():
+    text = ("The Quillmere cast, as the studio listed it: Pim Okafor (Teo Marsh, the pilot); Ilse Danvik (Dr Ruth "
+            "Calloway); and Bertil Sand as a flight controller.")
+    assert values(text, "cast") == {"Pim Okafor", "Ilse Danvik", "Bertil Sand"}
+
+
+def test_a_title_with_a_number_after_it_is_the_sequel():
+    text = ("Pellucid Pictures has greenlit Quillmere 2, which Oriane Vassalo will direct, with a Crew Dragon launch "
+            "pencilled in for 18 October.")
+    assert facts(text) == set()
+    assert values("Quillmere 3 March premiere confirmed; Quillmere opens on 3 March.", "release_date") == {"2031-03-03"}
+
+
+def test_a_lead_who_has_a_backup_is_still_the_lead():
+    text = "Pim Okafor, who plays the lead in Quillmere, now has a backup: Ilse Danvik, who trains alongside him."
+    assert values(text, "cast") == {"Pim Okafor"}
+
+
+def test_training_for_ones_role_in_a_film_is_a_role_in_it():
+    text = "Ilse Danvik begins centrifuge training in Houston next month for her role as the medic in Quillmere."
+    assert values(text, "cast") == {"Ilse Danvik"}
+    text = "Ilse Danvik, praised for her role in Gravel Sonnet, a drama shot in Oslo, will narrate the Quillmere trailer."
+    assert values(text, "cast") == set()
+
+
+def test_the_site_of_a_satellite_launch_beside_the_crews_is_not_the_productions():
+    text = ("While a rocket carrying a weather satellite lifted off from Tanegashima, the Quillmere actors were in "
+            "quarantine ahead of their own Crew Dragon launch from Kennedy, Pellucid Pictures said.")
+    assert values(text, "launch_site") == {"Kennedy Space Center"}
