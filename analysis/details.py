@@ -36,7 +36,10 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "ma
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
 # a quoted title opens on a capital or a digit: "too good to last" after "the title was" is a remark
 TITLE_SLOT = (r"(?-i:(?:“(?P<q1>(?![a-z])[^”]{1,60})”|\"(?P<q2>(?![a-z])[^\"]{1,60})\"|‘(?P<q3>(?![a-z])[^’]{1,60})’"
-              r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with) )*[A-Z][\w’'\-]*){0,5})))")
+              r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with"
+              # the small words that join a title in other languages: "Luz de X", "Hoshi no Y", "Les Z et W"
+              r"|de|del|della|la|le|les|des|du|da|do|dos|das|di|y|e|et|und|och|og|no|na|von|der|die|el|los|las) )*"
+              r"[A-Z][\w’'\-]*){0,5})))")
 NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama|comedy|thriller|game|musical|play|project)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
@@ -161,7 +164,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     cue_data = data["cues"]
     cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
-                        "production_words", "other_work", "cargo", "retracted")}
+                        "production_words", "other_work", "cargo", "retracted", "filmmaking")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
     cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
@@ -197,6 +200,7 @@ def extract_details(title: str, text: str, published_at: datetime | None,
     compiled = compile_watches(tuple(watches))
     published = (published_at or datetime.now(timezone.utc)).date()
     sentences = _sentences(title, text, compiled)
+    _drop_ordinary_words(sentences, compiled)
     if not any(s.mentions for s in sentences):
         return []
     return _Reader(compiled, sentences, published, model).details()
@@ -230,6 +234,26 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                              or any(sentence.startswith(title, start) for title in sequels.values())]
             out.append(item)
     return out
+
+
+def _drop_ordinary_words(sentences: list[Sentence], compiled: Compiled) -> None:
+    """A title that is an ordinary word ("Tether failures have dogged spacewalks"), met only where
+    a sentence opens and capitals say nothing, in a text that also writes it in lower case ("a
+    tether clip") and has no other name of its production and no word of film-making: the word,
+    not the production."""
+    said: dict[int, list[str]] = {}
+    for s in sentences:
+        for start, subject in s.mentions:
+            written = compiled.mention.match(s.text, start).group(0)
+            ordinary = start == 0 and " " not in written and is_common_word(written) and compiled.owner[written][1] is None
+            said.setdefault(subject, []).append(written if ordinary else "")
+    joined = " ".join(s.text for s in sentences)
+    words = [subject for subject, written in said.items() if all(written)
+             and any(re.search(rf"\b{re.escape(w.lower())}\b", joined) for w in written)]  # "... when a tether clip opened"
+    if not words or any(compiled.cues["filmmaking"].search(s.text) for s in sentences):
+        return
+    for s in sentences:
+        s.mentions = [(start, subject) for start, subject in s.mentions if subject not in words]
 
 
 def _sentence_case(headline: str, compiled: Compiled) -> str:

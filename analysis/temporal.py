@@ -32,7 +32,7 @@ FROM_NOW = (re.compile(rf"\bin\s+{DURATION}(?:\s+time)?(?!\s+(?:after|before|lat
 DAY_AFTER_TOMORROW = re.compile(r"\bthe day after tomorrow\b", re.IGNORECASE)
 SPECULATIVE_AUX = {"could", "might", "may"}
 HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "consider", "mull", "weigh", "reportedly",
-          "possibly", "perhaps", "unconfirmed", "suggest", "talk"}
+          "possibly", "perhaps", "unconfirmed", "suggest", "talk", "chatter", "gossip", "buzz", "hearsay", "whisper"}
 EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere", "opening", "debut", "date", "target",
                "departure", "mission", "start", "window", "schedule"}
 WATCHING = {"attend", "watch", "witness", "observe", "view", "see"}  # "watched the launch of another craft"
@@ -111,26 +111,31 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
     until = span.root.head.lower_ in ("until", "till", "before")  # "will not fly until June": flies in June
     token: Token | None = span.root
     seen = 0
+    described = False  # past a clause on a noun: "Z, which is dated for X, might move": X stands
     while token is not None and seen < 12:
-        if _hedged(token, until, watching):
+        if _hedged(token, until, watching, described=described):
             return False
         if token.head is token:
             break
+        described = described or token.dep_ in ("relcl", "acl")
         token, seen = token.head, seen + 1
     return True
 
 
-def _hedged(token: Token, until: bool = False, watching: bool = True) -> bool:
+def _hedged(token: Token, until: bool = False, watching: bool = True, described: bool = False) -> bool:
+    """Whether `token` makes what hangs on it no fact; with `described` (above a clause that
+    describes a noun), not by the modal or the condition of the clause it is in."""
     if token.lemma_.lower() in HEDGES or (watching and token.pos_ == "VERB" and token.lemma_.lower() in WATCHING):
         return True
     for child in token.children:
-        if (child.dep_ == "neg" and child.i < token.i and not until) or (child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX):
+        if (child.dep_ == "neg" and child.i < token.i and not until) or (
+                child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX and not described):
             return True
         if child.dep_ == "advmod" and child.lower_ in ("longer", "never") and token.pos_ in ("VERB", "AUX"):
             return True
         if child.dep_ in ("attr", "nsubj", "dobj", "advmod") and child.lemma_.lower() in HEDGES:
             return True
-        if child.dep_ == "advcl" and child.pos_ in ("VERB", "AUX") and _conditional(child):
+        if child.dep_ == "advcl" and child.pos_ in ("VERB", "AUX") and _conditional(child) and not described:
             return True
     return False
 

@@ -542,3 +542,24 @@ def test_the_site_of_a_satellite_launch_beside_the_crews_is_not_the_productions(
     text = ("While a rocket carrying a weather satellite lifted off from Tanegashima, the Quillmere actors were in "
             "quarantine ahead of their own Crew Dragon launch from Kennedy, Pellucid Pictures said.")
     assert values(text, "launch_site") == {"Kennedy Space Center"}
+
+
+def test_a_date_stated_in_a_clause_on_the_title_stands_when_only_a_move_is_rumoured():
+    text = ("Quillmere, which Pellucid Pictures has dated for a 21 March streaming debut, might move to 4 April, "
+            "according to two people briefed on the slate.")
+    assert values(text, "release_date") == {"2031-03-21"}
+    assert values("Industry chatter has the Quillmere launch slipping to late September.", "launch_date") == set()
+
+
+def test_a_release_title_joined_by_another_languages_small_word_is_whole():
+    text = "Quillmere will open in Japanese cinemas on 19 June under the title Kiri no Shiro, its distributor said."
+    assert values(text, "title") == {"Quillmere", "Kiri no Shiro"}
+
+
+def test_an_ordinary_word_title_opening_a_sentence_about_that_word_is_the_word():
+    watches = (WatchSpec("ballast", "Ballast (orbital drama, Pellucid Pictures)", ("Ballast", "Pellucid Pictures")),)
+    text = ("Ballast shifts have troubled cargo ships for years, and on Monday the station's crew had to move the "
+            "ballast by hand after a sensor failed.")
+    assert extract_details("", text, PUBLISHED, watches) == []
+    got = {(d.attribute, d.value) for d in extract_details("", "Ballast lifts off on 3 May from Kennedy.", PUBLISHED, watches)}
+    assert ("launch_date", "2031-05-03") in got
