@@ -35,11 +35,11 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "dir", "dirs", "jan", "feb", "ma
                  "rev", "hon", "gov", "sen", "rep", "supt", "insp", "det"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
 # a quoted title opens on a capital or a digit: "too good to last" after "the title was" is a remark
+# the small words that join a name or title in other languages: "Luz de X", "Hoshi no Y", "Les Z et W"
+JOINERS = "de|del|della|la|le|les|des|du|da|do|dos|das|di|y|e|et|und|och|og|no|na|von|der|die|el|los|las"
 TITLE_SLOT = (r"(?-i:(?:“(?P<q1>(?![a-z])[^”]{1,60})”|\"(?P<q2>(?![a-z])[^\"]{1,60})\"|‘(?P<q3>(?![a-z])[^’]{1,60})’"
-              r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with"
-              # the small words that join a title in other languages: "Luz de X", "Hoshi no Y", "Les Z et W"
-              r"|de|del|della|la|le|les|des|du|da|do|dos|das|di|y|e|et|und|och|og|no|na|von|der|die|el|los|las) )*"
-              r"[A-Z][\w’'\-]*){0,5})))")
+              r"|(?P<bare>[A-Z0-9][\w’'\-]*(?::? (?:(?:of|the|a|an|and|in|on|at|to|for|from|with|"
+              + JOINERS + r") )*[A-Z][\w’'\-]*){0,5})))")
 NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|series|show|drama|comedy|thriller|game|musical|play|project)s?,? "
                         r"(?-i:((?:[A-Z][\w’'\-]*)(?: [A-Z][\w’'\-]*){0,4}))", re.IGNORECASE)
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
@@ -48,7 +48,8 @@ PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature)"
                          r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
-RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+){0,4}[A-Z][\w'’\-]*),\s+(?:which|that)\b[^,;]*")
+RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+(?:(?:" + JOINERS + r")\s+)?){0,4}[A-Z][\w'’\-]*),"
+                             r"\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
                             r"(?P<noun>director|filmmaker|actress|actor|star|lead)\b(?!['’]s)")
 REFERENCE_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|Both|Her|His)\b|^(?:The|This) ")
@@ -453,7 +454,10 @@ class _Reader:
             if m.relative and (AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start])):
                 continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
-            tense = self._tense(left, right)
+            offset = _offset_for(m, offsets, text)
+            # a date that is moved ("had been booked for 3 March, has been pushed back by nine days")
+            # is read as a plan, whatever the tense of the clause that once set it
+            tense = "" if offset is not None and offset.kind == "by" else self._tense(left, right)
             years = self.known_years if m.year is not None or year is None else {**self.known_years, m.month: year}
             anchor = date.fromisoformat(self.last_value) if self.last_value and len(self.last_value) == 10 else None
             value = D.resolve(m, self.published, tense=tense, known_years=years, context=self.context_month,
@@ -462,7 +466,6 @@ class _Reader:
                 continue
             if len(value) >= 7 and m.month is not None:
                 self.context_month = (int(value[:4]), int(value[5:7]))
-            offset = _offset_for(m, offsets, text)
             moved = offset is not None
             if offset is not None and offset.kind in ("around", "than"):
                 main = CLAUSE_BREAK.split(text[:offset.start])[-1]
@@ -504,6 +507,10 @@ class _Reader:
         if verb is None or verb.lemma_.lower() not in self.c.neutral_verbs:
             return None
         subject = next((c for c in verb.children if c.dep_ in R.SUBJECT_DEPS), None)
+        if subject is not None and subject.lower_ in ("which", "that") and verb.dep_ == "relcl":
+            subject = verb.head  # "the crewed flight for Z, which had been booked for 3 March"
+            if subject.pos_ == "PROPN" and subject.dep_ == "pobj" and subject.head.head.pos_ == "NOUN":
+                subject = subject.head.head  # the clause hangs on the title, said of the flight
         if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
             return None
         opening = [t for t in subject.subtree if t.i <= subject.i + 6]

@@ -563,3 +563,12 @@ def test_an_ordinary_word_title_opening_a_sentence_about_that_word_is_the_word()
     assert extract_details("", text, PUBLISHED, watches) == []
     got = {(d.attribute, d.value) for d in extract_details("", "Ballast lifts off on 3 May from Kennedy.", PUBLISHED, watches)}
     assert ("launch_date", "2031-05-03") in got
+
+
+def test_a_date_set_in_a_clause_on_the_flight_moves_with_the_flight():
+    text = "The crewed flight for Tidewell, which had been booked for 3 June, has been pushed back by nine days."
+    assert values(text, "launch_date") == {"2031-06-12"}
+    watches = (WatchSpec("vale", "Vale de Neblina (orbital drama)", ("Vale de Neblina",)),)
+    text = "The crewed flight for Vale de Neblina, which is set for 3 June, has been pushed back by nine days."
+    got = {(d.attribute, d.value) for d in extract_details("", text, PUBLISHED, watches)}
+    assert ("launch_date", "2031-06-12") in got
