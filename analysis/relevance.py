@@ -390,7 +390,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                    and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
     # "The film director flew to space": a production word that only names a person's trade
     # says where that person went, not where anything was filmed.
-    productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]]
+    productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]
+                   and not any(c.lower_ in words["drawn"] for c in [t, *_phrase_head(t).children])]
     verdicts = []
     for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
@@ -709,7 +710,7 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
-_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change", "people")
+_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change", "people", "drawn")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}

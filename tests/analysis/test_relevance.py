@@ -235,6 +235,9 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
      "On their day off the crew of the space station watched a comedy film on a laptop strapped to the wall."),
     ("Puzzle game sends players to orbit",
      "In the mobile game, out in March, players repair a station in orbit; its trailer was animated by a studio in Lille."),
+    ("Animated feature follows a lost cat to the space station",
+     "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
+     "it over three years."),
 ])
 def test_space_depicted_on_the_ground_is_not_filming_in_space(title, text):
     verdict = judge(title, text, TOPIC, ())
@@ -547,3 +550,13 @@ def test_scenes_made_with_visual_effects_are_made_on_the_ground():
     text = ("A biopic of a test pilot is filming its launch scenes at an airfield near Tucson.\n\n"
             "No one will fly. The orbital scenes will be created with visual effects.")
     assert not judge("Test pilot biopic films in Arizona", text, TOPIC, ()).relevant
+
+
+def test_a_height_no_aircraft_reaches_is_space():
+    title, text = "Juice advert shot far above the ocean", (
+        "A thirty-second advert for a juice brand was filmed 400 kilometres above the Pacific, the agency said. "
+        "A crew member shot it during two evenings off.")
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant and in_space(verdict), verdict.reason
+    assert not judge("Juice advert shot high above the city", "The advert was filmed 400 metres above Lisbon from a "
+                     "crane.", TOPIC, ()).relevant
