@@ -381,6 +381,29 @@ class _Reader:
                 return grammatical  # "A will beat B to orbit by launching on 12 July": A launches
         return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
 
+    def _sharing(self, s: Sentence, position: int, subject: int) -> list[int]:
+        """`subject`, and the other productions conjoined with it as the subject of the verb a
+        value hangs on: "A and B will share a Crew Dragon in June" gives the craft and the month
+        to both."""
+        if len({n for _p, n in s.mentions}) < 2:
+            return [subject]
+        parsed = self._parse(s)
+        if parsed is None:
+            return [subject]
+        at = parsed.shift(position)
+        token = next((t for t in parsed.doc if t.idx <= at < t.idx + len(t)), None)
+        verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")
+                     and any(c.dep_ in R.SUBJECT_DEPS for c in t.children)), None) if token is not None else None
+        if verb is None:
+            return [subject]
+        head = next(c for c in verb.children if c.dep_ in R.SUBJECT_DEPS)
+        if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in head.subtree):
+            return [subject]
+        low = min(t.idx for t in head.subtree)
+        high = max(t.idx + len(t) for t in head.subtree)
+        named = sorted({n for p, n in s.mentions if low <= parsed.shift(p) < high})
+        return named if subject in named and len(named) > 1 else [subject]
+
     def _grammatical_subject(self, s: Sentence, position: int, same: list[tuple[int, int]]) -> int | None:
         """The production that is the subject of the verbs a value hangs on, when one of them has a
         subject naming a production of `same`."""
@@ -492,7 +515,8 @@ class _Reader:
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
             strength = 2 if m.precision == "day" else 1
-            self.candidates.append(Candidate(subject, attribute, value, text, s.order, is_past, strength))
+            for each in self._sharing(s, m.start, subject):
+                self.candidates.append(Candidate(each, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
         return past_sentence
 
@@ -559,7 +583,10 @@ class _Reader:
         if not forms or forms & self.c.neutral_verbs:
             return True
         between = parsed.doc.text[at:parsed.shift(m.start)]
-        return any(self.c.cues[key].search(between) for key in ("launch", "release"))
+        if any(self.c.cues[key].search(between) for key in ("launch", "release")):
+            return True
+        craft = spacecraft().find(between)  # "will share a Crew Dragon in June", "boards Soyuz MS-30 on 3 May"
+        return bool(craft) and bool(BOARDING.search(between, 0, craft[0][0]))
 
     def _relative_dates(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool, factual) -> None:
         """"in two weeks", "a fortnight from today", "follows a fortnight later": no date written."""
@@ -697,8 +724,9 @@ class _Reader:
                     continue  # "could one day be shot aboard X"
                 past = past_sentence or (parsed is not None and T.past_event(
                     parsed.doc, parsed.shift(start), parsed.shift(end), self.published.year))
-                self.candidates.append(Candidate(subject, attribute, name, s.text, s.order, past,
-                                                 2 if any(ch.isdigit() for ch in name) else 1))
+                for each in self._sharing(s, start, subject):
+                    self.candidates.append(Candidate(each, attribute, name, s.text, s.order, past,
+                                                     2 if any(ch.isdigit() for ch in name) else 1))
 
     def _titles(self, s: Sentence, fallback: int | None) -> None:
         previous = set()
@@ -1043,7 +1071,7 @@ _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
                               + _PRODUCTION_NOUN + r"\b", re.IGNORECASE)
 OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
-BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
+BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|shar(?:e|es|ed|ing)|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
                       r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside

@@ -572,3 +572,12 @@ def test_a_date_set_in_a_clause_on_the_flight_moves_with_the_flight():
     text = "The crewed flight for Vale de Neblina, which is set for 3 June, has been pushed back by nine days."
     got = {(d.attribute, d.value) for d in extract_details("", text, PUBLISHED, watches)}
     assert ("launch_date", "2031-06-12") in got
+
+
+def test_two_productions_that_share_a_flight_share_its_craft_and_date():
+    got = facts("Quillmere and Tidewell will share a Crew Dragon in June, their studios said.")
+    for subject in ("quillmere", "tidewell"):
+        assert (subject, "spacecraft", "Crew Dragon", False) in got
+        assert (subject, "launch_date", "2031-06", False) in got
+    got = facts("Quillmere launches in June, and Tidewell's cast will watch it from Houston.")
+    assert ("tidewell", "launch_date", "2031-06", False) not in got
