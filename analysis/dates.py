@@ -51,6 +51,12 @@ class DateGrammar:
     dateline: re.Pattern[str]
 
 
+def calendar_words() -> frozenset[str]:
+    """Month and weekday names (and their short forms), lower case."""
+    g = grammar()
+    return frozenset(g.months) | frozenset(g.weekdays)
+
+
 @lru_cache(maxsize=1)
 def grammar() -> DateGrammar:
     data = load_patterns()["dates"]

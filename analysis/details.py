@@ -1001,6 +1001,9 @@ class _Reader:
             last = max(t.idx + len(t) for t in token.subtree)
             inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
                       if first <= a and b <= last]
+            if token.dep_ == "appos" and not inside:  # "Z, the Franco-Nigerian feature directed by X": Z itself
+                low = min(t.idx for t in token.head.subtree)
+                inside = [(subject, False) for a, b, subject in named if low <= a and b <= first]
             other = _other_production(token)
             if inside and not (other and all(studio for _subject, studio in inside)):
                 return inside[0][0], False  # not "the studio's period drama Z": another film of that studio

@@ -21,6 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from analysis.datafiles import read_data_toml
+from analysis.dates import calendar_words
 from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
@@ -394,6 +395,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \
             anchor.head.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head.head, True))
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "opposite":
+        verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if verb is not None:  # "plays the commander opposite X": attached to the part
+            out.append((verb, True))
     elif anchor.dep_ == "pobj" and anchor.head.lower_ == "from":
         verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
@@ -568,7 +573,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         _object_role(found, verb, person, lemma)
         return
     particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
-    if lemma in DECLINE and (lemma not in ("turn", "pass") or particles & {"down", "on"}):
+    # "turned down the part", "passed on the role"; not "turns 34 on 19 March"
+    declining = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or (
+        c.dep_ == "prep" and not any(_a_time(g) for g in c.children))}
+    if lemma in DECLINE and (lemma not in ("turn", "pass") or declining & {"down", "on"}):
         found.negated = True  # "turned down the lead", "declined the role"
         return
     if any((c.lower_ == "behind" and word(g) == "camera") or (c.lower_ == "at" and word(g) == "helm")
@@ -711,6 +719,12 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.productions += _prepositional(noun, ("in", "of", "for"))
 
 
+def _a_time(token: Token) -> bool:
+    """"19 March", "Monday", "the 3rd": a date or a day, as a preposition's object."""
+    return token.ent_type_ in ("DATE", "TIME") or token.like_num or any(c.like_num for c in token.children) or \
+        token.lower_ in calendar_words()
+
+
 def _lemma(verb: Token) -> str:
     """The verb's lemma, joining "co - direct" split by the tokenizer; "direct" for the idiom
     "call the shots"."""
@@ -766,8 +780,12 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             as_lemmas = {word(n) for n in _prepositional(verb, ("as",))}
             found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return
-    if lemma in v.character_verbs:
-        return  # "plays Nell Garrity": a character, not a person of the cast
+    if lemma == "join" and person.dep_ == "dobj" and any(word(n) in CAST_BODIES for n in _in_phrases(verb)):
+        found.roles.add(CAST)  # "A and B have joined X in the cast of Z": X is in it
+        found.productions += [g for n in _in_phrases(verb) for g in _prepositional(n, ("of", "for"))]
+        return
+    if lemma in v.character_verbs and prep != "opposite":
+        return  # "plays Nell Garrity": a character, not a person of the cast (but "plays Y opposite X")
     if lemma in REMOVE_VERBS and person.dep_ == "dobj" and _out_of(verb):
         found.roles.add(REMOVED)  # "fired X from Z", "wrote X out of the series"
         return

@@ -581,3 +581,21 @@ def test_two_productions_that_share_a_flight_share_its_craft_and_date():
         assert (subject, "launch_date", "2031-06", False) in got
     got = facts("Quillmere launches in June, and Tidewell's cast will watch it from Houston.")
     assert ("tidewell", "launch_date", "2031-06", False) not in got
+
+
+def test_the_production_an_apposition_describes_is_the_title_before_it():
+    text = "Quillmere, the Franco-Belgian feature directed by Ilse Danvik, will now send its actors up in May."
+    assert values(text, "director") == {"Ilse Danvik"}
+
+
+def test_turning_an_age_on_a_date_is_no_refusal():
+    text = "Ilse Danvik, who turns 34 on 19 March, signed on 27 February to star in Quillmere."
+    assert values(text, "cast") == {"Ilse Danvik"}
+    assert values("Ilse Danvik passed on the role in Quillmere.", "cast") == set()
+
+
+def test_the_actor_played_opposite_and_the_one_joined_in_the_cast_are_cast():
+    text = "Veteran actor Bertil Sand plays the station commander opposite Ilse Danvik in Quillmere, the studio said."
+    assert values(text, "cast") == {"Bertil Sand", "Ilse Danvik"}
+    text = "Pim Okafor and Teodor Blay have joined Ilse Danvik in the cast of Quillmere, Pellucid Pictures said."
+    assert values(text, "cast") == {"Pim Okafor", "Teodor Blay", "Ilse Danvik"}
