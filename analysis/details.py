@@ -468,6 +468,8 @@ class _Reader:
         year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
         def factual(start: int, end: int) -> bool:
+            if CONDITION_AFTER.match(text, end):
+                return False  # "will fly on 8 July should the re-tests go well", however it is parsed
             parsed = self._parse(s)
             return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))
 
@@ -1074,13 +1076,18 @@ _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
                               + _PRODUCTION_NOUN + r"\b", re.IGNORECASE)
 OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
-BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|rid(?:e|es|ing)|rode|shar(?:e|es|ed|ing)|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
+BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|book(?:s|ed)? (?:on|aboard|onto)|rid(?:e|es|ing)|rode|shar(?:e|es|ed|ing)|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
                       r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # "a rival production, Z,", "another film, Z": the name an indefinite production noun is put beside
 # is that production's title, not a person
 OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}"
                                 + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
+# a condition right after a date: "on 8 July should the parachute tests go well", "on 30 August
+# provided the hatch is certified", "on 3 May unless the rains come"
+CONDITION_AFTER = re.compile(r"(?:[\s,]+(?:from|at|in|aboard|on)?\s*[\w'’-]+){0,4}?[\s,]+(?:provided|providing|on condition"
+                             r"|assuming|unless|if|(?:should|were|had) (?:the|its|their|all|both|his|her))\b",
+                             re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
 SEQUEL_NUMBER = re.compile(r"(?::\s*|\s+)(?:[2-9]|1\d|II|III|IV|VI{0,3}|Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",

@@ -834,6 +834,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if lemma in GOES_TO and prep == "to":  # "the lead went to X", "the direction of Z falls to X"
         subject = [t for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
+        if [t.lower_ for t in subject] == ["it"]:  # "the role has been recast; it went to X": what "it" stands for
+            subject = [t for t in verb.sent if t.i < verb.i and t.dep_ in SUBJECT_DEPS
+                       and t.pos_ == "NOUN"][:1]
         if any(word(t) in v.director_nouns for t in subject if t.dep_ in SUBJECT_DEPS):
             found.roles.add(DIRECTOR)
         elif any(word(t) in v.cast_nouns for t in subject):

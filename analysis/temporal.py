@@ -28,7 +28,8 @@ THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.
 AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
 LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)
 FROM_NOW = (re.compile(rf"\bin\s+{DURATION}(?:\s+time)?(?!\s+(?:after|before|later|earlier))", re.IGNORECASE),
-            re.compile(rf"\b{DURATION}\s+from\s+(?:today|now)\b", re.IGNORECASE))
+            re.compile(rf"\b{DURATION}\s+from\s+(?:today|now)\b", re.IGNORECASE),
+            re.compile(rf"\b(?:for|within)\s+{DURATION}\s+time\b", re.IGNORECASE))  # "set for ten days' time"
 DAY_AFTER_TOMORROW = re.compile(r"\bthe day after tomorrow\b", re.IGNORECASE)
 SPECULATIVE_AUX = {"could", "might", "may"}
 HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "consider", "mull", "weigh", "reportedly",

@@ -599,3 +599,22 @@ def test_the_actor_played_opposite_and_the_one_joined_in_the_cast_are_cast():
     assert values(text, "cast") == {"Bertil Sand", "Ilse Danvik"}
     text = "Pim Okafor and Teodor Blay have joined Ilse Danvik in the cast of Quillmere, Pellucid Pictures said."
     assert values(text, "cast") == {"Pim Okafor", "Teodor Blay", "Ilse Danvik"}
+
+
+def test_a_condition_right_after_the_date_leaves_no_date_and_a_booked_craft_stands():
+    text = ("The Quillmere actors are booked on a Crew Dragon. It will fly on 8 July should the parachute re-tests "
+            "go well, the studio said.")
+    assert values(text, "launch_date") == set() and values(text, "spacecraft") == {"Crew Dragon"}
+    text = "Ilse Danvik will launch to the station for Quillmere on 30 August provided the new hatch is certified."
+    assert values(text, "launch_date") == set()
+    assert values("Quillmere will launch on 8 July, and its director says the crew is ready.", "launch_date") == {"2031-07-08"}
+
+
+def test_a_recast_role_that_went_to_someone_makes_them_cast():
+    text = "The role of the medic in Quillmere has been recast after Pim Okafor left; it went to Ilse Danvik, the studio said."
+    assert values(text, "cast") == {"Ilse Danvik"}
+    assert values("The catering contract for Quillmere was reopened; it went to Ilse Danvik.", "cast") == set()
+
+
+def test_a_flight_set_for_ten_days_time_is_ten_days_from_publication():
+    assert values("Quillmere's Starliner flight is now set for ten days' time, the studio said.", "launch_date") == {"2031-03-14"}
