@@ -244,3 +244,22 @@ def test_reports_that_date_their_event_to_the_same_day_join_though_they_share_fe
     _, verdict, joined = store.put(_saltglass(launched + timedelta(hours=30), LAUNCH2_FEATURE,
                                               "harbour.example/grandmother", "A folding chair in Tallinn"))
     assert verdict.duplicate_of_id is None and (verdict.layer, joined) == ("story", launch)
+
+
+# The production's next event three days after the launch (its first scene shot aboard), from the
+# same wire, its lede dating nothing: it recaps the launch in passing and shares most of its names.
+FIRST_SCENE = """SAO PAULO (Austral Wire) - Beatriz Falcão and director Otávio Rezende have shot the first scene of the
+feature film "Céu Aberto" aboard the International Space Station, Maré Filmes said, three days after the pair
+lifted off from the Kennedy Space Center in a Crew Dragon commanded by the retired NASA astronaut Glen
+Whitaker. The scene, filmed in the station's cupola, shows Falcão's biologist watching a storm over the
+Atlantic. It took nine takes, the Rio de Janeiro studio said, because the actress kept drifting out of the
+frame. Rezende said the crew would record about twenty minutes of footage for the film's final act before
+returning to Earth next week."""
+
+
+def test_the_next_event_three_days_later_stays_apart_when_its_lede_dates_nothing():
+    store = Store()
+    _, _, launch = store.put(make_doc("https://austral.example/launch", LAUNCH_TITLES[0], LAUNCH_WIRE))
+    _, verdict, scene = store.put(make_doc("https://austral.example/first-scene", "First scene of Céu Aberto shot in orbit",
+                                           FIRST_SCENE, published=T0 + timedelta(days=3)))
+    assert verdict.story_id is None and scene != launch, verdict
