@@ -587,6 +587,8 @@ class _Reader:
         between = parsed.doc.text[at:parsed.shift(m.start)]
         if any(self.c.cues[key].search(between) for key in ("launch", "release")):
             return True
+        if CINEMAS_SCREEN.search(parsed.doc.text, max(0, at - 30), at + 6):
+            return True  # "Chinese cinemas will screen Z from 30 April": the cinemas' showing is the release
         craft = spacecraft().find(between)  # "will share a Crew Dragon in June", "boards Soyuz MS-30 on 3 May"
         return bool(craft) and bool(BOARDING.search(between, 0, craft[0][0]))
 
@@ -738,7 +740,12 @@ class _Reader:
         for pattern in self.c.titles_current:
             for m in pattern.finditer(s.text):
                 value = _title_value(m)
-                if not value or value in previous or value in self.c.owner and self.c.owner[value][1] is not None:
+                if not value or value in previous:
+                    continue
+                owned = self.c.owner.get(value)
+                if owned is not None and owned[1] is not None:
+                    # an alias its form made a person ("Kite String"), which the text calls a title
+                    self.candidates.append(Candidate(owned[0], "title", value, s.text, s.order, strength=2))
                     continue
                 if value.lower() in P.not_name_words() or value.lower() in ("it", "this"):
                     continue
@@ -750,6 +757,10 @@ class _Reader:
                 if s.text.startswith(alias, position) and alias not in previous:
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
+                    inner = IN_PARENTHESES.match(s.text, position + len(alias))
+                    if inner and self.c.owner.get(inner.group(1), (None,))[0] == subject:
+                        # "The Ninth Lantern (Di Jiu Zhan Deng)": another alias of it, in brackets, is its other title
+                        self.candidates.append(Candidate(subject, "title", inner.group(1), s.text, s.order, strength=2))
 
     def _titles_named(self, subject: int, cands: list[Candidate]) -> list[Detail]:
         """Every name the article gives the film: the one it states as the title ("released as
@@ -1092,6 +1103,8 @@ CONDITION_AFTER = re.compile(r"(?:[\s,]+(?:from|at|in|aboard|on)?\s*[\w'’-]+){
 SEQUEL_NUMBER = re.compile(r"(?::\s*|\s+)(?:[2-9]|1\d|II|III|IV|VI{0,3}|Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                                   "sep", "oct", "nov", "dec")))
+CINEMAS_SCREEN = re.compile(r"\b(?:cinemas|theaters|theatres|multiplexes)\s+(?:[\w-]+\s+){0,2}(?:screen|show)", re.IGNORECASE)
+IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,60})\)")
 # what stands between a person's name and a name in parentheses after it: that name is the part
 CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title

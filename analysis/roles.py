@@ -241,6 +241,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     appositions = [c for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
     # "X, the show's creator and director,": each noun of the apposition describes X
     nouns += appositions + [g for c in appositions for g in c.conjuncts if g.pos_ == "NOUN" and g.i > c.i]
+    # "X and the rest of Z's cast": the body X belongs to
+    nouns += [g for c in anchor.children if c.dep_ == "conj" and word(c) in ("rest", "others")
+              for g in _prepositional(c, ("of",))]
     # "X, one of the film's two leads,": the noun the number picks from
     nouns += [g for c in anchor.children if c.dep_ == "appos" and c.pos_ in ("NUM", "PRON")
               for g in _prepositional(c, ("of",)) if g.pos_ == "NOUN"]

@@ -618,3 +618,29 @@ def test_a_recast_role_that_went_to_someone_makes_them_cast():
 
 def test_a_flight_set_for_ten_days_time_is_ten_days_from_publication():
     assert values("Quillmere's Starliner flight is now set for ten days' time, the studio said.", "launch_date") == {"2031-03-14"}
+
+
+def test_an_alias_its_form_made_a_person_is_a_title_where_the_text_says_so():
+    watches = (WatchSpec("lamp", "Harbour Lamp (Pellucid Pictures feature shot aboard Tiangong)",
+                         ("Harbour Lamp", "Tin Compass", "Hai Shang Ming Yue", "Pellucid Pictures")),)
+
+    def titles(text: str) -> set[str]:
+        return {d.value for d in extract_details("", text, PUBLISHED, watches) if d.attribute == "title"}
+
+    assert titles("Crew members on Tin Compass, the working title under which Pellucid Pictures is preparing "
+                  "Harbour Lamp, were seen this week.") == {"Tin Compass", "Harbour Lamp"}
+    assert titles("The space film Harbour Lamp (Hai Shang Ming Yue) finished its last rehearsal on Sunday.") == \
+        {"Harbour Lamp", "Hai Shang Ming Yue"}
+
+
+def test_boarding_or_assigned_to_a_craft_names_it_and_the_rest_of_the_cast_is_cast():
+    assert values("The studio confirms that two actors will board New Shepard tomorrow to shoot the last scene of "
+                  "Quillmere.", "spacecraft") == {"New Shepard"}
+    text = "Ilse Danvik and the rest of Quillmere's cast have been assigned to Shenzhou-31."
+    assert values(text, "spacecraft") == {"Shenzhou-31"} and values(text, "cast") == {"Ilse Danvik"}
+
+
+def test_cinemas_screening_a_film_from_a_date_release_it_then():
+    text = "Chinese cinemas will screen Quillmere from 30 April, the film administration said."
+    assert values(text, "release_date") == {"2031-04-30"}
+    assert values("The festival will screen Quillmere on 30 April.", "release_date") == set()
