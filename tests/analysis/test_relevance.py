@@ -560,3 +560,10 @@ def test_a_height_no_aircraft_reaches_is_space():
     assert verdict.relevant and in_space(verdict), verdict.reason
     assert not judge("Juice advert shot high above the city", "The advert was filmed 400 metres above Lisbon from a "
                      "crane.", TOPIC, ()).relevant
+
+
+def test_satellites_that_film_the_earth_are_no_film_production():
+    title, text = "Start-up raises money for live video of the planet", (
+        "A start-up has raised $50 million to put ten satellites in orbit that will film harbours and farms in "
+        "colour video.\n\nCustomers will watch the footage live.")
+    assert not judge(title, text, TOPIC, ()).relevant
