@@ -809,7 +809,10 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(role)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"
         # or in what it is shooting: "the studio has begun shooting Z, with X in the lead"
         shot = [c for c in verb.children if c.dep_ == "dobj" and (c.pos_ == "PROPN" or word(c) in PRODUCTION_NOUNS)]
-        found.productions = shot or [c for t in (verb, verb.head) for c in t.children if c.dep_ in SUBJECT_DEPS]
+        described = [verb.head] if verb.dep_ in ("acl", "relcl") else []  # "a drama shot in Oslo, with X in the lead"
+        found.productions = shot or described or next(
+            ([c for c in t.children if c.dep_ in SUBJECT_DEPS] for t in (verb, verb.head)
+             if any(c.dep_ in SUBJECT_DEPS for c in t.children)), [])
         return
     if lemma in v.replace_verbs and prep == "with":
         found.roles.add(DIRECTOR if _replaced_director(verb) else CAST)

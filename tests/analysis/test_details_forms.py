@@ -644,3 +644,9 @@ def test_cinemas_screening_a_film_from_a_date_release_it_then():
     text = "Chinese cinemas will screen Quillmere from 30 April, the film administration said."
     assert values(text, "release_date") == {"2031-04-30"}
     assert values("The festival will screen Quillmere on 30 April.", "release_date") == set()
+
+
+def test_the_lead_of_a_drama_the_director_moved_on_to_is_not_in_the_watched_film():
+    text = ("Oriane Vassalo, who directed Quillmere, is now behind the camera on Gravel Sonnet, a drama about miners "
+            "shot entirely on the ground, with Pim Okafor in the lead.")
+    assert values(text, "cast") == set() and values(text, "director") == {"Oriane Vassalo"}
