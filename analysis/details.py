@@ -62,7 +62,14 @@ YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE
 EVENT_AFTER = re.compile(r"\s+(?:its|the|their|his|her|that)\s+\w+", re.IGNORECASE)  # "after its premiere"
 PLANNED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:now\s+|still\s+)?(?:planned|scheduled|set|due|"
                      r"slated|targeted|expected|booked)\b", re.IGNORECASE)
+PLAN_SET_FOR = re.compile(r"\b(?:has|have|is|are)\s+(?:now\s+|just\s+|officially\s+|been\s+)*(?:set|scheduled|planned|"
+                          r"slated|pencilled|penciled|booked|targeted|dated|fixed|moved|rescheduled)\b[^.;]{0,60}?\b(?:for|to)"
+                          r"\s+(?:the\s+)?$", re.IGNORECASE)
+ANCHORING = {"after", "before", "following", "until", "till", "behind"}
 LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+# "a mock-up of a New Shepard capsule": a copy on the ground, no spacecraft of the production
+REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|models?|simulators?|trainers?|full-scale copy|copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
+                        re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
@@ -483,6 +490,8 @@ class _Reader:
             # a date that is moved ("had been booked for 3 March, has been pushed back by nine days")
             # is read as a plan, whatever the tense of the clause that once set it
             tense = "" if offset is not None and offset.kind == "by" else self._tense(left, right)
+            if tense == "past" and PLAN_SET_FOR.search(left):
+                tense = ""  # "has set the release for the 26th": the date set is a plan, whatever the tense of setting it
             years = self.known_years if m.year is not None or year is None else {**self.known_years, m.month: year}
             anchor = date.fromisoformat(self.last_value) if self.last_value and len(self.last_value) == 10 else None
             value = D.resolve(m, self.published, tense=tense, known_years=years, context=self.context_month,
@@ -564,6 +573,9 @@ class _Reader:
             return bool(cargo.search(" ".join(t.text for t in event.subtree)))
         inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
                  c.subtree for t in c.subtree}
+        # "will launch from Y three weeks after the cargo flight on 27 February": the event it is timed by
+        inner |= {t.i for c in verb.subtree if c.dep_ == "prep" and c.lower_ in ANCHORING and span.root not in c.subtree
+                  for t in c.subtree}
         left, right = self._clause(s.text, start, end)  # and never past a semicolon or a dash
         low, high = parsed.shift(start - len(left)), parsed.shift(end + len(right))
         clause = " ".join(t.text for t in verb.subtree if t.i not in inner and low <= t.idx < high)
@@ -718,6 +730,8 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]):
                     continue  # "39A instead of SLC-41"
+                if REPLICA_OF.search(s.text[max(0, start - 40):start]):
+                    continue  # "rehearsing in a mock-up of a New Shepard capsule"
                 if self._about_cargo(s, start, end):
                     continue  # "the props went up on a cargo ship from X": no flight of the production's people
                 subject = self._subject_at(s, start, fallback, strict=True)

@@ -650,3 +650,24 @@ def test_the_lead_of_a_drama_the_director_moved_on_to_is_not_in_the_watched_film
     text = ("Oriane Vassalo, who directed Quillmere, is now behind the camera on Gravel Sonnet, a drama about miners "
             "shot entirely on the ground, with Pim Okafor in the lead.")
     assert values(text, "cast") == set() and values(text, "director") == {"Oriane Vassalo"}
+
+
+def test_a_mock_up_of_a_craft_is_no_spacecraft():
+    text = "Pim Okafor, who plays the lead in Quillmere, has been rehearsing in a mock-up of a New Shepard capsule."
+    assert values(text, "spacecraft") == set()
+
+
+def test_a_launch_date_given_for_the_actors_is_a_launch_date_not_a_release():
+    text = "A filing gives the Shenzhou-31 launch date for Quillmere's actors as 2031-07-08."
+    assert values(text, "launch_date") == {"2031-07-08"} and values(text, "release_date") == set()
+
+
+def test_the_nth_a_release_has_been_set_for_is_the_next_one():
+    text = "Pellucid Pictures has set the cinema release of Quillmere for the 2nd, after test screenings went well."
+    assert values(text, "release_date") == {"2031-04-02"}
+
+
+def test_the_cargo_flight_a_launch_is_timed_by_leaves_its_site_and_craft_alone():
+    text = ("Ilse Danvik, the star of Quillmere, will launch on Soyuz MS-31 from Baikonur three weeks after the "
+            "uncrewed cargo flight on 27 March, the studio said.")
+    assert values(text, "launch_site") == {"Baikonur Cosmodrome"} and values(text, "spacecraft") == {"Soyuz MS-31"}
