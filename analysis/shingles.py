@@ -106,6 +106,8 @@ def words(text: str, folded: str | None = None) -> list[str]:
 def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
     if len(tokens) < size:
         return {" ".join(tokens).encode("utf-8")} if tokens else set()
+    if size == 3:  # the signature's size, without a slice and a join for each
+        return {f"{a} {b} {c}".encode("utf-8") for a, b, c in zip(tokens, tokens[1:], tokens[2:])}
     return {" ".join(tokens[i:i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
 
 
