@@ -306,7 +306,7 @@ def _classify(units: list[_Unit], m: _Matchers, model: str) -> None:
         for unit in candidates:
             unit.verdict, unit.snippet = _by_proximity(unit, m)
         return
-    filling, others, later = _parse_order(candidates, m)
+    filling, others, later = _parse_order(candidates, m, pipeline.tokenizer)
     _parse(filling + others, pipeline, m)
     if any(unit.verdict != "in_space" for unit in filling):
         _parse(later, pipeline, m)
@@ -318,7 +318,7 @@ def _parse(units: list[_Unit], pipeline, m: _Matchers) -> None:
         unit.verdict, unit.snippet = _by_parse(unit, doc, m)
 
 
-def _parse_order(candidates: list[_Unit], m: _Matchers) -> tuple[list[_Unit], list[_Unit], list[_Unit]]:
+def _parse_order(candidates: list[_Unit], m: _Matchers, tokenizer) -> tuple[list[_Unit], list[_Unit], list[_Unit]]:
     """The sentences to parse (those that fill the score's places for filming in space, then
     the others that must be read), and those to parse only if the first do not all fill them.
 
@@ -341,27 +341,19 @@ def _parse_order(candidates: list[_Unit], m: _Matchers) -> tuple[list[_Unit], li
         elif unit.where != "title" and body < cap:
             body += 1
         else:
-            (others if unit.get("on_earth") or _may_be_other(unit.text, m) else later).append(unit)
+            (others if unit.get("on_earth") or _may_be_other(unit.text, m, tokenizer) else later).append(unit)
             continue
         filling.append(unit)
     return filling, others, later
 
 
-_LETTERS = re.compile(r"[a-z]+")
-_NEGATIONS = ("not", "cannot", "never", "no", "nor", "nt", "non", "without")  # what the parser marks "neg", and more
+_NEGATIONS = ("not", "n't", "n’t", "nt", "never", "no", "nor", "without")  # what the parser marks "neg", and more
 
 
-@lru_cache(maxsize=1)
-def _verdict_words() -> frozenset[str]:
-    words = _vocabulary().words
-    listed = words["depict"] | words["view"] | words["watched_events"] | words["negators"] | words["call_off"]
-    return frozenset(part for word in (*listed, "set", *_NEGATIONS) for part in _LETTERS.findall(word))
-
-
-def _may_be_other(text: str, m: _Matchers) -> bool:
-    """Whether a word of `text` can make its parse read as negated, depicted or viewing."""
-    lowered = text[: m.vocab.limits["parse_chars"]].lower()
-    return "n't" in lowered or "n\u2019t" in lowered or not _verdict_words().isdisjoint(_LETTERS.findall(lowered))
+def _may_be_other(text: str, m: _Matchers, tokenizer) -> bool:
+    """Whether a token of `text`, as the parser splits it ("wont": "wo", "nt"), can make its parse
+    read as negated, depicted or viewing."""
+    return not m.vocab.verdict_words.isdisjoint(t.lower_ for t in tokenizer(text[: m.vocab.limits["parse_chars"]]))
 
 
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
@@ -694,6 +686,7 @@ class _Vocabulary:
     not_production: frozenset[str]
     context: tuple[str, ...]
     words: dict[str, frozenset[str]]  # [parse]: word lists read against the parse
+    verdict_words: frozenset[str]      # the tokens that can make a parse other than "in space" (see _parse_order)
     stations: tuple[str, ...]
     craft: tuple[str, ...]
     places: tuple[str, ...]
@@ -743,6 +736,7 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
     limits.update({key: int(value) for key, value in data.get("limits", {}).items()})
     if min(limits.values()) < 1:
         raise ValueError("limits: every limit must be at least 1")
+    words = {key: frozenset(word.lower() for word in data["parse"][key]) for key in _PARSE_WORDS}
     return _Vocabulary(
         threshold=float(data["threshold"]),
         weights={key: float(value) for key, value in data["weights"].items()},
@@ -754,7 +748,9 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         production=tuple(data["production"]["words"]),
         not_production=frozenset(word.lower() for word in data["production"].get("not_production", ())),
         context=tuple(data["production"].get("context", ())),
-        words={key: frozenset(word.lower() for word in data["parse"][key]) for key in _PARSE_WORDS},
+        words=words,
+        verdict_words=frozenset().union(*(words[key] for key in ("depict", "view", "watched_events", "negators",
+                                                                  "call_off", "drawn")), {"set"}, _NEGATIONS),
         stations=tuple(space["stations"]),
         craft=tuple(space["craft"]),
         places=tuple(space["places"]),

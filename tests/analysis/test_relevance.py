@@ -217,6 +217,9 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
     negated = judge(FILLED[0], FILLED[1] + "None of the final scenes will be shot in orbit, though.", TOPIC, ())
     assert any(text.startswith("None of") for text in parsed), parsed
     assert "negated" in negated.reason and negated.score < verdict.score
+    # a contraction written without its apostrophe is split by the parser all the same
+    unmarked = judge(FILLED[0], FILLED[1] + "The studio wont shoot the final scenes in orbit.", TOPIC, ())
+    assert "negated" in unmarked.reason and unmarked.score < verdict.score
 
 
 @pytest.mark.parametrize("title, text", [
