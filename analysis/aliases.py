@@ -18,19 +18,21 @@ from analysis.language import entity_votes, is_common_word, is_stop_word, word_c
 from analysis.people import PARTICLES, particle_joined
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
-# The words for a film company in the languages studios name themselves in share their stems
-# ("Films", "Filmes", "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções").
-_COMPANY_STEM = r"Film\w*|E?st[uú]di\w*|Produ[cçkz]\w*"
+# The words for a film company in the languages studios name themselves in ("Films", "Filmes",
+# "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones").
+_COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
+                  r"|Produzioni|Produktion")
 ORGANISATION_SUFFIX = re.compile(
-    rf"\s(?:{_COMPANY_STEM}|Pictures|Entertainment|Media|Animation|Releasing|Distribution"
+    rf"\s(?:{_COMPANY_WORDS}|Pictures|Entertainment|Media|Animation|Releasing|Distribution"
     r"|Company|Co\.?|Corp\.?|Inc\.?|Ltd\.?|LLC|Group|Holdings|Partners|Network|Television|TV)$", re.IGNORECASE)
-ORGANISATION_PREFIX = re.compile(rf"^(?:E?st[uú]dios?|Films|Produ[cçkz]\w*)\s", re.IGNORECASE)
+ORGANISATION_PREFIX = re.compile(rf"^(?:{_COMPANY_WORDS})\s", re.IGNORECASE)
 PRODUCTION_NOUN = re.compile(r"\b(?:film|movie|series|docuseries|documentary|short|feature|project|drama|thriller)s?\b",
                              re.IGNORECASE)
 ALT_TITLE = re.compile(r"^(?:working title|code[ -]?name(?:d)?|aka|also known as|a\.k\.a\.?|originally|formerly)\s+",
                        re.IGNORECASE)
 # "(Leaden Sky internationally)", "(Starlight Signal in English)": another title, named before the words
-ALT_TITLE_AFTER = re.compile(r"^(.+?)\s+(?:internationally|abroad|overseas|in (?:English|the (?:US|UK))"
+ALT_TITLE_AFTER = re.compile(r"^((?-i:[A-Z0-9][\w'’-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][\w'’-]*)*))\s+"
+                             r"(?:internationally|abroad|overseas|in (?:English|the (?:US|UK))"
                              r"|(?:in )?(?:English|international|US|UK|export)(?:-language)? (?:title|release))$",
                              re.IGNORECASE)
 CODE_NAME = re.compile(r"operation|mission|codename|project", re.IGNORECASE)

@@ -51,6 +51,7 @@ class DateGrammar:
     dateline: re.Pattern[str]
 
 
+@lru_cache(maxsize=1)
 def calendar_words() -> frozenset[str]:
     """Month and weekday names (and their short forms), lower case."""
     g = grammar()

@@ -9,6 +9,7 @@ what it compiles per watch list is cached.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,13 +63,16 @@ YEAR = re.compile(r"\b(?:in|since|of|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE
 EVENT_AFTER = re.compile(r"\s+(?:its|the|their|his|her|that)\s+\w+", re.IGNORECASE)  # "after its premiere"
 PLANNED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:now\s+|still\s+)?(?:planned|scheduled|set|due|"
                      r"slated|targeted|expected|booked)\b", re.IGNORECASE)
-PLAN_SET_FOR = re.compile(r"\b(?:has|have|is|are)\s+(?:now\s+|just\s+|officially\s+|been\s+)*(?:set|scheduled|planned|"
+PLAN_SET_FOR = re.compile(r"\b(?:(?:has|have|is|are)\s+(?:now\s+|just\s+|officially\s+|been\s+)*)?(?:set|scheduled|planned|"
                           r"slated|pencilled|penciled|booked|targeted|dated|fixed|moved|rescheduled)\b[^.;]{0,60}?\b(?:for|to)"
                           r"\s+(?:the\s+)?$", re.IGNORECASE)
+ABOARD_PEOPLE = re.compile(r"\b(?:actors?|actress(?:es)?|cast|crew(?!ed)|astronauts?|cosmonauts?|taikonauts?|passengers)\b",
+                           re.IGNORECASE)
+OWN_WORDS_END = {"relcl", "acl", "appos", "prep", "conj", "cc", "punct"}  # where a noun's own words stop
 ANCHORING = {"after", "before", "following", "until", "till", "behind"}
 LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 # "a mock-up of a New Shepard capsule": a copy on the ground, no spacecraft of the production
-REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|models?|simulators?|trainers?|full-scale copy|copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
+REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
                         re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
@@ -233,7 +237,7 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                     continue  # "Continental Ballast", "Ballast Station": another name with the title in it
                 if not person and OTHER_WORK_AFTER.match(sentence, m.end()):
                     continue  # "the studio's next project": another production of the studio
-                if not person and SEQUEL_NUMBER.match(sentence, m.end()):
+                if not person and _sequel_after(sentence, m.end()):
                     sequels[compiled.owner[m.group(0)][0]] = m.group(0)
                     continue  # "Z 2", "Z: Part Two": the sequel
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
@@ -242,6 +246,26 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                              or any(sentence.startswith(title, start) for title in sequels.values())]
             out.append(item)
     return out
+
+
+def _own_words(noun, keep_conjuncts: bool = False) -> tuple[int, int]:
+    """The characters a noun phrase spans without the clauses, appositions and prepositional
+    phrases on it ("Z, which beat Y to the station,": Z), and without its conjuncts unless kept."""
+    stops = OWN_WORDS_END - ({"conj", "cc"} if keep_conjuncts else set())
+    own = [t for t in noun.subtree if not any(a.dep_ in stops for a in
+                                              itertools.takewhile(lambda a: a.i != noun.i, [t, *t.ancestors]))]
+    return min(t.idx for t in own), max(t.idx + len(t) for t in own)
+
+
+def _sequel_after(sentence: str, end: int) -> bool:
+    """Whether the title ending at `end` is followed by a sequel's number ("Z 2", "Z III", "Z: Part
+    Two"), not a count ("Z 10 days out", "Z 2 years on")."""
+    number = SEQUEL_NUMBER.match(sentence, end)
+    if number is None:
+        return False
+    after = re.match(r"\s+([a-z][a-z'’-]*)", sentence[number.end():])
+    classes = word_classes(after.group(1)) if after else set()
+    return not (classes and classes <= {"noun", "adj"})
 
 
 def _drop_ordinary_words(sentences: list[Sentence], compiled: Compiled) -> None:
@@ -258,8 +282,9 @@ def _drop_ordinary_words(sentences: list[Sentence], compiled: Compiled) -> None:
     joined = " ".join(s.text for s in sentences)
     words = [subject for subject, written in said.items() if all(written)
              and any(re.search(rf"\b{re.escape(w.lower())}\b", joined) for w in written)]  # "... when a tether clip opened"
-    if not words or any(compiled.cues["filmmaking"].search(s.text) for s in sentences):
-        return
+    if not words or any(compiled.cues["filmmaking"].search(s.text) for s in sentences) or any(
+            compiled.cues[key].search(s.text) for s in sentences if s.mentions for key in ("launch", "release")):
+        return  # "Ballast lifts off on 3 May ... added ballast to the capsule": a launch of the production
     for s in sentences:
         s.mentions = [(start, subject) for start, subject in s.mentions if subject not in words]
 
@@ -275,11 +300,11 @@ def _sentence_case(headline: str, compiled: Compiled) -> str:
     kept = [(m.start(), m.end()) for m in compiled.mention.finditer(headline)] + \
         [(a, b) for gazetteer in (launch_sites(), spacecraft()) for a, b, _ in gazetteer.find(headline)]
     out = list(headline)
-    calendar_words = set(D.grammar().months) | set(D.grammar().weekdays)
+    calendar = D.calendar_words()
     for n, w in enumerate(words[1:], 1):
         text = w.group(0)
         lower = text.lower()
-        if lower in calendar_words or (n == 1 and not any(a <= words[0].start() < b for a, b in kept)
+        if lower in calendar or (n == 1 and not any(a <= words[0].start() < b for a, b in kept)
                                        and not is_common_word(words[0].group(0).lower())):
             continue  # "in May"; "Grace Park joins ...": the second word of a name opening the headline
         # a function word, or a word English uses as more than a noun; "Ruta", "Grace" may be names
@@ -404,12 +429,13 @@ class _Reader:
         if verb is None:
             return [subject]
         head = next(c for c in verb.children if c.dep_ in R.SUBJECT_DEPS)
-        if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in head.subtree):
+        if not head.conjuncts:
             return [subject]
-        low = min(t.idx for t in head.subtree)
-        high = max(t.idx + len(t) for t in head.subtree)
-        named = sorted({n for p, n in s.mentions if low <= parsed.shift(p) < high})
-        return named if subject in named and len(named) > 1 else [subject]
+        named: set[int] = set()
+        for noun in (head, *head.conjuncts):  # each conjunct's own words, not the clauses on it
+            low, high = _own_words(noun)
+            named |= {n for p, n in s.mentions if low <= parsed.shift(p) < high}
+        return sorted(named) if subject in named and len(named) > 1 else [subject]
 
     def _grammatical_subject(self, s: Sentence, position: int, same: list[tuple[int, int]]) -> int | None:
         """The production that is the subject of the verbs a value hangs on, when one of them has a
@@ -425,8 +451,7 @@ class _Reader:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
             for subject in (c for c in verb.children if c.dep_ in R.SUBJECT_DEPS):
-                low = min(t.idx for t in subject.subtree)
-                high = max(t.idx + len(t) for t in subject.subtree)
+                low, high = _own_words(subject, keep_conjuncts=True)
                 named = {n for p, n in same if low <= parsed.shift(p) < high}
                 if len(named) == 1:
                     return named.pop()
@@ -558,19 +583,18 @@ class _Reader:
         """Whether the clause holding start..end is about freight ("a cargo ship that lifted off from
         X on Monday"): the clause of the verb it hangs on, without the clauses inside it, so that
         "While a cargo craft left X, the cast will launch from Y" keeps Y."""
-        cargo = self.c.cues["cargo"]
         parsed = self._parse(s)
         span = parsed.doc.char_span(parsed.shift(start), parsed.shift(end), alignment_mode="expand") \
             if parsed is not None else None
         if span is None:
-            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+            return self._freight(" ".join(self._clause(s.text, start, end)))
         verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
         if verb is None:
-            return bool(cargo.search(" ".join(self._clause(s.text, start, end))))
+            return self._freight(" ".join(self._clause(s.text, start, end)))
         below = [t for t in span.root.ancestors if t.i != verb.i and verb in t.ancestors]
         event = next((t for t in below if t.pos_ == "NOUN" and t.lemma_.lower() in LAUNCH_NOUNS), None)
         if event is not None:  # "..., ahead of the crew's own launch from Y": that launch's own phrase
-            return bool(cargo.search(" ".join(t.text for t in event.subtree)))
+            return self._freight(" ".join(t.text for t in event.subtree))
         inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
                  c.subtree for t in c.subtree}
         # "will launch from Y three weeks after the cargo flight on 27 February": the event it is timed by
@@ -581,8 +605,16 @@ class _Reader:
         clause = " ".join(t.text for t in verb.subtree if t.i not in inner and low <= t.idx < high)
         # a relative clause on a cargo noun is about that cargo ("a cargo ship that lifted off on Monday")
         owner = verb.head if verb.dep_ in ("relcl", "acl") else None
-        return bool(cargo.search(clause) or (owner is not None and cargo.search(
-            " ".join(t.text for t in owner.subtree if t.i < verb.i))))
+        return self._freight(clause) or (owner is not None and self._freight(
+            " ".join(t.text for t in owner.subtree if t.i < verb.i)))
+
+    def _freight(self, clause: str) -> bool:
+        """Whether `clause` speaks of freight; satellites with people aboard are a crewed flight's
+        passengers too ("the Soyuz carrying the actors and two small satellites")."""
+        hits = [m.group(0).lower() for m in self.c.cues["cargo"].finditer(clause)]
+        if hits and all(hit.startswith("satellite") for hit in hits) and ABOARD_PEOPLE.search(clause):
+            return False
+        return bool(hits)
 
     def _describes_other_noun(self, s: Sentence, m: D.DateMention) -> bool:
         parsed = self._parse(s)
@@ -599,8 +631,8 @@ class _Reader:
         between = parsed.doc.text[at:parsed.shift(m.start)]
         if any(self.c.cues[key].search(between) for key in ("launch", "release")):
             return True
-        if CINEMAS_SCREEN.search(parsed.doc.text, max(0, at - 30), at + 6):
-            return True  # "Chinese cinemas will screen Z from 30 April": the cinemas' showing is the release
+        if CINEMAS_SCREEN.search(parsed.doc.text, max(0, at - 30), parsed.shift(m.start)):
+            return True
         craft = spacecraft().find(between)  # "will share a Crew Dragon in June", "boards Soyuz MS-30 on 3 May"
         return bool(craft) and bool(BOARDING.search(between, 0, craft[0][0]))
 
@@ -677,6 +709,7 @@ class _Reader:
         # "Her New Shepard short is now planned for October": a craft named before the date is its flight
         found += [(end, -start, "launch", start) for start, end, _name in spacecraft().find(left)
                   if PLANNED.search(left, end) or BOARDING.search(left, max(0, start - 24), start)]  # "board X next Tuesday"
+        found += [(m.end(), -m.start(), "release", m.start()) for m in CINEMAS_SCREEN.finditer(left)]
         for key in ("launch", "release", "other"):
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
@@ -758,8 +791,8 @@ class _Reader:
                     continue
                 owned = self.c.owner.get(value)
                 if owned is not None and owned[1] is not None:
-                    # an alias its form made a person ("Kite String"), which the text calls a title
-                    self.candidates.append(Candidate(owned[0], "title", value, s.text, s.order, strength=2))
+                    if "titl" in m.group(0).lower():  # an alias its form made a person, which the text calls a title
+                        self.candidates.append(Candidate(owned[0], "title", value, s.text, s.order, strength=2))
                     continue
                 if value.lower() in P.not_name_words() or value.lower() in ("it", "this"):
                     continue
@@ -772,7 +805,9 @@ class _Reader:
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
                     inner = IN_PARENTHESES.match(s.text, position + len(alias))
-                    if inner and self.c.owner.get(inner.group(1), (None,))[0] == subject:
+                    owned = self.c.owner.get(inner.group(1)) if inner else None
+                    if owned is not None and owned[0] == subject and (owned[1] is not None or inner.group(1) in
+                                                                      self.c.subjects[subject].titles):  # not the studio
                         # "The Ninth Lantern (Di Jiu Zhan Deng)": another alias of it, in brackets, is its other title
                         self.candidates.append(Candidate(subject, "title", inner.group(1), s.text, s.order, strength=2))
 
@@ -1109,15 +1144,18 @@ LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}"
                                 + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
 # a condition right after a date: "on 8 July should the parachute tests go well", "on 30 August
-# provided the hatch is certified", "on 3 May unless the rains come"
-CONDITION_AFTER = re.compile(r"(?:[\s,]+(?:from|at|in|aboard|on)?\s*[\w'’-]+){0,4}?[\s,]+(?:provided|providing|on condition"
-                             r"|assuming|unless|if|(?:should|were|had) (?:the|its|their|all|both|his|her))\b",
-                             re.IGNORECASE)
+# provided the hatch is certified", "on 3 May unless the rains come" (not "on 3 May and had ...")
+CONDITION_AFTER = re.compile(r",?\s+(?:only\s+)?(?:provided|providing|on condition|assuming|unless|if"
+                             r"|(?:should|were|had) (?:the|its|their|all|both|his|her))\b", re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
-SEQUEL_NUMBER = re.compile(r"(?::\s*|\s+)(?:[2-9]|1\d|II|III|IV|VI{0,3}|Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
+SEQUEL_NUMBER = re.compile(r"(?:\s+(?:[2-9]|1\d|II|III|IV|VI{0,3})|:?\s+Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                                   "sep", "oct", "nov", "dec")))
-CINEMAS_SCREEN = re.compile(r"\b(?:cinemas|theaters|theatres|multiplexes)\s+(?:[\w-]+\s+){0,2}(?:screen|show)", re.IGNORECASE)
+# "Chinese cinemas will screen Z from 30 April": the cinemas' showing is the release (not "screen
+# the first footage of Z on 3 May")
+CINEMAS_SCREEN = re.compile(r"\b(?:cinemas|theaters|theatres|multiplexes)\s+(?:[\w-]+\s+){0,2}(?:screen|show)(?:s|ing)?\s+"
+                            r"(?!(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+)?(?:footage|trailers?|teasers?|previews?|clips?|"
+                            r"first look|scenes?)\b)(?:[\w'’-]+\s+){1,4}(?:from|starting)\s*$", re.IGNORECASE)
 IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,60})\)")
 # what stands between a person's name and a name in parentheses after it: that name is the part
 CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")

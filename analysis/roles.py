@@ -608,10 +608,11 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         return
     own_part = [n for n in _prepositional(verb, ("for",)) if word(n) in ("role", "part")
                 and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in n.children)]
-    if own_part:
-        found.roles.add(CAST)  # "begins training in Houston for his role in Z", "... for her part as the medic in Z"
-        found.productions += [g for n in own_part for t in [n, *_prepositional(n, ("as",))]
-                              for g in _prepositional(t, ("in", "of"))]
+    if own_part and not any(o.pos_ in ("PROPN", "PRON") for o in objects):  # not "thanked Y for her part": "her" may be Y
+        parts = [g for n in own_part for g in _prepositional(n, ("as",))]
+        # "begins training in Houston for his role in Z"; "praised for her role as director of Z"
+        found.roles.add(DIRECTOR if any(word(g) in v.director_nouns for g in parts) else CAST)
+        found.productions += [g for t in own_part + parts for g in _prepositional(t, ("in", "of"))]
         return
     if any(t.lower_ in ACTING_DEBUT and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "debut" for t in verb.subtree):
         found.roles.add(CAST)  # "makes her acting debut in Z"
@@ -682,10 +683,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             continue  # "has no role in the film"
         n = word(noun)
         qualifiers = {word(c) for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
-        if (qualifiers & BACKUP or n in BACKUP) and lemma == "have":
-            continue  # "X now has a backup": someone else is
-        if qualifiers & BACKUP or n in BACKUP:  # "was named X's backup"
-            given.add(OTHER)
+        if qualifiers & BACKUP or n in BACKUP:
+            if lemma == "have":
+                continue  # "X now has a backup": someone else is
+            given.add(OTHER)  # "was named X's backup"
             found.backup = True
         elif (n in v.director_nouns and (n != "debut" or any("direct" in c.lower_ for c in noun.children))) or \
                 _chair(noun):

@@ -112,13 +112,13 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
     until = span.root.head.lower_ in ("until", "till", "before")  # "will not fly until June": flies in June
     token: Token | None = span.root
     seen = 0
-    described = False  # past a clause on a noun: "Z, which is dated for X, might move": X stands
+    described = False  # past a relative clause on a noun: "Z, which is dated for X, might move": X stands
     while token is not None and seen < 12:
         if _hedged(token, until, watching, described=described):
             return False
         if token.head is token:
             break
-        described = described or token.dep_ in ("relcl", "acl")
+        described = described or token.dep_ == "relcl"  # a finite clause, with its own tense and modality
         token, seen = token.head, seen + 1
     return True
 

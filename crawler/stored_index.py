@@ -46,8 +46,9 @@ from crawler.lsh import MAX_BUCKET
 MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
 MAX_CACHED_ROWS = 1024
 
-# The integer-only reads of a check, and the key rows it writes, go straight to the driver's
-# cursor (`_Driver`), written with "?" marks. Each statement is built once a number of values.
+# The plain reads of a check (integers, a URL, a story's first time, which `_timestamp` reads as
+# each driver returns it), and the key rows it writes, go straight to the driver's cursor
+# (`_Driver`), written with "?" marks. Each statement is built once a number of values.
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
@@ -70,8 +71,6 @@ _INSERT_KEYS = "INSERT INTO dedup_keys (kind, key, article_id) VALUES (?, ?, ?)"
 @lru_cache(maxsize=512)
 def _counts_sql(keys: int) -> str:
     return f"SELECT key, count FROM dedup_counts WHERE kind = ? AND key IN ({_marks(keys)})"
-
-
 
 
 @lru_cache(maxsize=64)
@@ -112,7 +111,7 @@ def _pairs(terms: int) -> str:
 
 
 class _Driver:
-    """Reads and writes of integers sent straight to the database driver's cursor, in the
+    """Reads and writes of plain values sent straight to the database driver's cursor, in the
     session's transaction: SQLAlchemy's statement cache and parameter handling cost more than
     SQLite takes to answer them (~0.1 ms each, seven reads a check, ~100 key rows an article)."""
 

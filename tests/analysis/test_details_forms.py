@@ -524,6 +524,9 @@ def test_a_title_with_a_number_after_it_is_the_sequel():
             "pencilled in for 18 October.")
     assert facts(text) == set()
     assert values("Quillmere 3 March premiere confirmed; Quillmere opens on 3 March.", "release_date") == {"2031-03-03"}
+    for count in ("Quillmere: 5 things to know about the thriller, which launches on 8 July.",
+                  "Quillmere 10 days out: the crew will launch on 8 July."):
+        assert values(count, "launch_date") == {"2031-07-08"}, count
 
 
 def test_a_lead_who_has_a_backup_is_still_the_lead():
@@ -608,6 +611,8 @@ def test_a_condition_right_after_the_date_leaves_no_date_and_a_booked_craft_stan
     text = "Ilse Danvik will launch to the station for Quillmere on 30 August provided the new hatch is certified."
     assert values(text, "launch_date") == set()
     assert values("Quillmere will launch on 8 July, and its director says the crew is ready.", "launch_date") == {"2031-07-08"}
+    assert values("Quillmere's actors will launch on 8 July and had their final rehearsal on Monday.",
+                  "launch_date") == {"2031-07-08"}
 
 
 def test_a_recast_role_that_went_to_someone_makes_them_cast():
@@ -671,3 +676,20 @@ def test_the_cargo_flight_a_launch_is_timed_by_leaves_its_site_and_craft_alone()
     text = ("Ilse Danvik, the star of Quillmere, will launch on Soyuz MS-31 from Baikonur three weeks after the "
             "uncrewed cargo flight on 27 March, the studio said.")
     assert values(text, "launch_site") == {"Baikonur Cosmodrome"} and values(text, "spacecraft") == {"Soyuz MS-31"}
+
+
+def test_a_studio_in_brackets_is_no_title_and_a_person_named_director_no_title():
+    assert values("Quillmere (Pellucid Pictures) launches on 8 July.", "title") == {"Quillmere"}
+    text = "The studio behind Quillmere said the film named Oriane Vassalo as director on Monday."
+    assert values(text, "title") == {"Quillmere"}
+
+
+def test_a_production_named_in_a_clause_on_the_subject_does_not_share_its_date():
+    got = facts("Quillmere, which beat Tidewell and Ballast Bay to the station, will launch on 8 July.")
+    assert ("quillmere", "launch_date", "2031-07-08", False) in got
+    assert ("tidewell", "launch_date", "2031-07-08", False) not in got
+
+
+def test_a_role_as_director_is_directing_and_thanks_for_her_part_are_no_role():
+    assert values("Ilse Danvik was praised for her role as director of Quillmere.", "director") == {"Ilse Danvik"}
+    assert values("Pim Okafor thanked Ilse Danvik for her part in Quillmere.", "cast") == set()
