@@ -693,3 +693,16 @@ def test_a_production_named_in_a_clause_on_the_subject_does_not_share_its_date()
 def test_a_role_as_director_is_directing_and_thanks_for_her_part_are_no_role():
     assert values("Ilse Danvik was praised for her role as director of Quillmere.", "director") == {"Ilse Danvik"}
     assert values("Pim Okafor thanked Ilse Danvik for her part in Quillmere.", "cast") == set()
+
+
+def test_review_cases_stay_as_they_should():
+    text = "The Soyuz MS-31 carrying the Quillmere actors and two small satellites lifts off from Baikonur on 8 July."
+    assert values(text, "launch_site") == {"Baikonur Cosmodrome"} and values(text, "launch_date") == {"2031-07-08"}
+    assert values("Pellucid Pictures might announce a Quillmere release dated for 3 May.", "release_date") == set()
+    assert values("Quillmere's director shared the news from Baikonur on Monday.", "launch_site") == set()
+    text = "IMAX theatres will screen the first footage of Quillmere on 3 May, ahead of its December release."
+    assert values(text, "release_date") == {"2031-12"}
+    text = "The Quillmere crew will fly on the newest model of the Crew Dragon from Kennedy on 8 July."
+    assert values(text, "spacecraft") == {"Crew Dragon"}
+    text = "Pellucid Pictures set the Quillmere release for the 2nd after test screenings went well."
+    assert values(text, "release_date") == {"2031-04-02"}

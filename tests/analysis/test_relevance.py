@@ -570,3 +570,9 @@ def test_satellites_that_film_the_earth_are_no_film_production():
         "A start-up has raised $50 million to put ten satellites in orbit that will film harbours and farms in "
         "colour video.\n\nCustomers will watch the footage live.")
     assert not judge(title, text, TOPIC, ()).relevant
+
+
+def test_speeds_coasts_and_latitudes_are_no_height_in_space():
+    for text in ("The ad was filmed at speeds above 200 km/h on a test track.", "The ad was filmed 200 km above the Arctic Circle.",
+                 "The ad was shot 300 kilometres up the coast.", "The ad was shot within 100 km of the capital."):
+        assert not judge("Advert shot far away", text, TOPIC, ()).relevant, text
