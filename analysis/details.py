@@ -75,6 +75,8 @@ LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECAS
 REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
                         re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
+                    re.IGNORECASE)
 SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
@@ -500,8 +502,8 @@ class _Reader:
         year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
         def factual(start: int, end: int) -> bool:
-            if CONDITION_AFTER.match(text, end):
-                return False  # "will fly on 8 July should the re-tests go well", however it is parsed
+            if CONDITION_AFTER.match(text, end) or (CONDITION_FIRST.match(text) and "," in text[:start]):
+                return False  # "will fly on 8 July should the re-tests go well", "Provided the checks pass, ...": however parsed
             parsed = self._parse(s)
             return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))
 
@@ -722,7 +724,8 @@ class _Reader:
             _end, _start, key, start = max(found)
             if NEGATED.search(left[:start]):
                 return None  # "will not launch on June 1"
-            if key == "release" and any(n.end() >= start - 25 and n.start() <= _end + 12
+            if key == "release" and any(n.end() >= start - 25 and n.start() <= _end + 12 and
+                                        not any(ch.isdigit() for ch in left[n.end():start])  # its own date between
                                         for n in self.c.cues["non_release"].finditer(left)):
                 return None  # "a gala premiere in X on", "the trailer will be released on"
             return {"launch": "launch_date", "release": "release_date"}.get(key)
@@ -761,8 +764,8 @@ class _Reader:
                 if n + 1 < len(hits) and (FROM.search(s.text[:start]) or LEAVING.search(s.text[:start])) and \
                         (SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]) or LEAVING.search(s.text[:start])):
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
-                if INSTEAD_OF.search(s.text[:start]):
-                    continue  # "39A instead of SLC-41"
+                if INSTEAD_OF.search(s.text[:start]) or (n + 1 < len(hits) and TRADED.search(s.text[:start])):
+                    continue  # "39A instead of SLC-41", "traded its Crew Dragon seats for places on Starliner"
                 if REPLICA_OF.search(s.text[max(0, start - 40):start]):
                     continue  # "rehearsing in a mock-up of a New Shepard capsule"
                 if self._about_cargo(s, start, end):
@@ -786,7 +789,7 @@ class _Reader:
                 previous.add(_title_value(m))
         for pattern in self.c.titles_current:
             for m in pattern.finditer(s.text):
-                value = _title_value(m)
+                value = self._whole_alias(s.text, m) or _title_value(m)
                 if not value or value in previous:
                     continue
                 owned = self.c.owner.get(value)
@@ -810,6 +813,16 @@ class _Reader:
                                                                       self.c.subjects[subject].titles):  # not the studio
                         # "The Ninth Lantern (Di Jiu Zhan Deng)": another alias of it, in brackets, is its other title
                         self.candidates.append(Candidate(subject, "title", inner.group(1), s.text, s.order, strength=2))
+
+    def _whole_alias(self, text: str, m: re.Match[str]) -> str:
+        """The watched title the matched name begins ("renamed La stanza sospesa": a title slot reads
+        capitalised words only, "La"), or "" when it begins none."""
+        key = next((k for k in ("q1", "q2", "q3", "bare") if m.groupdict().get(k)), None)
+        if key is None:
+            return ""
+        at = m.start(key)
+        return max((alias for subject in self.c.subjects for alias in subject.titles
+                    if text.startswith(alias, at) and len(alias) > len(m.group(key).strip())), key=len, default="")
 
     def _titles_named(self, subject: int, cands: list[Candidate]) -> list[Detail]:
         """Every name the article gives the film: the one it states as the title ("released as
@@ -1147,6 +1160,8 @@ OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[
 # provided the hatch is certified", "on 3 May unless the rains come" (not "on 3 May and had ...")
 CONDITION_AFTER = re.compile(r",?\s+(?:only\s+)?(?:provided|providing|on condition|assuming|unless|if"
                              r"|(?:should|were|had) (?:the|its|their|all|both|his|her))\b", re.IGNORECASE)
+CONDITION_FIRST = re.compile(r"\W*(?:provided|providing|assuming|unless|if|should|as long as|so long as|on condition)\b",
+                             re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
 SEQUEL_NUMBER = re.compile(r"(?:\s+(?:[2-9]|1\d|II|III|IV|VI{0,3})|:?\s+Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",

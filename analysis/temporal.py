@@ -23,7 +23,8 @@ DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s
 _MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
-SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+{DURATION}\s+(?=from|to|until|till|on|after|,)", re.IGNORECASE)  # "moved up two days from"
+SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+{DURATION}(?:\s+(?=from|to|until|till|on|after)|\s*(?=,))",
+                        re.IGNORECASE)  # "moved up two days from", "moved forward 48 hours, NASA said"
 THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
 LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)
@@ -182,6 +183,8 @@ def describes_other_noun(doc: Doc, start: int, end: int) -> bool:
     verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is None or verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN"):
         return False
+    if any(t.text in (":", "—", "–") for t in doc[verb.head.i + 1:verb.i]):
+        return False  # "A quick recap: X's Soyuz launched on Saturday": a clause of its own after the colon
     noun = verb.head.lemma_.lower()
     return noun not in EVENT_NOUNS | PRODUCTION_HEADS | PEOPLE and verb.head.ent_type_ != "PERSON" and \
         verb.head.text != "Alex"  # "the two actors, A and B, launched on Monday": the people themselves

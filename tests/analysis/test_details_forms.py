@@ -706,3 +706,26 @@ def test_review_cases_stay_as_they_should():
     assert values(text, "spacecraft") == {"Crew Dragon"}
     text = "Pellucid Pictures set the Quillmere release for the 2nd after test screenings went well."
     assert values(text, "release_date") == {"2031-04-02"}
+
+
+def test_blind_set_seven_half_a_forms():
+    # a clause of its own after a colon is no participle describing the noun before it
+    text = "A quick recap for anyone joining late: Quillmere's Soyuz launched from Baikonur on Saturday."
+    assert values(text, "launch_date") == {"2031-03-01"}
+    # a festival premiere "out of competition" is no release; the cinema opening after it is
+    text = "Quillmere premieres out of competition at Venice on 30 August and opens in cinemas on 17 September."
+    assert values(text, "release_date") == {"2031-09-17"}
+    # a condition opening the sentence
+    text = "Provided the last valve checks come back clean, the Quillmere crew will launch on 12 June."
+    assert values(text, "launch_date") == set()
+    # "moved forward 48 hours," with no "by"
+    text = "Quillmere's Starliner flight, originally scheduled for 13 March, has been moved forward 48 hours, NASA said."
+    assert values(text, "launch_date") == {"2031-03-11"}
+    # the craft traded away
+    assert values("Quillmere has traded its Crew Dragon seats for places on Starliner.", "spacecraft") == {"Starliner"}
+
+
+def test_a_renamed_title_with_small_words_is_read_whole():
+    watches = (WatchSpec("stanza", "La sala vuota (drama shot in orbit)", ("La sala vuota", "Progetto Falena")),)
+    text = "The drama previously called Progetto Falena has been renamed La sala vuota, the studio said."
+    assert {d.value for d in extract_details("", text, PUBLISHED, watches) if d.attribute == "title"} == {"La sala vuota"}
