@@ -480,8 +480,11 @@ def _phrase_head(token):
 def _through_relative_clause(path, production) -> bool:
     """Whether the path reaches the place through a relative clause on a noun: "X, who returned
     from the station last year, filmed a cameo" says where X was, not where the filming is. A
-    clause on the production itself says where it is ("a studio that will be attached to a station")."""
-    return any(t.dep_ == "relcl" and t.i != production.i and t.head.i != production.i for t in path[1:])
+    clause on the production itself says where it is ("a studio that will be attached to a station"),
+    and so does a clause that holds both ("an actor who flies to the station to shoot a series")."""
+    inside = {t.i for t in path}
+    return any(t.dep_ == "relcl" and t.i != production.i and t.head.i != production.i and t.head.i in inside
+               for t in path[1:])
 
 
 def _is_below(token, ancestor) -> bool:

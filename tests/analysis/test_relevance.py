@@ -576,3 +576,11 @@ def test_speeds_coasts_and_latitudes_are_no_height_in_space():
     for text in ("The ad was filmed at speeds above 200 km/h on a test track.", "The ad was filmed 200 km above the Arctic Circle.",
                  "The ad was shot 300 kilometres up the coast.", "The ad was shot within 100 km of the capital."):
         assert not judge("Advert shot far away", text, TOPIC, ()).relevant, text
+
+
+def test_a_relative_clause_that_holds_both_the_shoot_and_the_place_says_where_the_shoot_is():
+    title, text = "Union wins new rates for members", (
+        "Members of a performers' union voted for a deal on Tuesday.\n\nUnder it, an actor who flies to the "
+        "International Space Station to shoot a series receives triple pay for every day in orbit.")
+    verdict = judge(title, text, TOPIC, ())
+    assert in_space(verdict), verdict.reason
