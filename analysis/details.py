@@ -74,6 +74,7 @@ LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECAS
 # "a mock-up of a New Shepard capsule": a copy on the ground, no spacecraft of the production
 REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
                         re.IGNORECASE)
+REPLICA_AFTER = re.compile(r"\s+(?:capsule\s+)?(?:mock-?ups?|replicas?|simulators?|trainers?|scale models?)\b", re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
                     re.IGNORECASE)
@@ -766,8 +767,8 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]) or (n + 1 < len(hits) and TRADED.search(s.text[:start])):
                     continue  # "39A instead of SLC-41", "traded its Crew Dragon seats for places on Starliner"
-                if REPLICA_OF.search(s.text[max(0, start - 40):start]):
-                    continue  # "rehearsing in a mock-up of a New Shepard capsule"
+                if REPLICA_OF.search(s.text[max(0, start - 40):start]) or REPLICA_AFTER.match(s.text, end):
+                    continue  # "rehearsing in a mock-up of a New Shepard capsule", "a full-scale Gaganyaan replica"
                 if self._about_cargo(s, start, end):
                     continue  # "the props went up on a cargo ship from X": no flight of the production's people
                 subject = self._subject_at(s, start, fallback, strict=True)

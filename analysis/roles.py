@@ -172,10 +172,11 @@ def _names_a_work(noun: Token) -> bool:
 
 
 def _instead_of(person: Token) -> bool:
-    """"Instead of X, the role will be played by Y"."""
+    """"Instead of X, the role will be played by Y"; "Y will play the lead in place of X"."""
     of = person.head
     return person.dep_ == "pobj" and of.lower_ == "of" and (
-        of.head.lower_ == "instead" or any(c.lower_ == "instead" for c in of.children))
+        of.head.lower_ == "instead" or any(c.lower_ == "instead" for c in of.children)
+        or (of.head.lower_ == "place" and of.head.head.lower_ == "in"))
 
 
 def _recast_role(person: Token) -> bool:

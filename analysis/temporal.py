@@ -16,9 +16,11 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Token
 
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3}
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+           "a couple of": 2, "a few": 3}
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
-_NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|" + "|".join(sorted((w for w in NUMBERS if " " not in w), key=len, reverse=True)) + ")"
 DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
 _MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")

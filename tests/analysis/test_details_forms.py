@@ -729,3 +729,11 @@ def test_a_renamed_title_with_small_words_is_read_whole():
     watches = (WatchSpec("stanza", "La sala vuota (drama shot in orbit)", ("La sala vuota", "Progetto Falena")),)
     text = "The drama previously called Progetto Falena has been renamed La sala vuota, the studio said."
     assert {d.value for d in extract_details("", text, PUBLISHED, watches) if d.attribute == "title"} == {"La sala vuota"}
+
+
+def test_blind_set_seven_half_b_forms():
+    assert values("The Soyuz carrying the Quillmere actors launches fourteen days from today.", "launch_date") == {"2031-03-18"}
+    got = facts("Ilse Danvik will play the lead in Quillmere in place of Pim Okafor, the studio announced.")
+    assert ("quillmere", "cast", "Pim Okafor", True) in got and ("quillmere", "cast", "Ilse Danvik", False) in got
+    text = "Quillmere's re-enactment scenes will be shot in a full-scale Gaganyaan replica built in a warehouse."
+    assert values(text, "spacecraft") == set()
