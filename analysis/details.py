@@ -116,6 +116,7 @@ class Sentence:
     paragraph: int
     order: int
     mentions: list[tuple[int, int]] = field(default_factory=list)  # (position, subject index)
+    named_only: list[tuple[int, int]] = field(default_factory=list)  # titles named beside another work ("a sequel to Z")
     dates: list[D.DateMention] = field(default_factory=list)
 
 
@@ -216,7 +217,7 @@ def extract_details(title: str, text: str, published_at: datetime | None,
     published = (published_at or datetime.now(timezone.utc)).date()
     sentences = _sentences(title, text, compiled)
     _drop_ordinary_words(sentences, compiled)
-    if not any(s.mentions for s in sentences):
+    if not any(s.mentions or s.named_only for s in sentences):
         return []
     return _Reader(compiled, sentences, published, model).details()
 
@@ -243,6 +244,10 @@ def _sentences(title: str, text: str, compiled: Compiled) -> list[Sentence]:
                 if not person and _sequel_after(sentence, m.end()):
                     sequels[compiled.owner[m.group(0)][0]] = m.group(0)
                     continue  # "Z 2", "Z: Part Two": the sequel
+                if not person and SEQUEL_TO.search(sentence, max(0, m.start() - 30), m.start()):
+                    sequels[compiled.owner[m.group(0)][0]] = m.group(0)
+                    item.named_only.append((m.start(), compiled.owner[m.group(0)][0]))
+                    continue  # "the studio's sequel to Z": Z is named, the sentence is about the sequel
                 item.mentions.append((m.start(), compiled.owner[m.group(0)][0]))
             # the studio and people named beside the sequel alone (not the title itself) are the sequel's
             item.mentions = [(start, subject) for start, subject in item.mentions if subject not in sequels
@@ -467,6 +472,9 @@ class _Reader:
     def details(self) -> list[Detail]:
         self._parse_all()
         for s in self.sentences:
+            if s.named_only and not s.mentions:
+                self._titles(s, None)  # "the studio's sequel to Z ...": Z's name, nothing else of it
+                continue
             fallback, near = self._context_subject(s) if not s.mentions else (None, True)
             if not s.mentions and fallback is None:
                 self._note_months(s)
@@ -803,7 +811,7 @@ class _Reader:
                 subject = self._subject_at(s, m.start(), fallback)
                 if subject is not None:
                     self.candidates.append(Candidate(subject, "title", value, s.text, s.order, strength=2))
-        for position, subject in s.mentions:
+        for position, subject in s.mentions + s.named_only:
             for rank, alias in enumerate(self.c.subjects[subject].titles):
                 if s.text.startswith(alias, position) and alias not in previous:
                     # Several names of one film in an article: the watch's first alias is its title.
@@ -1164,6 +1172,7 @@ CONDITION_AFTER = re.compile(r",?\s+(?:only\s+)?(?:provided|providing|on conditi
 CONDITION_FIRST = re.compile(r"\W*(?:provided|providing|assuming|unless|if|should|as long as|so long as|on condition)\b",
                              re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
+SEQUEL_TO = re.compile(r"\b(?:sequels?|prequels?|follow-ups?|spin-?offs?|remakes?)\s+(?:to|of)\s+$", re.IGNORECASE)
 SEQUEL_NUMBER = re.compile(r"(?:\s+(?:[2-9]|1\d|II|III|IV|VI{0,3})|:?\s+Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                                   "sep", "oct", "nov", "dec")))
@@ -1325,10 +1334,12 @@ def _abbreviated_role(text: str, start: int, people: list[tuple[int, int, str]])
 
 def _inside_other_names_clause(text: str, position: int, mentions: set[int]) -> bool:
     """Whether `position` is inside a relative clause hung on a capitalised name that is not a
-    watched production's ("The Long Haul, which launches on 2 May")."""
+    watched production's ("The Long Haul, which launches on 2 May"), nor a craft or a site ("moved to
+    Shenzhou-31, which launches from Jiuquan": the flight the production is on)."""
     for m in RELATIVE_CLAUSE.finditer(text):
         if m.end("antecedent") < position < m.end() and not any(
-                m.start("antecedent") <= at < m.end("antecedent") for at in mentions):
+                m.start("antecedent") <= at < m.end("antecedent") for at in mentions) and not any(
+                gazetteer.find(m.group("antecedent")) for gazetteer in (spacecraft(), launch_sites())):
             return True
     return False
 

@@ -737,3 +737,13 @@ def test_blind_set_seven_half_b_forms():
     assert ("quillmere", "cast", "Pim Okafor", True) in got and ("quillmere", "cast", "Ilse Danvik", False) in got
     text = "Quillmere's re-enactment scenes will be shot in a full-scale Gaganyaan replica built in a warehouse."
     assert values(text, "spacecraft") == set()
+
+
+def test_a_landing_date_a_clause_on_the_craft_and_a_sequel_to_the_film():
+    text = "A cargo ship lifts off on 2 April, and the station's previous crew will land on 20 April; Quillmere waits."
+    assert values(text, "launch_date") == set()
+    text = "The Quillmere actors have been moved to Shenzhou-31, which launches from Jiuquan on 3 May."
+    assert values(text, "launch_site") == {"Jiuquan Satellite Launch Center"} and values(text, "launch_date") == {"2031-05-03"}
+    text = ("Pellucid Pictures' sequel to Quillmere, titled Harrow Vale, will be shot aboard a Starliner flight from "
+            "the Cape.")
+    assert facts(text) == {("quillmere", "title", "Quillmere", False)}
