@@ -717,7 +717,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if not given:  # this verb said nothing of a role: what it is about is no production
         return
     characters = lemma in v.character_verbs  # their object is a character, not a production
-    found.productions += [o for o in objects if word(o) not in v.cast_nouns and not characters
+    found.productions += [o for o in objects if word(o) not in v.cast_nouns | v.director_nouns and not characters
                           and o.text != PERSON_STAND_IN and person not in o.subtree] + \
         _prepositional(verb, ("in", "for", "of", "on"))
     for noun in nouns:

@@ -747,3 +747,9 @@ def test_a_landing_date_a_clause_on_the_craft_and_a_sequel_to_the_film():
     text = ("Pellucid Pictures' sequel to Quillmere, titled Harrow Vale, will be shot aboard a Starliner flight from "
             "the Cape.")
     assert facts(text) == {("quillmere", "title", "Quillmere", False)}
+
+
+def test_becoming_the_first_filmmaker_to_do_something_names_no_other_production():
+    text = ("Oriane Vassalo, writer and director of Quillmere, will become the first Belgian filmmaker to operate a "
+            "camera in orbit when the film's unit flies on Gaganyaan from Sriharikota.")
+    assert values(text, "director") == {"Oriane Vassalo"}
