@@ -39,7 +39,7 @@ from analysis.shingles import Signature
 from analysis.stories import (CANDIDATES, IDF_STALENESS, MAX_DF, MAX_DF_SHARE, MIN_DF_CAP, TERM_WEIGHTS, Similar,
                               best_rows, idf, scaled_weight, story_entities, story_terms, term_weight)
 from crawler.dedup import Candidate, Judge, days, time_weights
-from crawler.dedup_keys import (ARTICLES, BAND, COUNTS, KEYS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys,
+from crawler.dedup_keys import (ARTICLES, BAND, COUNTS, LSH_BANDS, NAME, ROWS, TERM, article_keys, band_keys,
                                 key_of, parse_signature)
 from crawler.lsh import MAX_BUCKET
 
