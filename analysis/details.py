@@ -72,9 +72,9 @@ OWN_WORDS_END = {"relcl", "acl", "appos", "prep", "conj", "cc", "punct"}  # wher
 ANCHORING = {"after", "before", "following", "until", "till", "behind"}
 LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 # "a mock-up of a New Shepard capsule": a copy on the ground, no spacecraft of the production
-REPLICA_OF = re.compile(r"\b(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$",
-                        re.IGNORECASE)
-REPLICA_AFTER = re.compile(r"\s+(?:capsule\s+)?(?:mock-?ups?|replicas?|simulators?|trainers?|scale models?)\b", re.IGNORECASE)
+_REPLICA = r"(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?)"
+REPLICA_OF = re.compile(rf"\b(?:{_REPLICA}|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+REPLICA_AFTER = re.compile(rf"\s+(?:capsule\s+)?{_REPLICA}\b", re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
                     re.IGNORECASE)
@@ -128,6 +128,11 @@ class Parsed:
     shift: Callable[[int], int]
     people: list[tuple[int, int, str]]
     named: list[tuple[int, int, int]]
+
+    def token_at(self, position: int) -> Any:
+        """The token covering `position` of the sentence as written, or None."""
+        at = self.shift(position)
+        return next((t for t in self.doc if t.idx <= at < t.idx + len(t)), None)
 
 
 @dataclass
@@ -430,8 +435,7 @@ class _Reader:
         parsed = self._parse(s)
         if parsed is None:
             return [subject]
-        at = parsed.shift(position)
-        token = next((t for t in parsed.doc if t.idx <= at < t.idx + len(t)), None)
+        token = parsed.token_at(position)
         verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")
                      and any(c.dep_ in R.SUBJECT_DEPS for c in t.children)), None) if token is not None else None
         if verb is None:
@@ -451,8 +455,7 @@ class _Reader:
         parsed = self._parse(s)
         if parsed is None:
             return None
-        at = parsed.shift(position)
-        token = next((t for t in parsed.doc if t.idx <= at < t.idx + len(t)), None)
+        token = parsed.token_at(position)
         if token is None:
             return None
         for verb in [token, *token.ancestors]:
@@ -1167,12 +1170,13 @@ OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[
                                 + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
 # a condition right after a date: "on 8 July should the parachute tests go well", "on 30 August
 # provided the hatch is certified", "on 3 May unless the rains come" (not "on 3 May and had ...")
-CONDITION_AFTER = re.compile(r",?\s+(?:only\s+)?(?:provided|providing|on condition|assuming|unless|if"
-                             r"|(?:should|were|had) (?:the|its|their|all|both|his|her))\b", re.IGNORECASE)
-CONDITION_FIRST = re.compile(r"\W*(?:provided|providing|assuming|unless|if|should|as long as|so long as|on condition)\b",
+_CONDITION = r"provided|providing|on condition|assuming|unless|if"
+CONDITION_AFTER = re.compile(rf",?\s+(?:only\s+)?(?:{_CONDITION}|(?:should|were|had) (?:the|its|their|all|both|his|her))\b",
                              re.IGNORECASE)
+CONDITION_FIRST = re.compile(rf"\W*(?:{_CONDITION}|should|as long as|so long as)\b", re.IGNORECASE)  # opening the sentence
+# "the studio's sequel to Z", "a spin-off of Z"
+SEQUEL_TO = re.compile(r"\b(?:%s)s?\s+(?:to|of)\s+$" % "|".join(map(re.escape, sorted(R.SEQUELS))), re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
-SEQUEL_TO = re.compile(r"\b(?:sequels?|prequels?|follow-ups?|spin-?offs?|remakes?)\s+(?:to|of)\s+$", re.IGNORECASE)
 SEQUEL_NUMBER = re.compile(r"(?:\s+(?:[2-9]|1\d|II|III|IV|VI{0,3})|:?\s+Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                                   "sep", "oct", "nov", "dec")))
