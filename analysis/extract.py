@@ -15,6 +15,7 @@ from datetime import datetime, time, timezone
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
@@ -25,13 +26,21 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022/]|::|\u00bb
 _SEPARATOR_CHARS = " |-\u2013\u2014:\u00b7\u2022/\u00bb"  # stripped where a site name is cut off
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _class_step(token: str) -> str:
+    """Elements whose class list holds `token`; the plain `contains` first, because it is cheap
+    and rules out almost every element before the exact test builds its strings."""
+    return (f'//*[contains(@class, "{token}")]'
+            f'[contains(concat(" ", normalize-space(@class), " "), " {token} ")]')
+
+
 # Bylines in the body when the head names no author (trafilatura's own author search deep-copies
 # the tree and costs 3-10 ms a page; these few expressions cost well under one).
-_BYLINE_XPATH = ('(//*[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"] '
-                 '| //*[contains(concat(" ", normalize-space(@class), " "), " author-name ")] '
-                 '| //*[contains(concat(" ", normalize-space(@class), " "), " byline ")]//a '
-                 '| //*[contains(concat(" ", normalize-space(@class), " "), " author ")]//*[contains(@class, "fn") or self::a])'
-                 '[position() <= 5]')
+_BYLINE_XPATH = etree.XPath(
+    f'(//*[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"] | {_class_step("author-name")} '
+    f'| {_class_step("byline")}//a | {_class_step("author")}//*[contains(@class, "fn") or self::a])'
+    '[position() <= 5]')
 _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|door|di|av)\s+|^(?:author|autor)s?:\s*", re.IGNORECASE)
 _ASIDE_MARKS = ("comment", "related", "sidebar", "widget", "teaser", "recommend", "trending")
 _DATE_KEYS = ("datePublished", "dateCreated", "uploadDate")
@@ -280,7 +289,7 @@ def _author(tree: HtmlElement, head: _HeadMeta) -> str | None:
         value = _clean(head.meta.get(key))
         if value and not value.startswith(("http://", "https://", "/")):
             return value
-    for node in tree.xpath(_BYLINE_XPATH):
+    for node in _BYLINE_XPATH(tree):
         if _in_aside(node):
             continue
         value = _BYLINE_PREFIX.sub("", _clean(node.text_content()))
