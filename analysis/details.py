@@ -525,7 +525,7 @@ class _Reader:
             if m.relative and (AGO.match(text, m.end) or AGO_BEFORE.search(text[:m.start])):
                 continue  # "three years ago today": an anniversary, not a date of the event
             left, right = self._clause(text, m.start, m.end)
-            offset = _offset_for(m, offsets, text)
+            offset = _offset_for(m, offsets, text, s.dates)
             # a date that is moved ("had been booked for 3 March, has been pushed back by nine days")
             # is read as a plan, whatever the tense of the clause that once set it
             tense = "" if offset is not None and offset.kind == "by" else self._tense(left, right)
@@ -657,7 +657,7 @@ class _Reader:
                 continue
             moves_earlier = offset.kind == "by" and not any(
                 self._date_attribute(*self._clause(s.text, m.start, m.end), space) for m in s.dates)
-            if not moves_earlier and any(_offset_for(m, [offset], s.text) is offset for m in s.dates):
+            if not moves_earlier and any(_offset_for(m, [offset], s.text, s.dates) is offset for m in s.dates):
                 continue  # it moves a date written after it: read with that date
             if offset.kind == "from-now":
                 anchor = self.published
@@ -1239,13 +1239,18 @@ def _only_year(text: str, mentions: list[D.DateMention]) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str) -> T.Offset | None:
-    """The span of time that moves this date, if any (see `analysis.temporal`)."""
+def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str,
+                dates: list[D.DateMention]) -> T.Offset | None:
+    """The span of time that moves this date, if any (see `analysis.temporal`). "Pushed back by"
+    moves the date nearest it, in its clause: "set for 3 April, moved to 10 April, then slipped
+    another five days" moves 10 April; "flies on 10 April; the cargo ship slipped a week" nothing."""
     for offset in offsets:
         if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
                 and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]):
             return offset
-        if offset.kind == "by" and abs(m.start - offset.start) <= 120:
+        first, last = sorted((m.start, offset.start))
+        if offset.kind == "by" and last - first <= 120 and not CLAUSE_BREAK.search(text[first:last]) and \
+                not any(first < other.start < last for other in dates if other is not m):
             return offset
     return None
 

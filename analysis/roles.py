@@ -134,6 +134,10 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
     found.roles -= {CAST}  # to tell whether a verb gives it too
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
+    phrase = anchor.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "with" else None
+    if phrase is not None and phrase.head.pos_ in ("NOUN", "PROPN") and (role := _with_role(anchor)):
+        found.roles.add(role)  # "Z, with X in the director's chair, ...": the phrase describes Z
+        found.productions.append(phrase.head)
     cast_by_verb = CAST in found.roles
     found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
     found.roles |= described
@@ -487,10 +491,18 @@ def _chair(noun: Token) -> bool:
     return word(noun) == "chair" and any(c.dep_ == "poss" and word(c) in directing for c in noun.children)
 
 
+def _directing_place(prep: Token) -> bool:
+    """"at the helm", "behind the camera", "in the director's chair": where a director sits."""
+    return any((prep.lower_, word(g)) in (("at", "helm"), ("behind", "camera")) or (prep.lower_ == "in" and _chair(g))
+               for g in prep.children if g.dep_ == "pobj")
+
+
 def _with_role(person: Token) -> str | None:
     """"(shooting begins) with X in the lead", "with A and B as the two pilots": the phrase right
     after a with-phrase gives its people a place in the cast; "with X at the helm", "with X
     behind the camera" make X the director."""
+    if any(_directing_place(c) for c in person.children if c.dep_ == "prep"):
+        return DIRECTOR  # the parser hung the place on the person
     last = max(t.i for t in person.subtree)
     if last + 1 >= len(person.doc):
         return None
@@ -498,7 +510,7 @@ def _with_role(person: Token) -> str | None:
     if after.dep_ not in ("prep", "pcomp") or after.head.i not in (person.head.head.i, person.head.i, person.i):
         return None
     nouns = [g for g in after.children if g.dep_ == "pobj"]
-    if any((after.lower_, word(g)) in (("at", "helm"), ("behind", "camera")) for g in nouns):
+    if _directing_place(after):
         return DIRECTOR
     if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i == person.head.i:
         return None
@@ -583,8 +595,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if lemma in DECLINE and (lemma not in ("turn", "pass") or declining & {"down", "on"}):
         found.negated = True  # "turned down the lead", "declined the role"
         return
-    if any((c.lower_ == "behind" and word(g) == "camera") or (c.lower_ == "at" and word(g) == "helm")
-           for c in verb.children if c.dep_ == "prep" for g in c.children):
+    if any(_directing_place(c) for c in verb.children if c.dep_ == "prep"):
         found.roles.add(DIRECTOR)  # "X is behind the camera on Y", "X steps behind the camera for Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
@@ -815,6 +826,10 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.productions = shot or described or next(
             ([c for c in t.children if c.dep_ in SUBJECT_DEPS] for t in (verb, verb.head)
              if any(c.dep_ in SUBJECT_DEPS for c in t.children)), [])
+        return
+    if lemma == "have" and person.dep_ == "dobj" and any(_directing_place(c) for c in verb.children if c.dep_ == "prep"):
+        found.roles.add(DIRECTOR)  # "Z has X in the director's chair", "Z has X at the helm"
+        found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         return
     if lemma in v.replace_verbs and prep == "with":
         found.roles.add(DIRECTOR if _replaced_director(verb) else CAST)

@@ -21,12 +21,13 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "a couple of": 2, "a few": 3}
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
 _NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|" + "|".join(sorted((w for w in NUMBERS if " " not in w), key=len, reverse=True)) + ")"
-DURATION = rf"(?:{_NUMBER}\s+(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
+DURATION = rf"(?:{_NUMBER}\s+(?:(?:more|further|extra)\s+)?(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
 _MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
-SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+{DURATION}(?:\s+(?=from|to|until|till|on|after)|\s*(?=,))",
-                        re.IGNORECASE)  # "moved up two days from", "moved forward 48 hours, NASA said"
+SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+(?:(?:another|a\s+further|an\s+additional)\s+)?{DURATION}"
+                        r"(?:\s+(?=from|to|until|till|on|after)|\s*(?=[,.;]|$))",
+                        re.IGNORECASE)  # "moved up two days from", "moved forward 48 hours, NASA said", "slipped another week."
 THAN = re.compile(rf"\b{DURATION}\s+(?P<dir>earlier|later|sooner)\s+than\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:(?P<the>the)\s+(?P<dayword>day|week)|{DURATION})\s+(?P<dir>after|before)\b(?!\s+tomorrow)", re.IGNORECASE)
 LATER = re.compile(rf"\b{DURATION}\s+(?P<dir>later|earlier)\b(?!\s+than)", re.IGNORECASE)

@@ -47,6 +47,20 @@ def test_an_offset_with_no_date_moves_the_date_stated_before():
     assert values("The Quillmere launch has now been pushed back by four days.", "launch_date") == set()
 
 
+def test_a_slip_moves_the_latest_date_of_its_clause_and_no_other():
+    # a chain of moves: the slip moves the date it follows, not the first one
+    assert values("The Quillmere launch, first set for 3 April, moved to 10 April and then slipped another "
+                  "five days.", "launch_date") == {"2031-04-15"}
+    # a bare span at the end of the sentence, with or without "more"
+    assert values("The Quillmere launch, planned for 10 April, has slipped five days.",
+                  "launch_date") == {"2031-04-15"}
+    assert values("The Quillmere launch, planned for 10 April, has slipped five more days.",
+                  "launch_date") == {"2031-04-15"}
+    # another clause's slip moves nothing of this one
+    assert values("Quillmere's crew will launch on 10 April; the cargo ship slipped a week.",
+                  "launch_date") == {"2031-04-10"}
+
+
 # ---------------------------------------------------------------- credits: "a film by", "dir.", "X-directed"
 
 def test_a_film_by_names_its_director_but_another_film_by_does_not():
@@ -293,6 +307,21 @@ def test_with_a_person_at_the_helm_or_behind_the_camera_names_the_director():
                   "director") == {"Ruta Kalnins"}
     # in the lead, not at the helm: cast
     assert values("With Lina Ferro in the lead, Quillmere begins shooting in June.", "director") == set()
+
+
+def test_the_directors_chair_names_the_director_where_the_with_phrase_hangs():
+    # on the film's name, between commas
+    assert values("Quillmere, with Ruta Kalnins in the director's chair, will launch on 14 April.",
+                  "director") == {"Ruta Kalnins"}
+    # on the verb, the person's place parsed as the person's own phrase
+    assert values("Shooting of Quillmere starts in May, with Ruta Kalnins in the director's chair.",
+                  "director") == {"Ruta Kalnins"}
+    # "Z has X in the director's chair"
+    assert values("Pellucid Pictures' new drama Quillmere has Ruta Kalnins in the director's chair.",
+                  "director") == {"Ruta Kalnins"}
+    # another seat is no director's
+    assert values("The crew of Quillmere, with Ruta Kalnins in the commander's seat, trained for weeks.",
+                  "director") == set()
 
 
 def test_calling_the_shots_on_a_film_is_directing_it():
