@@ -786,8 +786,9 @@ class _Reader:
                 if subject is None or self._other_film_between(s, subject, start):
                     continue
                 parsed = self._parse(s)
-                if parsed is not None and not T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end)):
-                    continue  # "could one day be shot aboard X"
+                if parsed is not None and not T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end)) \
+                        and not T.presupposed(parsed.doc, parsed.shift(start), parsed.shift(end)):
+                    continue  # "could one day be shot aboard X"; not "her Soyuz flight could slip"
                 past = past_sentence or (parsed is not None and T.past_event(
                     parsed.doc, parsed.shift(start), parsed.shift(end), self.published.year))
                 for each in self._sharing(s, start, subject):

@@ -41,6 +41,7 @@ HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "cons
 EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere", "opening", "debut", "date", "target",
                "departure", "mission", "start", "window", "schedule"}
 WATCHING = {"attend", "watch", "witness", "observe", "view", "see"}  # "watched the launch of another craft"
+DEFINITE = {"the", "this", "that", "its", "her", "his", "their"}
 CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
 
 
@@ -125,6 +126,22 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
         described = described or token.dep_ == "relcl"  # a finite clause, with its own tense and modality
         token, seen = token.head, seen + 1
     return True
+
+
+def presupposed(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name at start..end modifies a definite subject ("Her Soyuz flight could slip",
+    "the crew's Crew Dragon ride may move"): the flight is taken as given, and only what is said
+    of it is hedged; not when it is denied ("... will not go ahead") or indefinite ("a Soyuz
+    flight could be added")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    while token.dep_ in ("compound", "nmod", "amod") and token.head is not token:
+        token = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass") or any(c.dep_ == "neg" for c in token.head.children):
+        return False
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in token.children)
 
 
 def _hedged(token: Token, until: bool = False, watching: bool = True, described: bool = False) -> bool:

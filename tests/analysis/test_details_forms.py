@@ -782,3 +782,12 @@ def test_becoming_the_first_filmmaker_to_do_something_names_no_other_production(
     text = ("Oriane Vassalo, writer and director of Quillmere, will become the first Belgian filmmaker to operate a "
             "camera in orbit when the film's unit flies on Gaganyaan from Sriharikota.")
     assert values(text, "director") == {"Oriane Vassalo"}
+
+
+def test_a_craft_in_a_definite_subject_stands_when_only_its_date_is_hedged():
+    # the flight is given; only its move is speculation
+    assert values("Lina Ferro's Soyuz flight for Quillmere could slip to May.", "spacecraft") == {"Soyuz"}
+    assert values("Lina Ferro's Soyuz flight for Quillmere could slip to May.", "launch_date") == set()
+    # an indefinite flight that could be added, or a flight denied, gives no craft
+    assert values("A Soyuz flight could be added for the Quillmere crew.", "spacecraft") == set()
+    assert values("Lina Ferro's Soyuz flight for Quillmere will not go ahead.", "spacecraft") == set()
