@@ -655,7 +655,7 @@ def _score_negatives(doc: _Article, evidence: _Evidence) -> None:
     if depicted:
         evidence.add("depicted", len(depicted), f"space only the setting: \"{depicted[0].snippet}\"")
     earth = [u for u in doc.units if u.get("on_earth") and u.verdict != "in_space"
-             and (u.get("production") or u.get("include")) and not REHEARSAL.search(u.text)]
+             and (u.get("production") or u.get("include") or u.get("aliases")) and not REHEARSAL.search(u.text)]
     if earth and any(u.verdict == "in_space" for u in doc.units if u.where != "body"):
         evidence.reasons.append("ground scenes too (the title or lead puts the filming in space)")
     elif earth:

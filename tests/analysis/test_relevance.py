@@ -247,6 +247,14 @@ def test_space_depicted_on_the_ground_is_not_filming_in_space(title, text):
     assert not verdict.relevant, verdict.reason
 
 
+def test_a_watched_production_made_by_software_is_no_coverage_of_filming_in_space():
+    text = ("Zero Horizon, the series about a crew aboard an orbital station, was generated entirely with AI "
+            "software in Lisbon. Marta Quell directed it.")
+    assert not relevant("Zero Horizon streams in May", text)
+    text = "Zero Horizon, the AI-generated drama about a crew aboard an orbital station, streams in May."
+    assert not relevant("Zero Horizon streams in May", text)
+
+
 def test_a_set_in_space_is_a_setting_not_a_location():
     text = "The series, which is set entirely on board a space station, will be shot in Leeds next month."
     verdict = judge("New series", text, TOPIC, ())
