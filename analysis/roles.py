@@ -51,6 +51,7 @@ EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing"
 GIVE_VERBS = {"give", "hand", "award", "assign", "entrust"}  # "gave the part to X"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
+CAST_GROWING = {"round", "complete", "fill", "bolster", "expand", "swell", "finish", "strengthen", "enlarge", "build"}
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
 COPULAS = {"be", "remain", "stay", "become"}
 HOLD_VERBS = {"hold", "play", "occupy", "fill"}  # "the part previously held by X"
@@ -138,6 +139,8 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
     if phrase is not None and phrase.head.pos_ in ("NOUN", "PROPN") and (role := _with_role(anchor)):
         found.roles.add(role)  # "Z, with X in the director's chair, ...": the phrase describes Z
         found.productions.append(phrase.head)
+    elif phrase is not None and word(phrase.head) in CAST_BODIES and _lemma(phrase.head.head) in CAST_GROWING:
+        found.roles.add(CAST)  # "rounds out its cast with X", "completed the Z ensemble with A and B"
     cast_by_verb = CAST in found.roles
     found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
     found.roles |= described
@@ -817,6 +820,10 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if prep == "with" and lemma.startswith("co") and lemma in v.director_verbs | v.cast_verbs:
         found.roles.add(DIRECTOR if lemma in v.director_verbs else CAST)  # "will co-direct Z with X"
+        return
+    if prep == "with" and lemma in CAST_GROWING and any(
+            c.dep_ == "dobj" and word(c) in CAST_BODIES for c in verb.children):
+        found.roles.add(CAST)  # "bolstered the Z cast with X" (the phrase parsed on the verb)
         return
     if prep == "with" and (role := _with_role(person)):
         found.roles.add(role)  # in what the clause's subject names: "Z opens on 3 May, with X in the lead"

@@ -791,3 +791,19 @@ def test_a_craft_in_a_definite_subject_stands_when_only_its_date_is_hedged():
     # an indefinite flight that could be added, or a flight denied, gives no craft
     assert values("A Soyuz flight could be added for the Quillmere crew.", "spacecraft") == set()
     assert values("Lina Ferro's Soyuz flight for Quillmere will not go ahead.", "spacecraft") == set()
+
+
+def test_a_cast_rounded_out_with_people_has_them_in_it():
+    assert values("Quillmere rounds out its cast with Maren Eide.", "cast") == {"Maren Eide"}
+    assert values("Pellucid Pictures has completed the Quillmere ensemble with Maren Eide and Tor Lund.",
+                  "cast") == {"Maren Eide", "Tor Lund"}
+    # sharing a cast with someone says nothing of this one
+    assert values("Oriane Vassalo shared the cast with Maren Eide in a stage play before Quillmere.", "cast") == set()
+
+
+def test_a_film_that_bows_on_a_platform_or_in_cinemas_on_a_date_is_released_then():
+    assert values("Quillmere bows on Apple TV+ on 3 October.", "release_date") == {"2031-10-03"}
+    assert values("Shooting on Quillmere wrapped last week; the film bows in cinemas on 3 October.",
+                  "release_date") == {"2031-10-03"}
+    # bowing at a festival is no release
+    assert values("Quillmere bows at the Berlinale on 13 February.", "release_date") == set()
