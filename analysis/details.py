@@ -1043,7 +1043,8 @@ class _Reader:
             if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
                 continue  # "the rival production 'Harbour Light'": a quoted name is a title
             if written not in self.c.owner and (OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a) or
-                                                CALLED_BEFORE.search(s.text, max(0, a - 80), a)):
+                                                CALLED_BEFORE.search(s.text, max(0, a - 80), a) or
+                                                HIT_BEFORE.search(s.text, max(0, a - 20), a)):
                 continue
             if any(CHARACTER_AFTER.fullmatch(s.text, y, a) for _x, y, _w in out[-1:]):
                 continue  # "A (Zé Ramos, the mechanic); B (Dr Ivo Paz)": the part a person plays
@@ -1190,6 +1191,9 @@ IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,60})\)")
 # what stands between a person's name and a name in parentheses after it: that name is the part
 CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
+# "last season's stage hit Kirk Oda", "the box-office smash X": a name right after a word for a
+# successful work is that work's title
+HIT_BEFORE = re.compile(r"\b(?:hit|smash|blockbuster|bestseller)\s+$")
 CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")

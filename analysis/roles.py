@@ -414,9 +414,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
             out.append((verb, True))
-    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.head.dep_ == "dobj" and \
-            anchor.head.head.head.lemma_.lower() in vocabulary().replace_verbs:
-        out.append((anchor.head.head.head, True))  # "replaced Z director X with Y": attached to the noun
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.dep_ == "prep" and \
+            (replacing := _verb_above(anchor.head)) is not None and \
+            replacing.lemma_.lower() in vocabulary().replace_verbs:
+        out.append((replacing, True))  # "replaced Z director X (on Z) with Y": attached to a noun
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":
         # "Directing Z is X": the gerund is what X does (also when parsed as the verb "is" helps)
         be = anchor.head
@@ -498,6 +499,11 @@ def _directing_place(prep: Token) -> bool:
     """"at the helm", "behind the camera", "in the director's chair": where a director sits."""
     return any((prep.lower_, word(g)) in (("at", "helm"), ("behind", "camera")) or (prep.lower_ == "in" and _chair(g))
                for g in prep.children if g.dep_ == "pobj")
+
+
+def _verb_above(token: Token) -> Token | None:
+    """The nearest verb that `token` hangs under."""
+    return next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), None)
 
 
 def _with_role(person: Token) -> str | None:
@@ -673,6 +679,10 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         if not as_lemmas & v.director_nouns and not _about_direction(verb.doc):
             found.roles.add(REMOVED)  # "X was replaced by Y"; not "X was replaced as director"
         return
+    if lemma == "recast" or (lemma in v.replace_verbs and any(
+            t.dep_ == "prep" and t.lower_ == "with" and getattr(_verb_above(t), "i", None) == verb.i
+            for t in verb.subtree)):
+        return  # "X has recast the part", "X replaced A with B": X chose; B is read from their own side
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
         found.roles.add(DIRECTOR if as_lemmas & v.director_nouns or _about_direction(verb.doc) else CAST)
         return

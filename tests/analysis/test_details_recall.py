@@ -345,3 +345,21 @@ def test_they_her_role_and_he_is_the_director_point_back():
     # four people named before: "they" points at nobody in particular
     assert not people("Hedda Brask, Ivo Strand, Kaia Rebane and Mart Laar met in Houston. They will play pilots "
                       "in Brinewater.", "cast")
+
+
+def test_who_recasts_a_part_or_replaces_someone_with_another_has_no_role_themselves():
+    got = facts("Idris Farrow has recast the part of the pilot in Brinewater after Lene Ask left.")
+    assert ("brinewater", "cast", "Idris Farrow", False) not in got
+    assert ("brinewater", "cast", "Lene Ask", True) in got
+    # the with-phrase hung on the film's name rather than on the verb
+    assert people("Idris Farrow has replaced director Sam Okoro on Brinewater with Ottoline van der Zwaag.",
+                  "director") == {"Ottoline van der Zwaag"}
+    assert people("Idris Farrow has replaced Sam Okoro with Lene Ask in Brinewater.", "cast") == {"Lene Ask"}
+    # the replacer is still the new member when no with-phrase names another
+    assert people("Lene Ask replaced Sam Okoro in Brinewater.", "cast") == {"Lene Ask"}
+
+
+def test_a_name_after_a_word_for_a_hit_is_the_works_title():
+    got = people("Moth Hollow Pictures has set Lene Ask, the star of last season's stage hit Kirk Oda, to topline "
+                 "Brinewater.", "cast")
+    assert got == {"Lene Ask"}
