@@ -374,9 +374,10 @@ class _Reader:
         self.known_years = self._known_years()
         self.context_month: tuple[int, int] | None = None
         self.parsed: dict[int, Parsed] = {}
-        self.last_value: str | None = None
-        self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named   # the latest date read, for "a fortnight later"
+        self.last_value: str | None = None  # the latest date read, for "a fortnight later"
+        self.last_person: tuple[int, str, int | None] | None = None  # the one person the last sentence named
         self.alias_people = {full for _n, full in compiled.owner.values() if full is not None}
+        self.watched_surnames = _watched_surnames(self.alias_people)
         self.as_person: set[str] = set()  # one-word titles this article uses as a performer's name
         self.last_people: tuple[int, list[str], int | None] | None = None  # whom the last sentence named
 
@@ -1015,9 +1016,9 @@ class _Reader:
         spans += [(m.start(), m.end(), m.group(0)) for m in self.c.mention.finditer(s.text)
                   if m.group(0) in self.c.unsettled]
         spans += [self._watched_tail(*_outside(sp.start, sp.end, s.text, named)) for sp in P.find_names(s.text)]
-        if self.surnames:
+        if self.surnames or self.watched_surnames:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
-                      if m.group(0) in self.surnames]
+                      if m.group(0) in self.surnames or m.group(0) in self.watched_surnames]
         if self.one_names:
             spans += [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b[^\W\d_][\w\-]+\b", s.text)
                       if m.group(0) in self.one_names]
@@ -1036,7 +1037,7 @@ class _Reader:
             written = re.sub(r"['’]s$", "", written)
             b = a + len(written)
             if len(written.split()) < 2 and written not in self.c.owner and written not in self.surnames \
-                    and written not in self.one_names:
+                    and written not in self.one_names and written not in self.watched_surnames:
                 continue
             if any(a < y and x < b for x, y in blocked) or any(a < y and x < b for x, y, _ in out):
                 continue
@@ -1110,6 +1111,9 @@ class _Reader:
         elif " " in written:
             self._remember_short_forms(written)
             full = written
+        elif written in self.watched_surnames and written not in self.surnames:
+            full = self.watched_surnames[written]  # "Ozbek will star": a watched person named by surname alone
+            return full, self.c.owner[full][0]
         else:
             full = self.surnames.get(written) or (written if written in self.one_names else None)
         if full is None:
@@ -1138,8 +1142,6 @@ class _Reader:
                 continue
             if R.CAST in found:
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.CAST)])))
-            elif R.NAMED_FOR in found and full in self.alias_people and not {R.DIRECTOR, R.OTHER} & set(found):
-                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.NAMED_FOR)])))
             if R.DIRECTOR in found:
                 directors.setdefault(subject, []).append((found[R.DIRECTOR], full))
         for subject, named in directors.items():
@@ -1200,6 +1202,18 @@ ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z
 PRODUCTION_WORDS = R.PRODUCTION_NOUNS | {"studio", "crew", "cast", "station", "agency", "capsule", "rocket", "mission"}
 FILMING = {"shoot", "film", "make", "record", "work", "star", "direct"}
 CO_VERB = re.compile(r"\b[Cc]o-(?=(?:star|direct|write|produce)\w*)")
+
+
+def _watched_surnames(people: set[str]) -> dict[str, str]:
+    """The last word of each watched person's name, when it is no ordinary word and no other
+    watched person's: a text may name them by it alone ("Ozbek will star alongside Lind")."""
+    found: dict[str, list[str]] = {}
+    for full in people:
+        words = full.split()
+        if len(words) >= 2 and len(words[-1]) >= 4 and not is_common_word(words[-1]) \
+                and words[-1].lower() not in P.not_name_words():
+            found.setdefault(words[-1], []).append(full)
+    return {surname: fulls[0] for surname, fulls in found.items() if len(fulls) == 1}
 
 
 def _plain_names(text: str, spans: list[tuple[int, int, str]]):

@@ -26,7 +26,6 @@ from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
 PERSON_STAND_IN = "Alex"  # what every name reads as in the copy the parser sees (analysis.details)
-NAMED_FOR = "weak-cast"  # "the X film", "X's movie": the person the film is known by, usually its star
 NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
 SEQUELS = {"sequel", "prequel", "follow-up", "spin-off", "spinoff", "remake"}  # another production, whatever its title
@@ -141,6 +140,10 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         found.productions.append(phrase.head)
     elif phrase is not None and word(phrase.head) in CAST_BODIES and _lemma(phrase.head.head) in CAST_GROWING:
         found.roles.add(CAST)  # "rounds out its cast with X", "completed the Z ensemble with A and B"
+    for part in _whose_part(anchor):
+        found.roles.add(CAST)  # "X, whose role as an engineer in Z required months of training"
+        found.productions += [g for t in part.subtree if t.dep_ == "prep" and t.lower_ in ("in", "for", "on")
+                              for g in t.children if g.dep_ == "pobj"]
     cast_by_verb = CAST in found.roles
     found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
     found.roles |= described
@@ -153,8 +156,6 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         found.by_verb = True
     if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
-    if _names_the_film(name.root) or _names_the_film(anchor):
-        found.roles.add(NAMED_FOR)
     if found.left_direction:
         found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
     found.productions = [t for t in found.productions if t.i not in (name.root.i, anchor.i)]  # never their own name
@@ -195,30 +196,9 @@ def _recast_role(person: Token) -> bool:
             c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "to") for c in verb.children)))
 
 
-def _names_the_film(person: Token) -> bool:
-    """"the X film", "X's space station movie", "X and his project"."""
-    head = person.head
-    if person.dep_ in ("poss", "compound", "nmod") and word(head) in PRODUCTION_NOUNS:
-        # "X's previous film", "X's favourite movie": another film, or no film of theirs at all
-        if _titled(head):
-            return False  # "X's orbital drama Z": whose it is, which says neither star nor director
-        return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
-    return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
-               for c in person.children)
-
-
 def _object_relative(clause: Token) -> Token | None:
     """The relative pronoun a relative clause takes as its object ("whom the studio cast"), if any."""
     return next((c for c in clause.children if c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that")), None)
-
-
-def _titled(noun: Token) -> bool:
-    """Whether a production noun is followed by its title ("drama Z"; a watched one reads "the film")."""
-    doc = noun.doc
-    if noun.i + 1 >= len(doc):
-        return False
-    after = doc[noun.i + 1]
-    return after.pos_ == "PROPN" or (after.lower_ == "the" and noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "film")
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -499,6 +479,20 @@ def _directing_place(prep: Token) -> bool:
     """"at the helm", "behind the camera", "in the director's chair": where a director sits."""
     return any((prep.lower_, word(g)) in (("at", "helm"), ("behind", "camera")) or (prep.lower_ == "in" and _chair(g))
                for g in prep.children if g.dep_ == "pobj")
+
+
+def _whose_part(person: Token) -> list[Token]:
+    """"X, whose role (as Y) in Z required ...": the part a relative clause says the person has,
+    unless the clause takes it away ("whose part was cut") or denies it."""
+    v = vocabulary()
+    out = []
+    for clause in (c for c in person.children if c.dep_ == "relcl"):
+        if any(c.dep_ == "neg" for c in clause.children) or _lemma(clause) in REMOVE_VERBS | v.leave_verbs | \
+                v.replace_verbs:
+            continue
+        out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and
+                word(t.head) in v.cast_nouns - {"cast", "ensemble", "lineup", "line-up"}]
+    return out
 
 
 def _verb_above(token: Token) -> Token | None:
@@ -861,7 +855,7 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         return
     if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)
-        if lemma in FEATURE_VERBS:  # "Z will star X": X's role is in Z
+        if lemma in FEATURE_VERBS and person.dep_ == "dobj":  # "Z will star X": X's role is in Z (not "A stars alongside X")
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
             if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]

@@ -363,3 +363,27 @@ def test_a_name_after_a_word_for_a_hit_is_the_works_title():
     got = people("Moth Hollow Pictures has set Lene Ask, the star of last season's stage hit Kirk Oda, to topline "
                  "Brinewater.", "cast")
     assert got == {"Lene Ask"}
+
+
+def test_a_watched_person_named_by_surname_alone_is_that_person():
+    got = facts("Moth Hollow Pictures confirmed on Friday that van der Zwaag will star alongside Lene Ask in its "
+                "orbital drama.")
+    assert ("brinewater", "cast", "Ottoline van der Zwaag", False) in got
+    got = facts("Moth Hollow Pictures confirmed on Friday that Amberley will star alongside Lene Ask in its orbital "
+                "drama.")
+    assert {("brinewater", "cast", "T. K. Amberley", False), ("brinewater", "cast", "Lene Ask", False)} <= got
+    # a full name the text gives first keeps its surname for itself
+    assert not any(v == "T. K. Amberley" for _s, _a, v, _r in facts(
+        "Rosa Amberley, a lawyer, said the Brinewater contract was signed. Amberley declined to say more."))
+
+
+def test_a_relative_clause_on_whose_part_gives_the_part():
+    assert people("Lene Ask, whose role as a widowed engineer in Brinewater required six months of training, "
+                  "told reporters she had never flown.", "cast") == {"Lene Ask"}
+    # a part taken away is no part
+    assert people("Lene Ask, whose part in Brinewater was cut, told reporters she had never flown.", "cast") == set()
+
+
+def test_a_possessive_on_the_film_says_neither_star_nor_director():
+    got = facts("Brinewater, T. K. Amberley's documentary-drama, was shot aboard New Shepard.")
+    assert not any(a in ("cast", "director") for _s, a, _v, _r in got)
