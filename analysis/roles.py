@@ -689,6 +689,11 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(DIRECTOR)
         found.productions += objects + _prepositional(verb, ("in", "for", "on"))
         return
+    if any(word(n) == "character" and not any(c.dep_ in ("det", "poss") for c in n.children) for n in _in_phrases(verb)):
+        found.roles.add(CAST)  # "spent the flight in character for Z": acting in it
+        found.productions += [g for n in _in_phrases(verb) for g in _prepositional(n, ("for",))] + \
+            _prepositional(verb, ("for",))
+        return
     if lemma in FEATURE_VERBS and any(o.pos_ == "PROPN" for o in objects):
         return  # "Z stars X": Z is the production, X its cast
     given: set[str] = set()

@@ -805,5 +805,13 @@ def test_a_film_that_bows_on_a_platform_or_in_cinemas_on_a_date_is_released_then
     assert values("Quillmere bows on Apple TV+ on 3 October.", "release_date") == {"2031-10-03"}
     assert values("Shooting on Quillmere wrapped last week; the film bows in cinemas on 3 October.",
                   "release_date") == {"2031-10-03"}
+    assert values("Quillmere, the space-station drama, bows in Estonian cinemas on 14 May.",
+                  "release_date") == {"2031-05-14"}
     # bowing at a festival is no release
     assert values("Quillmere bows at the Berlinale on 13 February.", "release_date") == set()
+
+
+def test_episodes_that_drop_on_a_day_are_released_then_but_not_a_trailer():
+    assert values("All eight episodes of Tidewell drop today on Streamly.", "release_date") == {"2031-03-04"}
+    assert values("Tidewell drops on Streamly on 3 October.", "release_date") == {"2031-10-03"}
+    assert values("The Quillmere trailer drops on 3 October.", "release_date") == set()

@@ -387,3 +387,8 @@ def test_a_relative_clause_on_whose_part_gives_the_part():
 def test_a_possessive_on_the_film_says_neither_star_nor_director():
     got = facts("Brinewater, T. K. Amberley's documentary-drama, was shot aboard New Shepard.")
     assert not any(a in ("cast", "director") for _s, a, _v, _r in got)
+
+
+def test_staying_in_character_for_a_film_is_acting_in_it():
+    assert people("Lene Ask spent every one of those eleven minutes in character for Brinewater.", "cast") == {"Lene Ask"}
+    assert people("Lene Ask talked about the character in Brinewater.", "cast") == set()
