@@ -1300,6 +1300,9 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
 LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
+# how a list is ordered, between its label and the colon: "the cast of Z, in order of appearance:"
+LIST_ORDER = re.compile(r",?\s*\bin\s+(?:(?:the\s+)?order\s+of\s+(?:appearance|billing)|alphabetical\s+order|billing\s+order)\s*$",
+                        re.IGNORECASE)
 
 
 def _has_own_date(text: str, cue: re.Match[str]) -> bool:
@@ -1329,7 +1332,8 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
     if label is None:
         return None
     # the label runs back to the clause's start: "cast", "Also in the cast of Z", "Z has its star"
-    words = re.findall(r"[^\W\d_][\w\-]*", re.split(r"[;(.]", text[:colon])[-1])
+    label_text = LIST_ORDER.sub("", re.split(r"[;(.]", text[:colon])[-1])
+    words = re.findall(r"[^\W\d_][\w\-]*", label_text)
     v = R.vocabulary()
     if any(w.lower().removesuffix("s") in R.BACKUP for w in words[-8:]):
         return R.OTHER  # "the understudy for its lead: X"

@@ -355,7 +355,7 @@ def _from_noun(found: Finding, noun: Token) -> None:
     if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
         found.roles.add(OTHER)  # "the agency's director": heads an organisation, not a film
         return
-    found.productions += [o for o in owners if o.pos_ == "PROPN"]
+    named = [o for o in owners if o.pos_ == "PROPN"]  # "Z's director"; not "(Kerem's father)", a character
     if lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
             g.lemma_.lower() in NOT_DIRECTOR for g in of):
         if lemma != "debut" or any(w.startswith("direct") for w in words):  # "directing", "directorial"
@@ -364,10 +364,11 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.roles.add(CAST)  # "its leading man"
     elif lemma in v.other_nouns or (lemma == "director" and words & NOT_DIRECTOR):
         found.roles.add(OTHER)
+        found.productions += named
         return
     else:
         return
-    found.productions += of + _prepositional(noun, ("in", "for"))
+    found.productions += named + of + _prepositional(noun, ("in", "for"))
 
 
 def _predicates(anchor: Token) -> list[tuple[Token, bool]]:

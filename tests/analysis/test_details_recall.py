@@ -392,3 +392,11 @@ def test_a_possessive_on_the_film_says_neither_star_nor_director():
 def test_staying_in_character_for_a_film_is_acting_in_it():
     assert people("Lene Ask spent every one of those eleven minutes in character for Brinewater.", "cast") == {"Lene Ask"}
     assert people("Lene Ask talked about the character in Brinewater.", "cast") == set()
+
+
+def test_a_cast_list_in_order_of_appearance_with_characters_owned_by_others():
+    text = ("Moth Hollow Pictures announces the cast of Brinewater, in order of appearance: Lene Ask (Captain Adam "
+            "Sowa), Idris Farrow (the ground controller) and Kari Berg (Sowa's daughter).")
+    assert people(text, "cast") == {"Lene Ask", "Idris Farrow", "Kari Berg"}
+    text = "Brinewater. Cast: Lene Ask (Kerem), Kari Berg (Kerem's father); music by Idris Farrow."
+    assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
