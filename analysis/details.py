@@ -873,7 +873,7 @@ class _Reader:
             finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
             if not finding.roles:
                 finding.roles |= self._role_named_before(s, name.root)
-            listed = _listed_role(s.text, a, parsed.people)
+            listed = _listed_role(s.text, a, parsed.people, [(x, y) for x, y, _subject in parsed.named])
             if listed is not None:  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
                 finding.roles = {listed}
             if unsettled:
@@ -1312,9 +1312,11 @@ def _has_own_date(text: str, cue: re.Match[str]) -> bool:
         OWN_DATE.fullmatch(text, cue.end(), d.start) for d in D.find_dates(text))
 
 
-def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> str | None:
+def _listed_role(text: str, start: int, people: list[tuple[int, int, str]],
+                 titles: list[tuple[int, int]] = ()) -> str | None:
     """The role a label gives a list the person stands in: "cast: A, B and C", "directors: D".
-    Between the colon and the person there may be only other names, commas and "and"."""
+    Between the colon and the person there may be only other names, commas and "and". `titles`
+    are where the text names a watched production: one name in the label, however written."""
     abbreviation = _abbreviated_role(text, start, people)
     if abbreviation is not None:
         return abbreviation
@@ -1332,7 +1334,11 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]]) -> s
     if label is None:
         return None
     # the label runs back to the clause's start: "cast", "Also in the cast of Z", "Z has its star"
-    label_text = LIST_ORDER.sub("", re.split(r"[;(.]", text[:colon])[-1])
+    head = text[:colon]
+    for a, b in sorted(titles, reverse=True):
+        if b <= colon:
+            head = head[:a] + "Z" + head[b:]  # "the cast of Ostatnia wachta": a name, not a lower-case word
+    label_text = LIST_ORDER.sub("", re.split(r"[;(.]", head)[-1])
     words = re.findall(r"[^\W\d_][\w\-]*", label_text)
     v = R.vocabulary()
     if any(w.lower().removesuffix("s") in R.BACKUP for w in words[-8:]):

@@ -400,3 +400,11 @@ def test_a_cast_list_in_order_of_appearance_with_characters_owned_by_others():
     assert people(text, "cast") == {"Lene Ask", "Idris Farrow", "Kari Berg"}
     text = "Brinewater. Cast: Lene Ask (Kerem), Kari Berg (Kerem's father); music by Idris Farrow."
     assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
+
+
+def test_a_cast_list_labelled_with_a_title_written_in_lower_case_words():
+    watch = (WatchSpec("stille-wacht", "Stille wacht (a Dutch feature)", ("Stille wacht",)),)
+    text = ("Moth Hollow Pictures announces the cast of Stille wacht, in order of appearance: Lene Ask (the pilot) "
+            "and Kari Berg (the medic).")
+    got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "cast"}
+    assert got == {"Lene Ask", "Kari Berg"}
