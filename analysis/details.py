@@ -983,7 +983,8 @@ class _Reader:
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
-                [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named]
+                [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named] + \
+                [(b, m.end(), "") for _a, b, _ in people if (m := AGE_AFTER.match(s.text, b))]  # "X, 29, steps in"
             text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
             wanted.append((s, text, shift, people, named))
         docs = nlp(self.model).pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
@@ -1299,6 +1300,7 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
+AGE_AFTER = re.compile(r",\s*\d{1,2}\s*,")  # an age in apposition, left out of the copy the parser reads
 LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 # how a list is ordered, between its label and the colon: "the cast of Z, in order of appearance:"
 LIST_ORDER = re.compile(r",?\s*\bin\s+(?:(?:the\s+)?order\s+of\s+(?:appearance|billing)|alphabetical\s+order|billing\s+order)\s*$",

@@ -408,3 +408,8 @@ def test_a_cast_list_labelled_with_a_title_written_in_lower_case_words():
             "and Kari Berg (the medic).")
     got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "cast"}
     assert got == {"Lene Ask", "Kari Berg"}
+
+
+def test_an_age_in_apposition_does_not_break_the_sentence():
+    text = "Moth Hollow Pictures has recast the part of the pilot in Brinewater. Kari Berg, 29, steps in."
+    assert people(text, "cast") == {"Kari Berg"}
