@@ -121,8 +121,9 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
     while token is not None and seen < 12:
         if _hedged(token, until, watching, described=described):
             return False
-        if token.head is token:
-            break
+        if token.head is token or (token.dep_ == "conj" and token.head.dep_ == "ROOT" and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
+            break  # a main clause of its own: "there is talk it may slip, but the studio says it flies on X"
         described = described or token.dep_ == "relcl"  # a finite clause, with its own tense and modality
         token, seen = token.head, seen + 1
     return True

@@ -815,3 +815,11 @@ def test_episodes_that_drop_on_a_day_are_released_then_but_not_a_trailer():
     assert values("All eight episodes of Tidewell drop today on Streamly.", "release_date") == {"2031-03-04"}
     assert values("Tidewell drops on Streamly on 3 October.", "release_date") == {"2031-10-03"}
     assert values("The Quillmere trailer drops on 3 October.", "release_date") == set()
+
+
+def test_a_main_clause_of_its_own_keeps_its_own_modality():
+    text = "There is talk that Quillmere may be delayed until September, but the studio still says its flight is on 30 June."
+    assert values(text, "launch_date") == {"2031-06-30"}
+    # a denial still covers both of the clauses it governs
+    text = "Pellucid Pictures denied that Quillmere had moved and that its crew would fly on 30 June."
+    assert values(text, "launch_date") == set()
