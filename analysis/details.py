@@ -1266,7 +1266,9 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str,
     another five days" moves 10 April; "flies on 10 April; the cargo ship slipped a week" nothing."""
     for offset in offsets:
         if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
-                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]):
+                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]) \
+                and not any(0 <= offset.start - other.end <= 3 for other in dates):
+            # not "on 14 May, a week before Z streams on 21 May": that span tells of the date before it
             return offset
         first, last = sorted((m.start, offset.start))
         if offset.kind == "by" and last - first <= 120 and not CLAUSE_BREAK.search(text[first:last]) and \

@@ -823,3 +823,13 @@ def test_a_main_clause_of_its_own_keeps_its_own_modality():
     # a denial still covers both of the clauses it governs
     text = "Pellucid Pictures denied that Quillmere had moved and that its crew would fly on 30 June."
     assert values(text, "launch_date") == set()
+
+
+def test_a_span_after_a_date_tells_of_that_date_and_moves_no_later_one():
+    text = "Tidewell reaches cinemas on 14 May, a week before Quillmere begins streaming on 21 May."
+    got = facts(text)
+    assert ("quillmere", "release_date", "2031-05-21", False) in got
+    assert ("tidewell", "release_date", "2031-05-14", False) in got
+    # with no date of its own before it, the span moves the date it names
+    assert values("Quillmere begins streaming three weeks after the premiere of Tidewell on 2 March.",
+                  "release_date") == {"2031-03-23"}
