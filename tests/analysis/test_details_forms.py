@@ -833,3 +833,16 @@ def test_a_span_after_a_date_tells_of_that_date_and_moves_no_later_one():
     # with no date of its own before it, the span moves the date it names
     assert values("Quillmere begins streaming three weeks after the premiere of Tidewell on 2 March.",
                   "release_date") == {"2031-03-23"}
+
+
+def test_on_this_day_last_year_is_history_for_the_craft_and_the_site():
+    details = extract_details("", "On this day last year, Shenzhou-21 lifted off from Jiuquan carrying the Quillmere "
+                              "crew.", PUBLISHED, WATCHES)
+    assert {(d.attribute, d.is_past) for d in details if d.attribute in ("spacecraft", "launch_site")} == {
+        ("spacecraft", True), ("launch_site", True)}
+
+
+def test_a_soyuz_rocket_is_no_soyuz_spacecraft():
+    assert values("The Soyuz-2.1a rocket for the Quillmere flight rolled out to the pad.", "spacecraft") == set()
+    assert values("A Soyuz rocket will carry the Quillmere crew's capsule to orbit.", "spacecraft") == set()
+    assert values("The Quillmere crew flies on Soyuz from Baikonur on 9 April.", "spacecraft") == {"Soyuz"}
