@@ -560,7 +560,8 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
-            if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)):
+            if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)
+                              or self._on_another_name(s, m)):
                 continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
@@ -634,6 +635,22 @@ class _Reader:
     def _describes_other_noun(self, s: Sentence, m: D.DateMention) -> bool:
         parsed = self._parse(s)
         return parsed is not None and T.describes_other_noun(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
+
+    def _on_another_name(self, s: Sentence, m: D.DateMention) -> bool:
+        """"will also direct Kometa, a Warsaw drama that opens on 9 January": the date is told in a
+        clause on a name that is no watched production (the parser's copy calls those "the film")."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return False
+        span = parsed.doc.char_span(parsed.shift(m.start), parsed.shift(m.end), alignment_mode="expand")
+        verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None) if span is not None else None
+        if verb is None or verb.dep_ not in ("relcl", "acl"):
+            return False
+        noun = verb.head.head if verb.head.dep_ == "appos" else verb.head
+        if noun.pos_ != "PROPN" or noun.text == PLACEHOLDER:
+            return False
+        text = parsed.doc.text  # not a craft or a launch site: "Shenzhou-31, which launches on 3 May"
+        return not any(a <= noun.idx < b for gazetteer in (spacecraft(), launch_sites()) for a, b, _ in gazetteer.find(text))
 
     def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only

@@ -846,3 +846,10 @@ def test_a_soyuz_rocket_is_no_soyuz_spacecraft():
     assert values("The Soyuz-2.1a rocket for the Quillmere flight rolled out to the pad.", "spacecraft") == set()
     assert values("A Soyuz rocket will carry the Quillmere crew's capsule to orbit.", "spacecraft") == set()
     assert values("The Quillmere crew flies on Soyuz from Baikonur on 9 April.", "spacecraft") == {"Soyuz"}
+
+
+def test_a_date_in_a_clause_on_another_named_film_is_that_films():
+    text = "Oriane Vassalo, who directs Quillmere, will also direct Kometa, a Warsaw drama that opens on 9 May."
+    assert values(text, "release_date") == set()
+    # a clause on the watched film keeps its date, and so does one on its craft
+    assert values("Quillmere, a Polish drama that opens on 9 May, stars Kari Berg.", "release_date") == {"2031-05-09"}
