@@ -673,6 +673,8 @@ class _Reader:
         for offset in offsets:
             if offset.kind != "from-now" and any(m.start < offset.end and offset.start < m.end for m in s.dates):
                 continue
+            if any(0 <= offset.start - m.end <= 3 for m in s.dates):
+                continue  # "flies on 30 June, five weeks before Z's crew begins quarantine": of that date
             moves_earlier = offset.kind == "by" and not any(
                 self._date_attribute(*self._clause(s.text, m.start, m.end), space) for m in s.dates)
             if not moves_earlier and any(_offset_for(m, [offset], s.text, s.dates) is offset for m in s.dates):

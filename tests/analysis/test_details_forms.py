@@ -830,6 +830,9 @@ def test_a_span_after_a_date_tells_of_that_date_and_moves_no_later_one():
     got = facts(text)
     assert ("quillmere", "release_date", "2031-05-21", False) in got
     assert ("tidewell", "release_date", "2031-05-14", False) in got
+    # nor does it move the date it follows onto the other production
+    text = "Quillmere will fly on Crew Dragon on 30 June, five weeks before the Tidewell crew begins quarantine."
+    assert ("tidewell", "launch_date") not in {(sub, a) for sub, a, _v, _r in facts(text)}
     # with no date of its own before it, the span moves the date it names
     assert values("Quillmere begins streaming three weeks after the premiere of Tidewell on 2 March.",
                   "release_date") == {"2031-03-23"}
