@@ -76,6 +76,7 @@ _REPLICA = r"(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?)"
 REPLICA_OF = re.compile(rf"\b(?:{_REPLICA}|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 REPLICA_AFTER = re.compile(rf"\s+(?:capsule\s+)?{_REPLICA}\b", re.IGNORECASE)
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+INSTEAD_AFTER = re.compile(r"[^;.]{0,40}?\binstead\b(?!\s+of)", re.IGNORECASE)
 TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
                     re.IGNORECASE)
 SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
@@ -798,6 +799,8 @@ class _Reader:
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]) or (n + 1 < len(hits) and TRADED.search(s.text[:start])):
                     continue  # "39A instead of SLC-41", "traded its Crew Dragon seats for places on Starliner"
+                if n + 1 < len(hits) and INSTEAD_AFTER.match(s.text, hits[-1][1]):
+                    continue  # "because 39A is booked, the crew flies from SLC-40 instead": the last one
                 if REPLICA_OF.search(s.text[max(0, start - 40):start]) or REPLICA_AFTER.match(s.text, end):
                     continue  # "rehearsing in a mock-up of a New Shepard capsule", "a full-scale Gaganyaan replica"
                 if self._about_cargo(s, start, end):

@@ -856,3 +856,10 @@ def test_a_date_in_a_clause_on_another_named_film_is_that_films():
     assert values(text, "release_date") == set()
     # a clause on the watched film keeps its date, and so does one on its craft
     assert values("Quillmere, a Polish drama that opens on 9 May, stars Kari Berg.", "release_date") == {"2031-05-09"}
+
+
+def test_the_site_a_sentence_ends_with_instead_is_the_one():
+    assert values("Because pad 39A is booked, the Quillmere crew will fly from SLC-40 at the Cape instead.",
+                  "launch_site") == {"Cape Canaveral Space Force Station"}
+    assert values("The Quillmere crew will fly from SLC-40 instead of pad 39A.",
+                  "launch_site") == {"Cape Canaveral Space Force Station"}
