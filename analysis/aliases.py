@@ -120,8 +120,8 @@ def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     described: list[str] = []
     for inner in re.findall(r"\(([^)]*)\)", rest):
         parts = [p.strip() for p in re.split(r"[,/;]", inner) if p.strip()]
-        if len(parts) == 1 and not PRODUCTION_NOUN.search(parts[0]):
-            heads.append(ALT_TITLE.sub("", parts[0]))
+        if (len(parts) == 1 or not re.search(r"[,;]", inner)) and not any(PRODUCTION_NOUN.search(p) for p in parts):
+            heads += [ALT_TITLE.sub("", part) for part in parts]  # "(Sista vakten / The Last Watch)": its other titles
             continue
         for part in parts:  # "(Studio X, working title Y)": each part says what it names
             if after := ALT_TITLE_AFTER.match(part):

@@ -852,13 +852,14 @@ class _Reader:
 
     def _whole_alias(self, text: str, m: re.Match[str]) -> str:
         """The watched title the matched name begins ("renamed La stanza sospesa": a title slot reads
-        capitalised words only, "La"), or "" when it begins none."""
+        capitalised words only, "La") or ends at a colon ("festival title The Last Watch: the
+        studio's drama"), or "" when it begins none."""
         key = next((k for k in ("q1", "q2", "q3", "bare") if m.groupdict().get(k)), None)
         if key is None:
             return ""
-        at = m.start(key)
-        return max((alias for subject in self.c.subjects for alias in subject.titles
-                    if text.startswith(alias, at) and len(alias) > len(m.group(key).strip())), key=len, default="")
+        at, written = m.start(key), m.group(key).strip()
+        return max((alias for subject in self.c.subjects for alias in subject.titles if text.startswith(alias, at) and (
+            len(alias) > len(written) or written[len(alias):].startswith(":"))), key=len, default="")
 
     def _titles_named(self, subject: int, cands: list[Candidate]) -> list[Detail]:
         """Every name the article gives the film: the one it states as the title ("released as

@@ -72,3 +72,12 @@ def test_a_title_the_label_gives_for_other_markets_is_a_title():
     assert got == {"Maré Alta": TITLE, "High Tide": TITLE}
     got = kinds("Hanbit (feature shot in orbit; First Light in English)", "Hanbit", "First Light")
     assert got == {"Hanbit": TITLE, "First Light": TITLE}
+
+
+def test_names_in_the_label_parenthesis_set_apart_by_slashes_are_its_other_titles():
+    got = kinds("Stille wacht (Tyst vakt / The Quiet Watch): Dutch-Swedish feature flown to the station",
+                "Stille wacht", "Tyst vakt", "The Quiet Watch", "Harlow Film")
+    assert got == {"Stille wacht": TITLE, "Tyst vakt": TITLE, "The Quiet Watch": TITLE, "Harlow Film": STUDIO}
+    # a comma still sets a description apart
+    got = kinds("Quillmere (Pellucid Yard, station drama)", "Quillmere", "Pellucid Yard")
+    assert got == {"Quillmere": TITLE, "Pellucid Yard": STUDIO}

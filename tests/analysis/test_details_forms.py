@@ -863,3 +863,10 @@ def test_the_site_a_sentence_ends_with_instead_is_the_one():
                   "launch_site") == {"Cape Canaveral Space Force Station"}
     assert values("The Quillmere crew will fly from SLC-40 instead of pad 39A.",
                   "launch_site") == {"Cape Canaveral Space Force Station"}
+
+
+def test_a_watched_title_before_a_colon_is_that_title_not_a_longer_one():
+    watch = (WatchSpec("quiet-watch", "Stille wacht (Tyst vakt / The Quiet Watch)", ("Stille wacht", "The Quiet Watch")),)
+    text = "Its English festival title is The Quiet Watch: Harlow Film's station drama has two names."
+    got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "title"}
+    assert got == {"The Quiet Watch"}
