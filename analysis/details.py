@@ -1007,7 +1007,7 @@ class _Reader:
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
                 [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named] + \
-                [(b, m.end(), "") for _a, b, _ in people if (m := AGE_AFTER.match(s.text, b))]  # "X, 29, steps in"
+                [(b, m.end(), "") for _a, b, _ in people if (m := ASIDE_AFTER.match(s.text, b))]  # "X, 29, steps in"
             text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
             wanted.append((s, text, shift, people, named))
         docs = nlp(self.model).pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
@@ -1325,7 +1325,9 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
-AGE_AFTER = re.compile(r",\s*\d{1,2}\s*,")  # an age in apposition, left out of the copy the parser reads
+# What the copy the parser reads leaves out after a name: an age in apposition ("X, 29, steps in"),
+# a character's name in brackets ("features X (Ratna) and Y"), which the parser takes for the object
+ASIDE_AFTER = re.compile(r",\s*\d{1,2}\s*,|\s*\((?:as\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}\)")
 LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 # how a list is ordered, between its label and the colon: "the cast of Z, in order of appearance:"
 LIST_ORDER = re.compile(r",?\s*\bin\s+(?:(?:the\s+)?order\s+of\s+(?:appearance|billing)|alphabetical\s+order|billing\s+order)\s*$",

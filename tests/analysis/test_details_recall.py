@@ -413,3 +413,7 @@ def test_a_cast_list_labelled_with_a_title_written_in_lower_case_words():
 def test_an_age_in_apposition_does_not_break_the_sentence():
     text = "Moth Hollow Pictures has recast the part of the pilot in Brinewater. Kari Berg, 29, steps in."
     assert people(text, "cast") == {"Kari Berg"}
+
+
+def test_a_characters_name_in_brackets_does_not_become_the_object():
+    assert people("Brinewater also features Lene Ask (Ratna) and Kari Berg (Bayu).", "cast") == {"Lene Ask", "Kari Berg"}
