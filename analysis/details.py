@@ -562,7 +562,7 @@ class _Reader:
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
             if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)
-                              or self._on_another_name(s, m)):
+                              or self._of_another_work(s, m)):
                 continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
@@ -637,15 +637,22 @@ class _Reader:
         parsed = self._parse(s)
         return parsed is not None and T.describes_other_noun(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
 
-    def _on_another_name(self, s: Sentence, m: D.DateMention) -> bool:
-        """"will also direct Kometa, a Warsaw drama that opens on 9 January": the date is told in a
-        clause on a name that is no watched production (the parser's copy calls those "the film")."""
+    def _of_another_work(self, s: Sentence, m: D.DateMention) -> bool:
+        """"will also direct Kometa, a Warsaw drama that opens on 9 January", "her next film opens in
+        August": the date is told of a name that is no watched production (the parser's copy calls
+        those "the film"), or of another film."""
         parsed = self._parse(s)
         if parsed is None:
             return False
         span = parsed.doc.char_span(parsed.shift(m.start), parsed.shift(m.end), alignment_mode="expand")
         verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None) if span is not None else None
-        if verb is None or verb.dep_ not in ("relcl", "acl"):
+        if verb is None:
+            return False
+        if any(c.dep_ in R.SUBJECT_DEPS and c.lemma_.lower() in R.PRODUCTION_NOUNS and any(
+                g.lower_ in ANOTHER_WORK for g in c.children if g.dep_ in ("amod", "det"))
+               for c in verb.children):
+            return True  # "her next film, a Malmö comedy, opens in August"
+        if verb.dep_ not in ("relcl", "acl"):
             return False
         noun = verb.head.head if verb.head.dep_ == "appos" else verb.head
         if noun.pos_ != "PROPN" or noun.text == PLACEHOLDER:
@@ -1325,6 +1332,7 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
+ANOTHER_WORK = {"next", "previous", "other", "earlier", "former", "another"}  # "her next film": not this one
 # What the copy the parser reads leaves out after a name: an age in apposition ("X, 29, steps in"),
 # a character's name in brackets ("features X (Ratna) and Y"), which the parser takes for the object
 ASIDE_AFTER = re.compile(r",\s*\d{1,2}\s*,|\s*\((?:as\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}\)")

@@ -870,3 +870,9 @@ def test_a_watched_title_before_a_colon_is_that_title_not_a_longer_one():
     text = "Its English festival title is The Quiet Watch: Harlow Film's station drama has two names."
     got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "title"}
     assert got == {"The Quiet Watch"}
+
+
+def test_a_date_told_of_someones_next_film_is_not_the_watched_films():
+    text = "Kari Berg will back up Ilse Ferro, who stars in Quillmere. Berg's next film, a Malmö comedy, opens in August."
+    assert values(text, "release_date") == set()
+    assert values("The new film opens in August, Pellucid Pictures said of Quillmere.", "release_date") == {"2031-08"}
