@@ -384,6 +384,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
     # says where that person went, not where anything was filmed.
     productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]
                    and not any(c.lower_ in words["drawn"] for c in [t, *_phrase_head(t).children])]
+    earth = {t.i for a, _b, _label in unit.get("on_earth") if (t := at(a)) is not None}
+    made = {_phrase_head(t).i for t in productions}
     verdicts = []
     for a, b, label in unit.get("places")[:most]:
         first, last = at(a), at(b - 1)
@@ -415,10 +417,10 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             if any(t.lower_ in words["depict"] and (t.dep_ == "prep" or t.lower_ not in _PREPOSITION_WORDS | {"about"})
                    for t in list(between) + chain) or \
                     any(t.lower_ == "set" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
-                    (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES):
+                    (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES) or \
+                    (anchor.i in made and _filmed_elsewhere(anchor, earth)):
                 verdicts.append(("depicted", span))
-            elif (p.i != word.i and p.lower_ in words["view"]) or any(t.head.lower_ in words["view"] and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass")
-                                          for t in (word, p)):
+            elif _shown(word, p, path, words["view"]):
                 verdicts.append(("viewing", span))
             elif any(t.lower_ in words["watched_events"] and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
                 verdicts.append(("viewing", span))
@@ -433,6 +435,22 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             if verdict == kind:
                 return kind, " ".join(span.split())[:80]
     return "", ""
+
+
+def _shown(word, head, path, view: frozenset[str]) -> bool:
+    """A film watched, shown or carried as content ("a movie night on the station", "watched a
+    film aboard", "films, which are uploaded to the station's laptops"), not one made there."""
+    return (head.i != word.i and head.lower_ in view) or any(
+        t.head.lower_ in view and t.dep_ in ("dobj", "compound", "pobj", "nsubjpass") for t in (word, head)) or any(
+        t.lower_ in view and t.dep_ in ("relcl", "acl") for t in path[1:])
+
+
+def _filmed_elsewhere(production, earth: set[int]) -> bool:
+    """"Scenes aboard the spaceship were shot on an LED volume": the place only says where the
+    scenes are set when the verb they are shot by has a place of its own on the ground."""
+    if production.dep_ not in ("nsubjpass", "nsubj", "dobj"):  # (the parse has no tags: no part of speech)
+        return False
+    return any(t.i in earth for c in production.head.children if c.dep_ == "prep" for t in c.subtree)
 
 
 def _anchor(first, last):

@@ -238,6 +238,14 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
      "On their day off the crew of the space station watched a comedy film on a laptop strapped to the wall."),
     ("Puzzle game sends players to orbit",
      "In the mobile game, out in March, players repair a station in orbit; its trailer was animated by a studio in Lille."),
+    ("Mars drama wraps in the desert",
+     "The science-fiction feature spent six weeks in the desert. Its astronaut scenes aboard the spaceship were shot "
+     "later on an LED volume in Leeds."),
+    ("Holiday films for the station crew",
+     "The crew of the space station voted on the holiday films, which are uploaded to the station's laptops each "
+     "December."),
+    ("Satellite to carry streaming TV to remote islands",
+     "The satellite will sit in geostationary orbit and deliver film and series libraries to community screens."),
     ("Animated feature follows a lost cat to the space station",
      "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
      "it over three years."),
