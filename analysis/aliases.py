@@ -19,9 +19,13 @@ from analysis.people import PARTICLES, particle_joined
 
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 # The words for a film company in the languages studios name themselves in ("Films", "Filmes",
-# "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones").
+# "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones", "Yapım";
+# "Cinematográfica", "Cinématographique").
 _COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
-                  r"|Produzioni|Produktion")
+                  r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]matogr[aá]f\w*")
+# Definite articles a title may open with in other languages ("La Porte du Ciel", "Der lange Weg"):
+# a name of three words or more that opens with one is no person's
+_ARTICLES = {"la", "le", "les", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "het", "os", "as"}
 ORGANISATION_SUFFIX = re.compile(
     rf"\s(?:{_COMPANY_WORDS}|Pictures|Entertainment|Media|Animation|Releasing|Distribution"
     r"|Company|Co\.?|Corp\.?|Inc\.?|Ltd\.?|LLC|Group|Holdings|Partners|Network|Television|TV)$", re.IGNORECASE)
@@ -93,8 +97,10 @@ def looks_like_person(alias: str) -> bool:
         votes = entity_votes(alias)
         if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:
             return False
-    if is_stop_word(words[0]):
-        return False  # "The Quiet Hour"
+    if is_stop_word(words[0]) or (len(every) >= 3 and words[0].lower() in _ARTICLES):
+        return False  # "The Quiet Hour", "La Porte du Ciel"
+    if words[0].lower().endswith("ing") and word_classes(words[0].lower()):
+        return False  # "Talking Drum", "Rising Tide": a phrase, not a given name
     first, last = word_classes(words[0]), word_classes(words[-1])
     if not first or not last:
         return True

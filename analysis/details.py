@@ -1459,6 +1459,10 @@ def _other_production(token) -> bool:
     """"the comedy Z", "a detective series", "Z's next project": not the production in context."""
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
         return False  # "its orbital thriller": the production already in context
+    named_after = token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text != PLACEHOLDER
+    if token.pos_ != "PROPN" and not named_after and any(
+            c.dep_ == "compound" and c.lower_ in ("studio", "film") for c in token.children):
+        return False  # "a Karaçam Yapım production", which the parser reads as "a studio production"
     if any(t.pos_ == "PROPN" and t.text != PLACEHOLDER and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON")
            for t in token.subtree):
         return True

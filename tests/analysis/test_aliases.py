@@ -81,3 +81,13 @@ def test_names_in_the_label_parenthesis_set_apart_by_slashes_are_its_other_title
     # a comma still sets a description apart
     got = kinds("Quillmere (Pellucid Yard, station drama)", "Quillmere", "Pellucid Yard")
     assert got == {"Quillmere": TITLE, "Pellucid Yard": STUDIO}
+
+
+def test_an_article_opening_a_long_name_or_an_ing_word_makes_it_no_persons_name():
+    got = kinds("Quillmere (station drama)", "Quillmere", "La Porta del Cielo", "Rising Tide", "Lene Ask")
+    assert got == {"Quillmere": TITLE, "La Porta del Cielo": TITLE, "Rising Tide": TITLE, "Lene Ask": PERSON}
+
+
+def test_company_words_of_other_languages_make_a_studio():
+    got = kinds("Quillmere (station drama)", "Quillmere", "Cinematográfica Borrasca", "Deniz Yapım")
+    assert got == {"Quillmere": TITLE, "Cinematográfica Borrasca": STUDIO, "Deniz Yapım": STUDIO}

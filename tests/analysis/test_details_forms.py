@@ -876,3 +876,18 @@ def test_a_date_told_of_someones_next_film_is_not_the_watched_films():
     text = "Kari Berg will back up Ilse Ferro, who stars in Quillmere. Berg's next film, a Malmö comedy, opens in August."
     assert values(text, "release_date") == set()
     assert values("The new film opens in August, Pellucid Pictures said of Quillmere.", "release_date") == {"2031-08"}
+
+
+def test_a_release_title_named_for_a_market_and_titles_given_way_or_dropped():
+    text = ("For its English-language release, Quillmere will be called Window Seat, its distributor said, dropping "
+            "the literal The Last Window.")
+    assert values(text, "title") == {"Quillmere", "Window Seat"}
+    text = "Pellucid Pictures has retitled its film: Harrow Vale, the name it carried until now, gives way to Quillmere."
+    assert values(text, "title") == {"Quillmere"}
+
+
+def test_a_studio_production_directed_by_someone_is_the_watched_studios():
+    watch = (WatchSpec("gull", "Gull Season (station drama)", ("Gull Season", "Harlow Pictures")),)
+    got = {(d.attribute, d.value) for d in extract_details(
+        "", "Gull Season, a Harlow Pictures production directed by Lene Ask.", PUBLISHED, watch)}
+    assert ("director", "Lene Ask") in got
