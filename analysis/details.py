@@ -654,7 +654,11 @@ class _Reader:
             return True  # "her next film, a Malmö comedy, opens in August"
         if verb.dep_ not in ("relcl", "acl"):
             return False
-        noun = verb.head.head if verb.head.dep_ == "appos" else verb.head
+        noun = verb.head
+        while noun.dep_ in ("pobj", "prep") and noun.head.i != noun.i:
+            noun = noun.head  # "a series about lighthouse keepers that starts ...": the clause may hang low
+        if noun.dep_ == "appos":
+            noun = noun.head
         if noun.pos_ != "PROPN" or noun.text == PLACEHOLDER:
             return False
         text = parsed.doc.text  # not a craft or a launch site: "Shenzhou-31, which launches on 3 May"
@@ -1080,6 +1084,8 @@ class _Reader:
                 continue
             if any(CHARACTER_AFTER.fullmatch(s.text, y, a) for _x, y, _w in out[-1:]):
                 continue  # "A (Zé Ramos, the mechanic); B (Dr Ivo Paz)": the part a person plays
+            if written not in self.c.owner and WORK_APPOSED.match(s.text, b):
+                continue  # "leads Les Veilleurs, a French series about lighthouse keepers": a work
             out.append((a, b, written))
             self._remember_short_forms(written)
         return out
@@ -1224,6 +1230,10 @@ IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,60})\)")
 # what stands between a person's name and a name in parentheses after it: that name is the part
 CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
+# a name in apposition with a work: "Les Veilleurs, a French series about lighthouse keepers" (but
+# not "X, a film director": the production noun must end its phrase)
+WORK_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,4}?" + _PRODUCTION_NOUN +
+                          r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|about|from|by|in|on|set|starring|with)\b)")
 # "last season's stage hit Kirk Oda", "the box-office smash X": a name right after a word for a
 # successful work is that work's title
 HIT_BEFORE = re.compile(r"\b(?:hit|smash|blockbuster|bestseller)\s+$")

@@ -417,3 +417,14 @@ def test_an_age_in_apposition_does_not_break_the_sentence():
 
 def test_a_characters_name_in_brackets_does_not_become_the_object():
     assert people("Brinewater also features Lene Ask (Ratna) and Kari Berg (Bayu).", "cast") == {"Lene Ask", "Kari Berg"}
+
+
+def test_a_name_in_apposition_with_a_work_is_that_work():
+    text = ("Lene Ask, cast last week in Brinewater, also leads Les Veilleurs, a French public-television series "
+            "about lighthouse keepers that starts streaming on 3 April.")
+    got = facts(text)
+    assert ("brinewater", "cast", "Les Veilleurs", False) not in got
+    assert not any(a == "release_date" for _s, a, _v, _r in got)
+    # a person described by a trade that holds a production word is still a person
+    assert people("Moth Hollow Pictures has cast Kari Berg, a film director, in a cameo in Brinewater.",
+                  "cast") == {"Kari Berg"}
