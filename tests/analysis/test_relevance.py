@@ -246,6 +246,12 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
      "December."),
     ("Satellite to carry streaming TV to remote islands",
      "The satellite will sit in geostationary orbit and deliver film and series libraries to community screens."),
+    ("Broadcaster's satellite to carry its movie channel",
+     "The broadcaster will launch a satellite into geostationary orbit next year to carry its movie channel to "
+     "forty countries."),
+    ("Astronaut's photographs of the delta go on show",
+     "An exhibition of photographs taken from the space station opens this week. The prints were shot by an "
+     "astronaut over six months in orbit."),
     ("Animated feature follows a lost cat to the space station",
      "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
      "it over three years."),
