@@ -972,8 +972,10 @@ class _Reader:
         if elsewhere and watched is None:
             return
         for written in written_all:
-            full, subject = self._person(written, s, 0, fallback)
+            full, own = self._person(written, s, 0, fallback)
             subject = watched if watched is not None else self._subject_at(s, 0, fallback)
+            if subject is None:
+                subject = own  # "X was cast in Z. On Tuesday she withdrew": a watched person's own production
             if full is None or subject is None:
                 continue
             for role in roles_of.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:

@@ -428,3 +428,8 @@ def test_a_name_in_apposition_with_a_work_is_that_work():
     # a person described by a trade that holds a production word is still a person
     assert people("Moth Hollow Pictures has cast Kari Berg, a film director, in a cameo in Brinewater.",
                   "cast") == {"Kari Berg"}
+
+
+def test_she_who_withdraws_in_the_next_sentence_leaves_her_own_production():
+    text = "Ottoline van der Zwaag was the first actress announced. On Tuesday she withdrew from the series."
+    assert ("brinewater", "cast", "Ottoline van der Zwaag", True) in facts(text)
