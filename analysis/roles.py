@@ -346,6 +346,8 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.roles.add(OTHER)  # "backup actress", "stunt performer", "body double"
         found.backup = True
         return
+    if lemma == "star" and any(c.dep_ == "compound" and c.lower_ not in ("film", "studio") for c in noun.children):
+        return  # "the telenovela star X", "pop star X": what she is famous for, no part (but "the Z star X")
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     of_to = of + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
                   if g.dep_ == "pobj"]

@@ -433,3 +433,9 @@ def test_a_name_in_apposition_with_a_work_is_that_work():
 def test_she_who_withdraws_in_the_next_sentence_leaves_her_own_production():
     text = "Ottoline van der Zwaag was the first actress announced. On Tuesday she withdrew from the series."
     assert ("brinewater", "cast", "Ottoline van der Zwaag", True) in facts(text)
+
+
+def test_a_kind_of_star_says_what_someone_is_famous_for_not_a_part():
+    text = "Moth Hollow Pictures denied reports that the telenovela star Kari Berg had been offered a part in Brinewater."
+    assert people(text, "cast") == set()
+    assert people("Brinewater star Kari Berg flew to Houston on Monday.", "cast") == {"Kari Berg"}
