@@ -408,6 +408,9 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
+    # "X, the former cameraman now directing Z": a clause on the apposition tells what X does
+    out += [(c, False) for noun in anchor.children if noun.dep_ == "appos"
+            for c in noun.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":  # "The woman who will direct Z is X"
         out += [(c, False) for subject in anchor.head.children if subject.dep_ in SUBJECT_DEPS
                 for c in subject.children if c.dep_ == "relcl" and _object_relative(c) is None]
@@ -418,7 +421,10 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     more: list[tuple[Token, bool]] = []
     for verb, as_object in out:
         if not as_object:
-            more += [(c, False) for c in verb.children if (c.dep_ in ("xcomp", "conj") or _infinitive(c)) and (
+            controlled = any(g.dep_ == "dobj" and (g.text == PERSON_STAND_IN or g.lower_ in ("him", "her", "them"))
+                             for g in verb.children)  # "hired Y to direct": Y directs (not "boards Z to direct")
+            more += [(c, False) for c in verb.children if (c.dep_ == "conj" or (
+                not controlled and (c.dep_ == "xcomp" or _infinitive(c)))) and (
                 c.pos_ in ("VERB", "AUX") or c.lemma_.lower() in _role_verbs())
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
         elif anchor.dep_ in ("dobj", "pobj"):

@@ -439,3 +439,10 @@ def test_a_kind_of_star_says_what_someone_is_famous_for_not_a_part():
     text = "Moth Hollow Pictures denied reports that the telenovela star Kari Berg had been offered a part in Brinewater."
     assert people(text, "cast") == set()
     assert people("Brinewater star Kari Berg flew to Houston on Monday.", "cast") == {"Kari Berg"}
+
+
+def test_a_clause_on_an_apposition_tells_what_the_person_does_and_an_object_does_what_it_is_hired_for():
+    assert people("Idris Farrow, the former documentary cameraman now directing Brinewater, says every shot is "
+                  "storyboarded.", "director") == {"Idris Farrow"}
+    assert people("Lene Ask, the producer who hired Idris Farrow to direct Brinewater, spoke on Monday.",
+                  "director") == {"Idris Farrow"}
