@@ -20,9 +20,9 @@ from analysis.people import PARTICLES, particle_joined
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 # The words for a film company in the languages studios name themselves in ("Films", "Filmes",
 # "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones", "Yapım";
-# "Cinematográfica", "Cinématographique").
+# "Cinematográfica", "Cinemática", "Cinématographique").
 _COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
-                  r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]matogr[aá]f\w*")
+                  r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]mat(?:ogr[aá]f|ic)\w*|Cinem[aá]tica")
 # Definite articles a title may open with in other languages ("La Porte du Ciel", "Der lange Weg"):
 # a name of three words or more that opens with one is no person's
 _ARTICLES = {"la", "le", "les", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "het", "os", "as"}
@@ -39,7 +39,8 @@ ALT_TITLE_AFTER = re.compile(r"^((?-i:[A-Z0-9][\w'’-]*(?:\s+(?:[a-z]{1,3}\s+)?
                              r"(?:internationally|abroad|overseas|in (?:English|the (?:US|UK))"
                              r"|(?:in )?(?:English|international|US|UK|export)(?:-language)? (?:title|release))$",
                              re.IGNORECASE)
-CODE_NAME = re.compile(r"operation|mission|codename|project", re.IGNORECASE)
+CODE_NAME = re.compile(r"operation|mission|codename|project|proyecto|projeto|projet|projekt|progetto|operaci[oó]n",
+                       re.IGNORECASE)  # "Project X" in the languages code names are written in
 NOT_A_PERSON = {"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT"}
 
 

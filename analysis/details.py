@@ -614,6 +614,8 @@ class _Reader:
             return self._freight(" ".join(t.text for t in event.subtree))
         inner = {t.i for c in verb.children if c.dep_ in OWN_CLAUSES and c.pos_ in ("VERB", "AUX") and span.root not in
                  c.subtree for t in c.subtree}
+        # and the relative clauses lower down: "instead of pad 39A, which is needed for a cargo launch"
+        inner |= {t.i for c in verb.subtree if c.dep_ == "relcl" and span.root not in c.subtree for t in c.subtree}
         # "will launch from Y three weeks after the cargo flight on 27 February": the event it is timed by
         inner |= {t.i for c in verb.subtree if c.dep_ == "prep" and c.lower_ in ANCHORING and span.root not in c.subtree
                   for t in c.subtree}

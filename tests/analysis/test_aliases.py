@@ -89,5 +89,7 @@ def test_an_article_opening_a_long_name_or_an_ing_word_makes_it_no_persons_name(
 
 
 def test_company_words_of_other_languages_make_a_studio():
-    got = kinds("Quillmere (station drama)", "Quillmere", "Cinematográfica Borrasca", "Deniz Yapım")
-    assert got == {"Quillmere": TITLE, "Cinematográfica Borrasca": STUDIO, "Deniz Yapım": STUDIO}
+    got = kinds("Quillmere (station drama)", "Quillmere", "Cinematográfica Borrasca", "Deniz Yapım", "Cinemática del Norte",
+                "Proyecto Garza")
+    assert got == {"Quillmere": TITLE, "Cinematográfica Borrasca": STUDIO, "Deniz Yapım": STUDIO,
+                   "Cinemática del Norte": STUDIO, "Proyecto Garza": TITLE}

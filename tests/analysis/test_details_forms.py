@@ -891,3 +891,9 @@ def test_a_studio_production_directed_by_someone_is_the_watched_studios():
     got = {(d.attribute, d.value) for d in extract_details(
         "", "Gull Season, a Harlow Pictures production directed by Lene Ask.", PUBLISHED, watch)}
     assert ("director", "Lene Ask") in got
+
+
+def test_a_relative_clause_on_another_pad_does_not_make_the_crews_launch_freight():
+    text = ("SpaceX will fly the Quillmere mission from Space Launch Complex 40 at Cape Canaveral instead of pad 39A, "
+            "which is needed for a lunar cargo launch.")
+    assert values(text, "launch_site") == {"Cape Canaveral Space Force Station"}
