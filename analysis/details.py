@@ -539,6 +539,7 @@ class _Reader:
                               anchor=anchor)
             if value is None:
                 continue
+            context_before = self.context_month
             if len(value) >= 7 and m.month is not None:
                 self.context_month = (int(value[:4]), int(value[5:7]))
             moved = offset is not None
@@ -558,6 +559,7 @@ class _Reader:
             if attribute is None or (not moved and (cues["superseded"].search(left) or (FROM.search(left) and TO.match(right)))):
                 continue  # "originally set for X", "moved from X to Y": X is the old value
             if not factual(m.start, m.end):
+                self.context_month = context_before  # a denied month lends its month to no "14th"
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else

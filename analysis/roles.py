@@ -708,8 +708,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     given: set[str] = set()
     holds_roles = lemma in v.cast_verbs or lemma in v.director_verbs or lemma in ROLE_HOLDERS or (
         lemma in v.choose_verbs and person.dep_ == "nsubjpass")  # "was appointed director of Z"
-    in_cast = [n for n in _in_phrases(verb) if (word(n) in v.cast_nouns and (holds_roles or any(
+    in_cast = [n for n in _in_phrases(verb) if (word(n) in v.cast_nouns and (holds_roles or word(n) == "cameo" or any(
         c.dep_ == "prep" and c.lower_ == "of" for c in n.children)) and word(n) != "part") or _chair(n)]
+    # ("turns up in a brief cameo in Z": a cameo is a part whatever the verb)
     # "is back in the cast"; with any verb, "in the role of a welder"
     for noun in (nouns if holds_roles else as_nouns) + in_cast:
         if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children):
@@ -874,6 +875,12 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
         found.productions += _prepositional(verb, ("in", "for"))
+        return
+    if lemma in GIVE_VERBS and prep == "to" and any(word(o) == "rein" and (
+            {word(c) for c in o.children} & {"directing", "directorial"} or _about_direction(verb.doc))
+            for o in verb.children if o.dep_ == "dobj"):
+        found.roles.add(DIRECTOR)  # "has handed the directing reins of Z to X"
+        found.productions += [g for o in verb.children if o.dep_ == "dobj" for g in _prepositional(o, ("of", "on"))]
         return
     if lemma in GIVE_VERBS and prep == "to" and any(word(o) in v.cast_nouns for o in verb.children if o.dep_ == "dobj"):
         found.roles.add(CAST)  # "has given the role of the engineer to X"

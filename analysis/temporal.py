@@ -41,6 +41,7 @@ HEDGES = {"speculation", "speculate", "rumour", "rumor", "deny", "denial", "cons
 EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere", "opening", "debut", "date", "target",
                "departure", "mission", "start", "window", "schedule"}
 WATCHING = {"attend", "watch", "witness", "observe", "view", "see"}  # "watched the launch of another craft"
+ASSERTING = {"say", "add", "insist", "stress", "explain", "note", "confirm"}
 DEFINITE = {"the", "this", "that", "its", "her", "his", "their"}
 CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
 
@@ -124,6 +125,8 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
         if token.head is token or (token.dep_ == "conj" and token.head.dep_ == "ROOT" and any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
             break  # a main clause of its own: "there is talk it may slip, but the studio says it flies on X"
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
+            break  # "denied that it had moved, saying the crew still flies on the 14th": what the speaker asserts
         described = described or token.dep_ == "relcl"  # a finite clause, with its own tense and modality
         token, seen = token.head, seen + 1
     return True

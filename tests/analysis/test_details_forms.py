@@ -897,3 +897,15 @@ def test_a_relative_clause_on_another_pad_does_not_make_the_crews_launch_freight
     text = ("SpaceX will fly the Quillmere mission from Space Launch Complex 40 at Cape Canaveral instead of pad 39A, "
             "which is needed for a lunar cargo launch.")
     assert values(text, "launch_site") == {"Cape Canaveral Space Force Station"}
+
+
+def test_what_a_denial_goes_on_to_say_is_asserted_and_the_denied_month_lends_no_day():
+    text = ("Pellucid Pictures denied that the Quillmere flight had moved to 4 November, saying the crew still plans "
+            "to launch from Kennedy on the 14th.")
+    assert values(text, "launch_date") == {"2031-03-14"}
+    assert values(text, "launch_site") == {"Kennedy Space Center"}
+
+
+def test_handing_the_directing_reins_to_someone_makes_them_director():
+    text = "Oriane Vassalo has handed the directing reins of Quillmere to her editor, Lena Varga, and will produce."
+    assert values(text, "director") == {"Lena Varga"}

@@ -446,3 +446,8 @@ def test_a_clause_on_an_apposition_tells_what_the_person_does_and_an_object_does
                   "storyboarded.", "director") == {"Idris Farrow"}
     assert people("Lene Ask, the producer who hired Idris Farrow to direct Brinewater, spoke on Monday.",
                   "director") == {"Idris Farrow"}
+
+
+def test_a_cameo_is_a_part_whatever_the_verb():
+    text = "Retired astronaut Kari Berg, who advised the actors, also turns up as herself in a brief cameo in Brinewater."
+    assert people(text, "cast") == {"Kari Berg"}
