@@ -784,6 +784,9 @@ class _Reader:
                      None)
             if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
                 after.append((m.start(), key))
+        # "Tomorrow morning the two actors will board Shenzhou-34": boarding a craft after the date
+        after += [(start, "launch") for start, _end, _name in spacecraft().find(right)
+                  if BOARDING.search(right, max(0, start - 24), start)]
         if after:
             return {"launch": "launch_date", "release": "release_date"}.get(min(after)[1])
         return None
@@ -1132,8 +1135,11 @@ class _Reader:
                 continue  # "Shenzhou-40, which will carry X": the craft, not a production
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
+            # not a name it is only measured against: "her first theatre work since Z"
+            aside = [(min(t.idx for t in p.subtree), max(t.idx + len(t) for t in p.subtree)) for p in token.subtree
+                     if p.dep_ == "prep" and p.lower_ in ("since", "after", "before", "than", "like", "unlike")]
             inside = [(subject, token.doc.text[a:b].endswith("studio")) for a, b, subject in named
-                      if first <= a and b <= last]
+                      if first <= a and b <= last and not any(x <= a and b <= y for x, y in aside)]
             if token.dep_ == "appos" and not inside:  # "Z, the Franco-Nigerian feature directed by X": Z itself
                 low = min(t.idx for t in token.head.subtree)
                 inside = [(subject, False) for a, b, subject in named if low <= a and b <= first]

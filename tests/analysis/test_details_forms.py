@@ -909,3 +909,13 @@ def test_what_a_denial_goes_on_to_say_is_asserted_and_the_denied_month_lends_no_
 def test_handing_the_directing_reins_to_someone_makes_them_director():
     text = "Oriane Vassalo has handed the directing reins of Quillmere to her editor, Lena Varga, and will produce."
     assert values(text, "director") == {"Lena Varga"}
+
+
+def test_boarding_a_craft_after_the_date_makes_it_a_launch_date():
+    text = "Tomorrow morning the two actors of Quillmere will board Shenzhou-22 at Jiuquan, state television reported."
+    assert values(text, "launch_date") == {"2031-03-05"}
+
+
+def test_a_work_measured_against_the_watched_film_is_another_work():
+    text = "Oriane Vassalo will direct Medea at Epidaurus next summer, her first theatre work since Quillmere."
+    assert values(text, "director") == set()
