@@ -822,6 +822,11 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(CAST)  # "A and B have joined X in the cast of Z": X is in it
         found.productions += [g for n in _in_phrases(verb) for g in _prepositional(n, ("of", "for"))]
         return
+    if lemma == "join" and person.dep_ == "dobj" and any(
+            word(n) in PRODUCTION_NOUNS or n.pos_ == "PROPN" for n in _in_phrases(verb)):
+        found.roles.add(CAST)  # "A and B join X and Y in Z": X and Y are in it too
+        found.productions += _in_phrases(verb)
+        return
     if lemma in v.character_verbs and prep != "opposite":
         return  # "plays Nell Garrity": a character, not a person of the cast (but "plays Y opposite X")
     if lemma in REMOVE_VERBS and person.dep_ == "dobj" and _out_of(verb):

@@ -451,3 +451,8 @@ def test_a_clause_on_an_apposition_tells_what_the_person_does_and_an_object_does
 def test_a_cameo_is_a_part_whatever_the_verb():
     text = "Retired astronaut Kari Berg, who advised the actors, also turns up as herself in a brief cameo in Brinewater."
     assert people(text, "cast") == {"Kari Berg"}
+
+
+def test_the_people_newcomers_join_in_a_film_are_in_it_too():
+    got = people("Lene Ask and Kari Berg join Idris Farrow and Sam Okoro in Brinewater.", "cast")
+    assert got == {"Lene Ask", "Kari Berg", "Idris Farrow", "Sam Okoro"}
