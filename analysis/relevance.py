@@ -304,7 +304,7 @@ def _classify(units: list[_Unit], m: _Matchers, model: str) -> None:
     pipeline = _nlp(model)
     if pipeline is None:
         for unit in candidates:
-            unit.verdict, unit.snippet = _by_proximity(unit, m)
+            unit.verdict, unit.snippet = _not_a_film(unit, *_by_proximity(unit, m))
         return
     filling, others, later = _parse_order(candidates, m, pipeline.tokenizer)
     _parse(filling + others, pipeline, m)
@@ -315,7 +315,13 @@ def _classify(units: list[_Unit], m: _Matchers, model: str) -> None:
 def _parse(units: list[_Unit], pipeline, m: _Matchers) -> None:
     texts = [unit.text[: m.vocab.limits["parse_chars"]] for unit in units]
     for unit, doc in zip(units, pipeline.pipe(texts, disable=PARSER_ONLY)):
-        unit.verdict, unit.snippet = _by_parse(unit, doc, m)
+        unit.verdict, unit.snippet = _not_a_film(unit, *_by_parse(unit, doc, m))
+
+
+def _not_a_film(unit: _Unit, verdict: str, snippet: str) -> tuple[str, str]:
+    """No filming in space in a sentence about something that is no film: "the images were shot
+    by an astronaut in orbit" (still photographs), a game, a dome show."""
+    return ("", "") if verdict == "in_space" and unit.get("not_film") else (verdict, snippet)
 
 
 def _parse_order(candidates: list[_Unit], m: _Matchers, tokenizer) -> tuple[list[_Unit], list[_Unit], list[_Unit]]:

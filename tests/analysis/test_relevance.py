@@ -252,6 +252,8 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
     ("Astronaut's photographs of the delta go on show",
      "An exhibition of photographs taken from the space station opens this week. The prints were shot by an "
      "astronaut over six months in orbit."),
+    ("The delta from above",
+     "The sixty images were shot by an astronaut with a handheld camera during her six months in orbit."),
     ("Animated feature follows a lost cat to the space station",
      "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
      "it over three years."),
