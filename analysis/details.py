@@ -460,6 +460,14 @@ class _Reader:
         token = parsed.token_at(position)
         if token is None:
             return None
+        for noun in [token, *token.ancestors]:  # "Z's Crew Dragon mission from Kennedy in October"
+            if noun.pos_ in ("VERB", "AUX"):
+                break
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            named = {n for p, n in same for o in owners
+                     if _own_words(o)[0] <= parsed.shift(p) < _own_words(o)[1]}
+            if len(named) == 1:
+                return named.pop()
         for verb in [token, *token.ancestors]:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue

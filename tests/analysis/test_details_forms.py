@@ -919,3 +919,12 @@ def test_boarding_a_craft_after_the_date_makes_it_a_launch_date():
 def test_a_work_measured_against_the_watched_film_is_another_work():
     text = "Oriane Vassalo will direct Medea at Epidaurus next summer, her first theatre work since Quillmere."
     assert values(text, "director") == set()
+
+
+def test_two_productions_each_with_its_own_possessed_flight():
+    text = ("Two space shoots are now booked weeks apart: Quillmere's Crew Dragon mission from Kennedy in October, "
+            "and Tidewell's Shenzhou flight from Jiuquan in September.")
+    got = {(sub, a, v) for sub, a, v, _r in facts(text) if a != "title"}
+    assert got == {("quillmere", "spacecraft", "Crew Dragon"), ("quillmere", "launch_site", "Kennedy Space Center"),
+                   ("quillmere", "launch_date", "2031-10"), ("tidewell", "spacecraft", "Shenzhou"),
+                   ("tidewell", "launch_site", "Jiuquan Satellite Launch Center"), ("tidewell", "launch_date", "2031-09")}
