@@ -928,3 +928,8 @@ def test_two_productions_each_with_its_own_possessed_flight():
     assert got == {("quillmere", "spacecraft", "Crew Dragon"), ("quillmere", "launch_site", "Kennedy Space Center"),
                    ("quillmere", "launch_date", "2031-10"), ("tidewell", "spacecraft", "Shenzhou"),
                    ("tidewell", "launch_site", "Jiuquan Satellite Launch Center"), ("tidewell", "launch_date", "2031-09")}
+
+
+def test_a_platform_that_will_stream_the_series_starting_a_date_releases_it_then():
+    text = "Streamly will stream the series as Tidewell at home and as Low Water abroad, starting 18 June."
+    assert values(text, "release_date") == {"2031-06-18"}
