@@ -524,7 +524,9 @@ class _Reader:
         year = _only_year(text, s.dates)  # "June, the end of the 'second quarter of 2030' window"
 
         def factual(start: int, end: int) -> bool:
-            if CONDITION_AFTER.match(text, end) or (CONDITION_FIRST.match(text) and "," in text[:start]):
+            opens = text.rfind(";", 0, start) + 1  # the condition may open the clause after a semicolon
+            if CONDITION_AFTER.match(text, end) or (
+                    CONDITION_FIRST.match(text[opens:].lstrip()) and "," in text[opens:start]):
                 return False  # "will fly on 8 July should the re-tests go well", "Provided the checks pass, ...": however parsed
             parsed = self._parse(s)
             return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))

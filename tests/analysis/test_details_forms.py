@@ -933,3 +933,11 @@ def test_two_productions_each_with_its_own_possessed_flight():
 def test_a_platform_that_will_stream_the_series_starting_a_date_releases_it_then():
     text = "Streamly will stream the series as Tidewell at home and as Low Water abroad, starting 18 June."
     assert values(text, "release_date") == {"2031-06-18"}
+
+
+def test_dates_first_set_and_then_reset_are_old_values_and_a_condition_may_open_a_clause():
+    text = "The Quillmere launch, first set for 14 October and then for the 21st, is now scheduled for 6 November."
+    assert values(text, "launch_date") == {"2031-11-06"}
+    text = ("Quillmere's two actors are assigned to a Crew Dragon flight; should the final parachute test go well, "
+            "they will launch on 9 July, the studio said.")
+    assert values(text, "launch_date") == set()
