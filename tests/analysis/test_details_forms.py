@@ -884,6 +884,12 @@ def test_a_release_title_named_for_a_market_and_titles_given_way_or_dropped():
     assert values(text, "title") == {"Quillmere", "Window Seat"}
     text = "Pellucid Pictures has retitled its film: Harrow Vale, the name it carried until now, gives way to Quillmere."
     assert values(text, "title") == {"Quillmere"}
+    watch = (WatchSpec("gull", "Gull Season (working title Harrow Vale)", ("Gull Season", "Harrow Vale")),)
+
+    def titles(text: str) -> set[str]:
+        return {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "title"}
+    assert titles("Harrow Vale is now Gull Season: the film's new title names a lake.") == {"Gull Season"}
+    assert titles("Harrow Vale is now Streamly's biggest drama.") == {"Harrow Vale"}
 
 
 def test_a_studio_production_directed_by_someone_is_the_watched_studios():
