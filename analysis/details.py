@@ -868,7 +868,9 @@ class _Reader:
                     self.candidates.append(Candidate(subject, "title", value, s.text, s.order, strength=2))
         for position, subject in s.mentions + s.named_only:
             for rank, alias in enumerate(self.c.subjects[subject].titles):
-                if s.text.startswith(alias, position) and alias not in previous:
+                after = position + len(alias)
+                if s.text.startswith(alias, position) and alias not in previous and not (
+                        after < len(s.text) and (s.text[after].isalnum() or s.text[after] == "-")):  # "Sker" is no "Skerry"
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
                     inner = IN_PARENTHESES.match(s.text, position + len(alias))

@@ -947,3 +947,12 @@ def test_dates_first_set_and_then_reset_are_old_values_and_a_condition_may_open_
     text = ("Quillmere's two actors are assigned to a Crew Dragon flight; should the final parachute test go well, "
             "they will launch on 9 July, the studio said.")
     assert values(text, "launch_date") == set()
+
+
+def test_a_title_that_begins_another_title_is_named_only_where_it_ends_a_word():
+    watch = (WatchSpec("skerry", "Skerry / Sker (a series)", ("Skerry", "Sker")),)
+    got = {d.value for d in extract_details("", "Skerry streams from 3 May.", PUBLISHED, watch) if d.attribute == "title"}
+    assert got == {"Skerry"}
+    got = {d.value for d in extract_details("", "Sker, as Skerry is called at home, streams from 3 May.", PUBLISHED, watch)
+           if d.attribute == "title"}
+    assert got == {"Skerry", "Sker"}
