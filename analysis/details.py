@@ -1354,9 +1354,10 @@ def _without_role_words(start: int, written: str, before: str = "",
     Estonian Ana Lind" -> "Ana Lind": after an article, an ordinary word opening the run describes."""
     words = written.split()
     v = R.vocabulary()
-    roles = v.cast_nouns | v.director_nouns | v.other_nouns | {"singer", "newcomer", "veteran", "star"}
+    roles = v.cast_nouns | v.director_nouns | v.other_nouns | v.performer_nouns | {"newcomer", "veteran"}
     while (len(words) > 2 or " ".join(words[1:]) in one_names) and (
-            words[0].lower() in roles or words[0].lower()[:-1] in roles):  # "Singer Quillon": a one-name alias
+            words[0].lower() in roles or words[0].lower()[:-1] in roles or (  # "Singer Quillon": a one-name alias
+            words[0].lower().endswith("ist") and is_common_word(words[0].lower()))):  # "Accordionist X"
         start += len(words[0]) + 1
         words = words[1:]
     if len(words) > 2 and re.search(r"\b(?:the|a|an)\s$", before, re.IGNORECASE) and is_common_word(words[0]):

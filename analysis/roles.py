@@ -239,8 +239,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         # "the two actors, A and B"; "The cast of X: A, B and C"
         head = anchor.head
         for _ in range(3):
-            if head.pos_ in ("NOUN", "PROPN"):
-                nouns.append(head)
+            if head.pos_ in ("NOUN", "PROPN") or (head.dep_ in SUBJECT_DEPS and word(head) in role_words):
+                nouns.append(head)  # ("The two leads of Z, A and B, ...": "leads" may be tagged a verb)
             if head.dep_ not in ("pobj", "prep"):
                 break
             head = head.head

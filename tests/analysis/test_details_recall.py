@@ -456,3 +456,9 @@ def test_a_cameo_is_a_part_whatever_the_verb():
 def test_the_people_newcomers_join_in_a_film_are_in_it_too():
     got = people("Lene Ask and Kari Berg join Idris Farrow and Sam Okoro in Brinewater.", "cast")
     assert got == {"Lene Ask", "Kari Berg", "Idris Farrow", "Sam Okoro"}
+
+
+def test_the_leads_of_a_film_in_apposition_and_a_trade_glued_to_a_name():
+    text = "The two leads of Brinewater, Lene Ask and Kari Berg, are due to lift off from Kennedy in ten days' time."
+    assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
+    assert people("Accordionist Lene Ask joins the cast of Brinewater.", "cast") == {"Lene Ask"}
