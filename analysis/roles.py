@@ -241,7 +241,7 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         for _ in range(3):
             if head.pos_ in ("NOUN", "PROPN") or (head.dep_ in SUBJECT_DEPS and word(head) in role_words):
                 nouns.append(head)  # ("The two leads of Z, A and B, ...": "leads" may be tagged a verb)
-            if head.dep_ not in ("pobj", "prep"):
+            if head.dep_ not in ("pobj", "prep", "appos"):  # "Its protagonist, the samba singer X"
                 break
             head = head.head
     head = anchor.head

@@ -462,3 +462,8 @@ def test_the_leads_of_a_film_in_apposition_and_a_trade_glued_to_a_name():
     text = "The two leads of Brinewater, Lene Ask and Kari Berg, are due to lift off from Kennedy in ten days' time."
     assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
     assert people("Accordionist Lene Ask joins the cast of Brinewater.", "cast") == {"Lene Ask"}
+
+
+def test_an_apposition_of_an_apposition_still_describes_the_person():
+    text = "Brinewater has a simple premise. Its protagonist, the samba singer Lene Ask, wants to hear her voice in orbit."
+    assert people(text, "cast") == {"Lene Ask"}
