@@ -9,6 +9,7 @@ what it compiles per watch list is cached.
 """
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -1143,8 +1144,10 @@ class _Reader:
         sequels = {t.i for token in finding.productions if R.is_sequel(token) for t in token.subtree}
         elsewhere = bool(sequels)
         for token in finding.productions:
-            if token.i in sequels or any(g.find(token.text) for g in (spacecraft(), launch_sites())):
-                continue  # "Shenzhou-40, which will carry X": the craft, not a production
+            phrase = token.doc[token.left_edge.i:token.i + 1].text  # "New Shepard", not "Shepard"
+            if token.i in sequels or token.text in CALENDAR_WORDS or any(
+                    g.find(phrase) for g in (spacecraft(), launch_sites())):
+                continue  # "Shenzhou-40, which will carry X": the craft, not a production; "on 21 October": a date
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
             # not a name it is only measured against: "her first theatre work since Z"
@@ -1367,6 +1370,7 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
+CALENDAR_WORDS = frozenset(name for name in (*calendar.month_name, *calendar.day_name) if name)
 ANOTHER_WORK = {"next", "previous", "other", "earlier", "former", "another"}  # "her next film": not this one
 # What the copy the parser reads leaves out after a name: an age in apposition ("X, 29, steps in"),
 # a character's name in brackets ("features X (Ratna) and Y"), which the parser takes for the object

@@ -467,3 +467,9 @@ def test_the_leads_of_a_film_in_apposition_and_a_trade_glued_to_a_name():
 def test_an_apposition_of_an_apposition_still_describes_the_person():
     text = "Brinewater has a simple premise. Its protagonist, the samba singer Lene Ask, wants to hear her voice in orbit."
     assert people(text, "cast") == {"Lene Ask"}
+
+
+def test_a_craft_or_a_date_in_the_sentence_is_no_other_production():
+    text = ("Brinewater is built around Lene Ask. She stars alongside the guitarist Kari Berg, and on 21 October she "
+            "will board New Shepard with him.")
+    assert "Kari Berg" in people(text, "cast")
