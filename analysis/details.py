@@ -928,8 +928,8 @@ class _Reader:
             if not finding.roles:
                 finding.roles |= self._role_named_before(s, name.root)
             listed = _listed_role(s.text, a, parsed.people, [(x, y) for x, y, _subject in parsed.named])
-            if listed is not None:  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
-                finding.roles = {listed}
+            if listed is not None and not finding.left_direction and R.REMOVED not in finding.roles:
+                finding.roles = {listed}  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
             if unsettled:
                 if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
                     continue  # the film's one-word title, as far as this sentence says
@@ -1260,7 +1260,8 @@ CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # a name in apposition with a work: "Les Veilleurs, a French series about lighthouse keepers" (but
 # not "X, a film director": the production noun must end its phrase)
 WORK_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,4}?" + _PRODUCTION_NOUN +
-                          r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|about|from|by|in|on|set|starring|with)\b)")
+                          r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|about|from|by|in|on|set|starring|with|shot|filmed|made"
+                          r"|produced|directed|written|based)\b)")
 # "last season's stage hit Kirk Oda", "the box-office smash X": a name right after a word for a
 # successful work is that work's title
 HIT_BEFORE = re.compile(r"\b(?:hit|smash|blockbuster|bestseller)\s+$")

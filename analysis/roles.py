@@ -407,7 +407,8 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         out += [(c, False) for c in be.children if c.dep_ == "csubj" and c.pos_ == "VERB"]
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
-    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
+    out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None
+            and not (c.dep_ == "acl" and any(g.dep_ == "agent" for g in c.children))]  # not "Z, directed by Y"
     # "X, the former cameraman now directing Z": a clause on the apposition tells what X does
     out += [(c, False) for noun in anchor.children if noun.dep_ == "appos"
             for c in noun.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]

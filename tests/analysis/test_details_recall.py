@@ -473,3 +473,18 @@ def test_a_craft_or_a_date_in_the_sentence_is_no_other_production():
     text = ("Brinewater is built around Lene Ask. She stars alongside the guitarist Kari Berg, and on 21 October she "
             "will board New Shepard with him.")
     assert "Kari Berg" in people(text, "cast")
+
+
+def test_a_one_word_title_directed_by_someone_is_directed_not_a_director():
+    watch = (WatchSpec("zatez", "Ballast (Czech feature)", ("Ballast", "Zatezka", "Lene Ask")),)
+    got = {(d.attribute, d.value) for d in extract_details(
+        "", "Zatezka, directed by Lene Ask, opened in 112 Czech cinemas today.", PUBLISHED, watch)}
+    assert ("director", "Lene Ask") in got and ("director", "Zatezka") not in got
+
+
+def test_a_list_label_gives_no_role_to_who_steps_aside_and_a_thriller_shot_on_a_stage_is_a_work():
+    text = ("Moth Hollow Pictures has changed directors on Brinewater: Idris Farrow steps aside and stays on as "
+            "producer, and Lene Ask will direct.")
+    assert people(text, "director") == {"Lene Ask"}
+    text = "Kari Berg, the star of Brinewater, has signed for Tether Point, a thriller shot entirely on a soundstage."
+    assert people(text, "cast") == {"Kari Berg"}
