@@ -738,6 +738,7 @@ class _Reader:
         return any(y < self.published.year for y in years) and not self.c.cues["future"].search(text)
 
     def _tense(self, left: str, right: str) -> str:
+        right = re.split(r"[,;:]", right, maxsplit=1)[0]  # not "on 8 January, fifteen months after they came back"
         future = list(self.c.cues["future"].finditer(left))
         past = list(self.c.cues["past"].finditer(left))
         if future or past:
@@ -795,9 +796,10 @@ class _Reader:
                      None)
             if m and not (key == "launch" and not space and self.c.weak_launch.match(m.group(0))):
                 after.append((m.start(), key))
-        # "Tomorrow morning the two actors will board Shenzhou-34": boarding a craft after the date
-        after += [(start, "launch") for start, _end, _name in spacecraft().find(right)
-                  if BOARDING.search(right, max(0, start - 24), start)]
+        # "Tomorrow morning the two actors will board Shenzhou-34", "a fortnight from today, a New
+        # Shepard capsule will carry X": boarding a craft, or a craft carrying, after the date
+        after += [(start, "launch") for start, end, _name in spacecraft().find(right)
+                  if BOARDING.search(right, max(0, start - 24), start) or CRAFT_CARRIES.match(right, end)]
         if after:
             return {"launch": "launch_date", "release": "release_date"}.get(min(after)[1])
         return None
@@ -1229,6 +1231,8 @@ _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
                               + _PRODUCTION_NOUN + r"\b", re.IGNORECASE)
 OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
+CRAFT_CARRIES = re.compile(r"(?:\s+(?:capsule|spacecraft|ship|flight))?\s+(?:will\s+|is\s+to\s+)?carr(?:y|ies)\b",
+                           re.IGNORECASE)
 BOARDING = re.compile(r"\b(?:board(?:s|ed|ing)?|book(?:s|ed)? (?:on|aboard|onto)|rid(?:e|es|ing)|rode|shar(?:e|es|ed|ing)|follow(?:s|ed)? on|fl(?:y|ies|ew) on)\s+"
                       r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?$", re.IGNORECASE)
 LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}

@@ -956,3 +956,15 @@ def test_a_title_that_begins_another_title_is_named_only_where_it_ends_a_word():
     got = {d.value for d in extract_details("", "Sker, as Skerry is called at home, streams from 3 May.", PUBLISHED, watch)
            if d.attribute == "title"}
     assert got == {"Skerry", "Sker"}
+
+
+def test_the_tense_of_a_later_clause_does_not_make_a_release_history():
+    text = "Quillmere opens in British cinemas on 8 May, fifteen months after its actors came back from the station."
+    assert values(text, "release_date") == {"2031-05-08"}
+
+
+def test_a_craft_that_will_carry_the_cast_after_the_date_and_a_film_that_lands_on_a_platform():
+    text = "A fortnight from today, a New Shepard capsule will carry Lina Ferro, the star of Quillmere, to space."
+    assert values(text, "launch_date") == {"2031-03-18"}
+    assert values("Quillmere lands on Streamly+ 05/19/2031.", "release_date") == {"2031-05-19"}
+    assert values("The Quillmere capsule lands on 21 October.", "release_date") == set()
