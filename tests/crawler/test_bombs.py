@@ -5,7 +5,6 @@ without ever holding it: its peak resident memory is measured from /proc while i
 """
 from __future__ import annotations
 
-import gzip
 import threading
 import zlib
 from pathlib import Path
