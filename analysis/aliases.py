@@ -98,16 +98,24 @@ def looks_like_person(alias: str) -> bool:
         votes = entity_votes(alias)
         if sum(votes.get(label, 0) for label in NOT_A_PERSON) > sum(votes.values()) // 2:
             return False
-    if is_stop_word(words[0]) or (len(every) >= 3 and words[0].lower() in _ARTICLES):
-        return False  # "The Quiet Hour", "La Porte du Ciel"
-    if words[0].lower().endswith("ing") and word_classes(words[0].lower()):
-        return False  # "Talking Drum", "Rising Tide": a phrase, not a given name
+    if is_stop_word(words[0]) or (len(every) >= 3 and words[0].lower() in _ARTICLES
+                                  and any(w[:1].islower() for w in every[1:])):
+        return False  # "The Quiet Hour", "La Porte du Ciel" (not "Le Thi Hoa", "La Toya Jackson")
+    if _gerund(words[0]):
+        return False  # "Talking Drum", "Rising Tide": a phrase, not a given name ("Sterling", "Ling" are)
     first, last = word_classes(words[0]), word_classes(words[-1])
     if not first or not last:
         return True
     descriptive = first == {"adj"} or first <= {"adj", "adv"} or (
         words[-1].lower().endswith("s") and not word_classes(words[-1].lower()) - word_classes(words[-1][:-1]))
     return entity_votes(alias).get("PERSON", 0) >= 3 and not descriptive
+
+
+def _gerund(word: str) -> bool:
+    """"Talking", "Rising", "Running": the -ing form of an English verb."""
+    stem = word.lower()[:-3]
+    return word.lower().endswith("ing") and len(stem) >= 3 and any(
+        is_common_word(form) for form in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""))
 
 
 def _distinctive(alias: str) -> str:

@@ -1263,12 +1263,14 @@ CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
 # a name in apposition with a work: "Les Veilleurs, a French series about lighthouse keepers" (but
 # not "X, a film director": the production noun must end its phrase)
-WORK_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,4}?" + _PRODUCTION_NOUN +
+WORK_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:(?!(?:of|for|in|on|at|by|with|from|to)\b)[\w'’-]+\s+){0,4}?"
+                          + _PRODUCTION_NOUN +
                           r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|about|from|by|in|on|set|starring|with|shot|filmed|made"
                           r"|produced|directed|written|based)\b)")
 # "last season's stage hit Kirk Oda", "the box-office smash X": a name right after a word for a
 # successful work is that work's title
-HIT_BEFORE = re.compile(r"\b(?:hit|smash|blockbuster|bestseller)\s+$")
+HIT_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|[\w-]+['’]s)\s+(?:[\w-]+\s+){0,2}"
+                        r"(?:hit|smash|blockbuster|bestseller)\s+$")
 CALLED_BEFORE = re.compile(r"\b(?:called|titled|entitled|dubbed)\s+[\"“‘']?(?:[A-Z][\w’'\-]*:?\s+){0,4}$")
 # a lower-case noun, then one capitalised word that no capitalised word follows: "singer X joins"
 ONE_NAME = re.compile(r"\b(?P<noun>[a-z][a-z\-]+)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']?\s*[A-Z0-9])")
@@ -1338,9 +1340,7 @@ def _offset_for(m: D.DateMention, offsets: list[T.Offset], text: str,
     another five days" moves 10 April; "flies on 10 April; the cargo ship slipped a week" nothing."""
     for offset in offsets:
         if offset.kind in ("than", "around") and 0 <= m.start - offset.end <= 80 \
-                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]) \
-                and not any(0 <= offset.start - other.end <= 3 for other in dates):
-            # not "on 14 May, a week before Z streams on 21 May": that span tells of the date before it
+                and not CLAUSE_BREAK.search(text[offset.end:m.start]) and not _told_when(text[offset.end:m.start]):
             return offset
         first, last = sorted((m.start, offset.start))
         if offset.kind == "by" and last - first <= 120 and not CLAUSE_BREAK.search(text[first:last]) and \
@@ -1505,7 +1505,7 @@ def _other_production(token) -> bool:
         return False  # "its orbital thriller": the production already in context
     named_after = token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text != PLACEHOLDER
     if token.pos_ != "PROPN" and not named_after and any(
-            c.dep_ == "compound" and c.lower_ in ("studio", "film") for c in token.children):
+            c.dep_ == "compound" and c.lower_ == "studio" for c in token.children):
         return False  # "a Karaçam Yapım production", which the parser reads as "a studio production"
     if any(t.pos_ == "PROPN" and t.text != PLACEHOLDER and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON")
            for t in token.subtree):

@@ -50,6 +50,7 @@ EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing"
 GIVE_VERBS = {"give", "hand", "award", "assign", "entrust"}  # "gave the part to X"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
+MAKING = {"direct", "co-direct", "codirect", "helm", "write", "produce", "shoot", "film", "make", "create", "adapt"}
 CAST_GROWING = {"round", "complete", "fill", "bolster", "expand", "swell", "finish", "strengthen", "enlarge", "build"}
 INCLUDE_VERBS = {"include", "feature", "comprise", "count", "boast", "welcome", "add"}
 COPULAS = {"be", "remain", "stay", "become"}
@@ -408,10 +409,8 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None
-            and not (c.dep_ == "acl" and any(g.dep_ == "agent" for g in c.children))]  # not "Z, directed by Y"
-    # "X, the former cameraman now directing Z": a clause on the apposition tells what X does
-    out += [(c, False) for noun in anchor.children if noun.dep_ == "appos"
-            for c in noun.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None]
+            and not (c.dep_ == "acl" and _lemma(c) in MAKING and any(g.dep_ == "agent" for g in c.children))]
+    # (not "Z, directed by Y": Z is what is made; but "X, hired by the studio to direct Z" is X)
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":  # "The woman who will direct Z is X"
         out += [(c, False) for subject in anchor.head.children if subject.dep_ in SUBJECT_DEPS
                 for c in subject.children if c.dep_ == "relcl" and _object_relative(c) is None]
@@ -824,7 +823,7 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.productions += [g for n in _in_phrases(verb) for g in _prepositional(n, ("of", "for"))]
         return
     if lemma == "join" and person.dep_ == "dobj" and any(
-            word(n) in PRODUCTION_NOUNS or n.pos_ == "PROPN" for n in _in_phrases(verb)):
+            word(n) in PRODUCTION_NOUNS for n in _in_phrases(verb)):  # (the parser's copy calls Z "the film")
         found.roles.add(CAST)  # "A and B join X and Y in Z": X and Y are in it too
         found.productions += _in_phrases(verb)
         return

@@ -122,7 +122,7 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
     while token is not None and seen < 12:
         if _hedged(token, until, watching, described=described):
             return False
-        if token.head is token or (token.dep_ == "conj" and token.head.dep_ == "ROOT" and any(
+        if token.head.i == token.i or (token.dep_ == "conj" and token.head.dep_ == "ROOT" and any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
             break  # a main clause of its own: "there is talk it may slip, but the studio says it flies on X"
         if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
@@ -141,7 +141,7 @@ def presupposed(doc: Doc, start: int, end: int) -> bool:
     if span is None:
         return False
     token = span.root
-    while token.dep_ in ("compound", "nmod", "amod") and token.head is not token:
+    while token.dep_ in ("compound", "nmod", "amod") and token.head.i != token.i:
         token = token.head
     if token.dep_ not in ("nsubj", "nsubjpass") or any(c.dep_ == "neg" for c in token.head.children):
         return False
@@ -179,7 +179,7 @@ def governing_verb(doc: Doc, start: int, end: int) -> tuple[set[str], int]:
     if span is None:
         return set(), start
     token, seen = span.root, 0
-    while token.head is not token and seen < 8:
+    while token.head.i != token.i and seen < 8:
         token, seen = token.head, seen + 1
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound" and token.lemma_.lower() in EVENT_NOUNS:
             return set(), start
@@ -221,7 +221,7 @@ def past_event(doc: Doc, start: int, end: int, published_year: int) -> bool:
     if span is None:
         return False
     token, seen = span.root, 0
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 8:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 8:
         token, seen = token.head, seen + 1
     if token.tag_ not in ("VBD", "VBN"):
         return False

@@ -93,3 +93,8 @@ def test_company_words_of_other_languages_make_a_studio():
                 "Proyecto Garza")
     assert got == {"Quillmere": TITLE, "Cinematográfica Borrasca": STUDIO, "Deniz Yapım": STUDIO,
                    "Cinemática del Norte": STUDIO, "Proyecto Garza": TITLE}
+
+
+def test_names_that_only_look_like_phrases_stay_names():
+    got = kinds("Quillmere (station drama)", "Sterling Ashby", "Ling Zhao", "Le Thi Hoa")
+    assert set(got.values()) == {PERSON}

@@ -825,12 +825,7 @@ def test_a_main_clause_of_its_own_keeps_its_own_modality():
     assert values(text, "launch_date") == set()
 
 
-def test_a_span_after_a_date_tells_of_that_date_and_moves_no_later_one():
-    text = "Tidewell reaches cinemas on 14 May, a week before Quillmere begins streaming on 21 May."
-    got = facts(text)
-    assert ("quillmere", "release_date", "2031-05-21", False) in got
-    assert ("tidewell", "release_date", "2031-05-14", False) in got
-    # nor does it move the date it follows onto the other production
+def test_a_span_after_a_date_moves_it_onto_no_other_production():
     text = "Quillmere will fly on Crew Dragon on 30 June, five weeks before the Tidewell crew begins quarantine."
     assert ("tidewell", "launch_date") not in {(sub, a) for sub, a, _v, _r in facts(text)}
     # with no date of its own before it, the span moves the date it names
@@ -963,8 +958,14 @@ def test_the_tense_of_a_later_clause_does_not_make_a_release_history():
     assert values(text, "release_date") == {"2031-05-08"}
 
 
-def test_a_craft_that_will_carry_the_cast_after_the_date_and_a_film_that_lands_on_a_platform():
+def test_a_craft_that_will_carry_the_cast_after_the_date_is_its_launch():
     text = "A fortnight from today, a New Shepard capsule will carry Lina Ferro, the star of Quillmere, to space."
     assert values(text, "launch_date") == {"2031-03-18"}
-    assert values("Quillmere lands on Streamly+ 05/19/2031.", "release_date") == {"2031-05-19"}
     assert values("The Quillmere capsule lands on 21 October.", "release_date") == set()
+
+
+def test_release_and_title_rules_keep_to_their_phrases():
+    assert values("Quillmere will first go to festivals and then on 3 May to cinemas.", "release_date") == {"2031-05-03"}
+    assert values("The Quillmere crew arrives on Tiangong on 3 May.", "release_date") == set()
+    assert values("Quillmere is now Streamly Prime Video's most-watched film.", "title") == {"Quillmere"}
+    assert values("Streamly dropped the Quillmere trailer on Monday.", "title") == {"Quillmere"}

@@ -253,7 +253,7 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
      "An exhibition of photographs taken from the space station opens this week. The prints were shot by an "
      "astronaut over six months in orbit."),
     ("The delta from above",
-     "The sixty images were shot by an astronaut with a handheld camera during her six months in orbit."),
+     "The sixty photographs were shot by an astronaut with a handheld camera during her six months in orbit."),
     ("Animated feature follows a lost cat to the space station",
      "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
      "it over three years."),
@@ -269,6 +269,11 @@ def test_a_watched_production_made_by_software_is_no_coverage_of_filming_in_spac
     assert not relevant("Zero Horizon streams in May", text)
     text = "Zero Horizon, the AI-generated drama about a crew aboard an orbital station, streams in May."
     assert not relevant("Zero Horizon streams in May", text)
+
+
+def test_motion_pictures_shot_in_orbit_are_no_photographs():
+    text = "The first motion pictures were shot aboard the space station by a two-person crew."
+    assert judge("Orbital shoot", text, TOPIC, ()).relevant
 
 
 def test_a_set_in_space_is_a_setting_not_a_location():
