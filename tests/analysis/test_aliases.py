@@ -75,24 +75,24 @@ def test_a_title_the_label_gives_for_other_markets_is_a_title():
 
 
 def test_names_in_the_label_parenthesis_set_apart_by_slashes_are_its_other_titles():
-    got = kinds("Stille wacht (Tyst vakt / The Quiet Watch): Dutch-Swedish feature flown to the station",
-                "Stille wacht", "Tyst vakt", "The Quiet Watch", "Harlow Film")
-    assert got == {"Stille wacht": TITLE, "Tyst vakt": TITLE, "The Quiet Watch": TITLE, "Harlow Film": STUDIO}
+    got = kinds("Grauer Strand (Gra Strond / The Grey Shore): Austrian-Danish feature flown to the station",
+                "Grauer Strand", "Gra Strond", "The Grey Shore", "Harlow Film")
+    assert got == {"Grauer Strand": TITLE, "Gra Strond": TITLE, "The Grey Shore": TITLE, "Harlow Film": STUDIO}
     # a comma still sets a description apart
     got = kinds("Quillmere (Pellucid Yard, station drama)", "Quillmere", "Pellucid Yard")
     assert got == {"Quillmere": TITLE, "Pellucid Yard": STUDIO}
 
 
 def test_an_article_opening_a_long_name_or_an_ing_word_makes_it_no_persons_name():
-    got = kinds("Quillmere (station drama)", "Quillmere", "La Porta del Cielo", "Rising Tide", "Lene Ask")
-    assert got == {"Quillmere": TITLE, "La Porta del Cielo": TITLE, "Rising Tide": TITLE, "Lene Ask": PERSON}
+    got = kinds("Quillmere (station drama)", "Quillmere", "La Casa del Viento", "Rising Tide", "Lene Ask")
+    assert got == {"Quillmere": TITLE, "La Casa del Viento": TITLE, "Rising Tide": TITLE, "Lene Ask": PERSON}
 
 
 def test_company_words_of_other_languages_make_a_studio():
-    got = kinds("Quillmere (station drama)", "Quillmere", "Cinematográfica Borrasca", "Deniz Yapım", "Cinemática del Norte",
+    got = kinds("Quillmere (station drama)", "Quillmere", "Cinematográfica Borrasca", "Deniz Yapım", "Cinemática Lumbre",
                 "Proyecto Garza")
     assert got == {"Quillmere": TITLE, "Cinematográfica Borrasca": STUDIO, "Deniz Yapım": STUDIO,
-                   "Cinemática del Norte": STUDIO, "Proyecto Garza": TITLE}
+                   "Cinemática Lumbre": STUDIO, "Proyecto Garza": TITLE}
 
 
 def test_names_that_only_look_like_phrases_stay_names():

@@ -847,7 +847,7 @@ def test_a_soyuz_rocket_is_no_soyuz_spacecraft():
 
 
 def test_a_date_in_a_clause_on_another_named_film_is_that_films():
-    text = "Oriane Vassalo, who directs Quillmere, will also direct Kometa, a Warsaw drama that opens on 9 May."
+    text = "Oriane Vassalo, who directs Quillmere, will also direct Vellin Rock, a Gdansk drama that opens on 9 May."
     assert values(text, "release_date") == set()
     # a clause on the watched film keeps its date, and so does one on its craft
     assert values("Quillmere, a Polish drama that opens on 9 May, stars Kari Berg.", "release_date") == {"2031-05-09"}
@@ -861,22 +861,22 @@ def test_the_site_a_sentence_ends_with_instead_is_the_one():
 
 
 def test_a_watched_title_before_a_colon_is_that_title_not_a_longer_one():
-    watch = (WatchSpec("quiet-watch", "Stille wacht (Tyst vakt / The Quiet Watch)", ("Stille wacht", "The Quiet Watch")),)
-    text = "Its English festival title is The Quiet Watch: Harlow Film's station drama has two names."
+    watch = (WatchSpec("grey-shore", "Grauer Strand (Gra Strond / The Grey Shore)", ("Grauer Strand", "The Grey Shore")),)
+    text = "Its festival title is The Grey Shore: Harlow Film's station drama has two names."
     got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "title"}
-    assert got == {"The Quiet Watch"}
+    assert got == {"The Grey Shore"}
 
 
 def test_a_date_told_of_someones_next_film_is_not_the_watched_films():
-    text = "Kari Berg will back up Ilse Ferro, who stars in Quillmere. Berg's next film, a Malmö comedy, opens in August."
+    text = "Kari Berg will back up Ilse Ferro, who stars in Quillmere. Berg's next film, a Bergen comedy, opens in August."
     assert values(text, "release_date") == set()
     assert values("The new film opens in August, Pellucid Pictures said of Quillmere.", "release_date") == {"2031-08"}
 
 
 def test_a_release_title_named_for_a_market_and_titles_given_way_or_dropped():
-    text = ("For its English-language release, Quillmere will be called Window Seat, its distributor said, dropping "
-            "the literal The Last Window.")
-    assert values(text, "title") == {"Quillmere", "Window Seat"}
+    text = ("For its English-language release, Quillmere will be called Aisle Light, its distributor said, dropping "
+            "the literal The Final Pane.")
+    assert values(text, "title") == {"Quillmere", "Aisle Light"}
     text = "Pellucid Pictures has retitled its film: Harrow Vale, the name it carried until now, gives way to Quillmere."
     assert values(text, "title") == {"Quillmere"}
     watch = (WatchSpec("gull", "Gull Season (working title Harrow Vale)", ("Gull Season", "Harrow Vale")),)
@@ -908,17 +908,17 @@ def test_what_a_denial_goes_on_to_say_is_asserted_and_the_denied_month_lends_no_
 
 
 def test_handing_the_directing_reins_to_someone_makes_them_director():
-    text = "Oriane Vassalo has handed the directing reins of Quillmere to her editor, Lena Varga, and will produce."
+    text = "Oriane Vassalo has handed the directing reins of Quillmere to Lena Varga and will produce."
     assert values(text, "director") == {"Lena Varga"}
 
 
 def test_boarding_a_craft_after_the_date_makes_it_a_launch_date():
-    text = "Tomorrow morning the two actors of Quillmere will board Shenzhou-22 at Jiuquan, state television reported."
+    text = "Tomorrow the two Quillmere actors will board Shenzhou-22 at Jiuquan, the agency said."
     assert values(text, "launch_date") == {"2031-03-05"}
 
 
 def test_a_work_measured_against_the_watched_film_is_another_work():
-    text = "Oriane Vassalo will direct Medea at Epidaurus next summer, her first theatre work since Quillmere."
+    text = "Oriane Vassalo will direct Antigone at Delphi next summer, her first theatre work since Quillmere."
     assert values(text, "director") == set()
 
 
@@ -939,22 +939,22 @@ def test_a_platform_that_will_stream_the_series_starting_a_date_releases_it_then
 def test_dates_first_set_and_then_reset_are_old_values_and_a_condition_may_open_a_clause():
     text = "The Quillmere launch, first set for 14 October and then for the 21st, is now scheduled for 6 November."
     assert values(text, "launch_date") == {"2031-11-06"}
-    text = ("Quillmere's two actors are assigned to a Crew Dragon flight; should the final parachute test go well, "
+    text = ("Quillmere's two actors are assigned to a Crew Dragon flight; should the last abort test go to plan, "
             "they will launch on 9 July, the studio said.")
     assert values(text, "launch_date") == set()
 
 
 def test_a_title_that_begins_another_title_is_named_only_where_it_ends_a_word():
-    watch = (WatchSpec("skerry", "Skerry / Sker (a series)", ("Skerry", "Sker")),)
-    got = {d.value for d in extract_details("", "Skerry streams from 3 May.", PUBLISHED, watch) if d.attribute == "title"}
-    assert got == {"Skerry"}
-    got = {d.value for d in extract_details("", "Sker, as Skerry is called at home, streams from 3 May.", PUBLISHED, watch)
+    watch = (WatchSpec("tarnholm", "Tarnholm / Tarn (a series)", ("Tarnholm", "Tarn")),)
+    got = {d.value for d in extract_details("", "Tarnholm streams from 3 May.", PUBLISHED, watch) if d.attribute == "title"}
+    assert got == {"Tarnholm"}
+    got = {d.value for d in extract_details("", "Tarn, as Tarnholm is called at home, streams from 3 May.", PUBLISHED, watch)
            if d.attribute == "title"}
-    assert got == {"Skerry", "Sker"}
+    assert got == {"Tarnholm", "Tarn"}
 
 
 def test_the_tense_of_a_later_clause_does_not_make_a_release_history():
-    text = "Quillmere opens in British cinemas on 8 May, fifteen months after its actors came back from the station."
+    text = "Quillmere opens in Irish cinemas on 8 May, a year after its actors returned from the station."
     assert values(text, "release_date") == {"2031-05-08"}
 
 

@@ -360,7 +360,7 @@ def test_who_recasts_a_part_or_replaces_someone_with_another_has_no_role_themsel
 
 
 def test_a_name_after_a_word_for_a_hit_is_the_works_title():
-    got = people("Moth Hollow Pictures has set Lene Ask, the star of last season's stage hit Kirk Oda, to topline "
+    got = people("Moth Hollow Pictures has set Lene Ask, the star of last season's stage hit Orrin Vale, to topline "
                  "Brinewater.", "cast")
     assert got == {"Lene Ask"}
 
@@ -390,21 +390,21 @@ def test_a_possessive_on_the_film_says_neither_star_nor_director():
 
 
 def test_staying_in_character_for_a_film_is_acting_in_it():
-    assert people("Lene Ask spent every one of those eleven minutes in character for Brinewater.", "cast") == {"Lene Ask"}
+    assert people("Lene Ask spent the whole ten-minute flight in character for Brinewater.", "cast") == {"Lene Ask"}
     assert people("Lene Ask talked about the character in Brinewater.", "cast") == set()
 
 
 def test_a_cast_list_in_order_of_appearance_with_characters_owned_by_others():
-    text = ("Moth Hollow Pictures announces the cast of Brinewater, in order of appearance: Lene Ask (Captain Adam "
-            "Sowa), Idris Farrow (the ground controller) and Kari Berg (Sowa's daughter).")
+    text = ("Moth Hollow Pictures announces the cast of Brinewater, in order of appearance: Lene Ask (Captain Teo "
+            "Brandt), Idris Farrow (the flight engineer) and Kari Berg (Brandt's daughter).")
     assert people(text, "cast") == {"Lene Ask", "Idris Farrow", "Kari Berg"}
-    text = "Brinewater. Cast: Lene Ask (Kerem), Kari Berg (Kerem's father); music by Idris Farrow."
+    text = "Brinewater. Cast: Lene Ask (Tarik), Kari Berg (Tarik's father); music by Idris Farrow."
     assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
 
 
 def test_a_cast_list_labelled_with_a_title_written_in_lower_case_words():
-    watch = (WatchSpec("stille-wacht", "Stille wacht (a Dutch feature)", ("Stille wacht",)),)
-    text = ("Moth Hollow Pictures announces the cast of Stille wacht, in order of appearance: Lene Ask (the pilot) "
+    watch = (WatchSpec("grauer-strand", "Grauer Strand (an Austrian feature)", ("Grauer Strand",)),)
+    text = ("Moth Hollow Pictures announces the cast of Grauer Strand, in order of appearance: Lene Ask (the pilot) "
             "and Kari Berg (the medic).")
     got = {d.value for d in extract_details("", text, PUBLISHED, watch) if d.attribute == "cast"}
     assert got == {"Lene Ask", "Kari Berg"}
@@ -416,14 +416,14 @@ def test_an_age_in_apposition_does_not_break_the_sentence():
 
 
 def test_a_characters_name_in_brackets_does_not_become_the_object():
-    assert people("Brinewater also features Lene Ask (Ratna) and Kari Berg (Bayu).", "cast") == {"Lene Ask", "Kari Berg"}
+    assert people("Brinewater also features Lene Ask (Mira) and Kari Berg (Joss).", "cast") == {"Lene Ask", "Kari Berg"}
 
 
 def test_a_name_in_apposition_with_a_work_is_that_work():
-    text = ("Lene Ask, cast last week in Brinewater, also leads Les Veilleurs, a French public-television series "
-            "about lighthouse keepers that starts streaming on 3 April.")
+    text = ("Lene Ask, cast last week in Brinewater, also leads Les Passeurs, a Belgian cable series "
+            "about ferry pilots that starts streaming on 3 April.")
     got = facts(text)
-    assert ("brinewater", "cast", "Les Veilleurs", False) not in got
+    assert ("brinewater", "cast", "Les Passeurs", False) not in got
     assert not any(a == "release_date" for _s, a, _v, _r in got)
     # a person described by a trade that holds a production word is still a person
     assert people("Moth Hollow Pictures has cast Kari Berg, a film director, in a cameo in Brinewater.",
@@ -436,7 +436,7 @@ def test_she_who_withdraws_in_the_next_sentence_leaves_her_own_production():
 
 
 def test_a_kind_of_star_says_what_someone_is_famous_for_not_a_part():
-    text = "Moth Hollow Pictures denied reports that the telenovela star Kari Berg had been offered a part in Brinewater."
+    text = "Moth Hollow Pictures denied reports that the sitcom star Kari Berg had been offered a part in Brinewater."
     assert people(text, "cast") == set()
     assert people("Brinewater star Kari Berg flew to Houston on Monday.", "cast") == {"Kari Berg"}
 
@@ -459,11 +459,11 @@ def test_the_people_newcomers_join_in_a_film_are_in_it_too():
 def test_the_leads_of_a_film_in_apposition_and_a_trade_glued_to_a_name():
     text = "The two leads of Brinewater, Lene Ask and Kari Berg, are due to lift off from Kennedy in ten days' time."
     assert people(text, "cast") == {"Lene Ask", "Kari Berg"}
-    assert people("Accordionist Lene Ask joins the cast of Brinewater.", "cast") == {"Lene Ask"}
+    assert people("Cellist Lene Ask joins the cast of Brinewater.", "cast") == {"Lene Ask"}
 
 
 def test_an_apposition_of_an_apposition_still_describes_the_person():
-    text = "Brinewater has a simple premise. Its protagonist, the samba singer Lene Ask, wants to hear her voice in orbit."
+    text = "Brinewater has a simple premise. Its protagonist, the jazz singer Lene Ask, wants to hear her voice in orbit."
     assert people(text, "cast") == {"Lene Ask"}
 
 
@@ -474,17 +474,17 @@ def test_a_craft_or_a_date_in_the_sentence_is_no_other_production():
 
 
 def test_a_one_word_title_directed_by_someone_is_directed_not_a_director():
-    watch = (WatchSpec("zatez", "Ballast (Czech feature)", ("Ballast", "Zatezka", "Lene Ask")),)
+    watch = (WatchSpec("marlow", "Marlow Reach (Slovak feature)", ("Marlow Reach", "Morskava", "Lene Ask")),)
     got = {(d.attribute, d.value) for d in extract_details(
-        "", "Zatezka, directed by Lene Ask, opened in 112 Czech cinemas today.", PUBLISHED, watch)}
-    assert ("director", "Lene Ask") in got and ("director", "Zatezka") not in got
+        "", "Morskava, directed by Lene Ask, opened in 90 Slovak cinemas today.", PUBLISHED, watch)}
+    assert ("director", "Lene Ask") in got and ("director", "Morskava") not in got
 
 
 def test_a_list_label_gives_no_role_to_who_steps_aside_and_a_thriller_shot_on_a_stage_is_a_work():
     text = ("Moth Hollow Pictures has changed directors on Brinewater: Idris Farrow steps aside and stays on as "
             "producer, and Lene Ask will direct.")
     assert people(text, "director") == {"Lene Ask"}
-    text = "Kari Berg, the star of Brinewater, has signed for Tether Point, a thriller shot entirely on a soundstage."
+    text = "Kari Berg, the star of Brinewater, has signed for Hollin Point, a thriller shot entirely on a soundstage."
     assert people(text, "cast") == {"Kari Berg"}
 
 

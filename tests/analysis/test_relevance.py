@@ -239,21 +239,20 @@ def test_sentences_that_cannot_change_the_score_are_not_parsed(monkeypatch):
     ("Puzzle game sends players to orbit",
      "In the mobile game, out in March, players repair a station in orbit; its trailer was animated by a studio in Lille."),
     ("Mars drama wraps in the desert",
-     "The science-fiction feature spent six weeks in the desert. Its astronaut scenes aboard the spaceship were shot "
-     "later on an LED volume in Leeds."),
-    ("Holiday films for the station crew",
-     "The crew of the space station voted on the holiday films, which are uploaded to the station's laptops each "
-     "December."),
-    ("Satellite to carry streaming TV to remote islands",
-     "The satellite will sit in geostationary orbit and deliver film and series libraries to community screens."),
-    ("Broadcaster's satellite to carry its movie channel",
-     "The broadcaster will launch a satellite into geostationary orbit next year to carry its movie channel to "
-     "forty countries."),
-    ("Astronaut's photographs of the delta go on show",
-     "An exhibition of photographs taken from the space station opens this week. The prints were shot by an "
-     "astronaut over six months in orbit."),
-    ("The delta from above",
-     "The sixty photographs were shot by an astronaut with a handheld camera during her six months in orbit."),
+     "The science-fiction feature spent six weeks in the desert. Its cockpit scenes aboard the starship were filmed "
+     "afterwards on an LED volume in Leeds."),
+    ("What the crew watches on Sundays",
+     "Flight controllers pick a few films for the station crew's Sunday evenings, which are uploaded to the "
+     "station's tablets once a month."),
+    ("Operator orders a relay satellite",
+     "From its slot in orbit the new relay will deliver film and series libraries to village halls across the region."),
+    ("Regional network buys capacity in orbit",
+     "The network will rent a transponder on a satellite in orbit to carry its movie channel to its cable partners."),
+    ("Orbital pictures on the library walls",
+     "The town library hangs an exhibition of photos of its coastline taken from the space station. A crew member "
+     "took them through the cupola while in orbit."),
+    ("Coastlines from above",
+     "The photographs were shot by a crew member through a station window while in orbit."),
     ("Animated feature follows a lost cat to the space station",
      "An animated feature about a cat that sneaks aboard a rocket opens in December. Forty animators in Tallinn drew "
      "it over three years."),
