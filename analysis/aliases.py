@@ -23,7 +23,7 @@ TITLE, STUDIO, PERSON = "title", "studio", "person"
 # "Cinematográfica", "Cinemática", "Cinématographique").
 _COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
                   r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]mat(?:ogr[aá]f|ic)\w*|Cinem[aá]tica")
-# Definite articles a title may open with in other languages ("La Porte du Ciel", "Der lange Weg"):
+# Definite articles a title may open with in other languages ("La Casa del Viento", "Der lange Weg"):
 # a name of three words or more that opens with one is no person's
 _ARTICLES = {"la", "le", "les", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "het", "os", "as"}
 ORGANISATION_SUFFIX = re.compile(
@@ -100,9 +100,9 @@ def looks_like_person(alias: str) -> bool:
             return False
     if is_stop_word(words[0]) or (len(every) >= 3 and words[0].lower() in _ARTICLES
                                   and any(w[:1].islower() for w in every[1:])):
-        return False  # "The Quiet Hour", "La Porte du Ciel" (not "Le Thi Hoa", "La Toya Jackson")
+        return False  # "The Quiet Hour", "La Casa del Viento" (not "Le Thi Hoa", "La Toya Jackson")
     if _gerund(words[0]):
-        return False  # "Talking Drum", "Rising Tide": a phrase, not a given name ("Sterling", "Ling" are)
+        return False  # "Rising Tide", "Falling Water": a phrase, not a given name ("Sterling", "Ling" are)
     first, last = word_classes(words[0]), word_classes(words[-1])
     if not first or not last:
         return True
@@ -136,7 +136,7 @@ def _read_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for inner in re.findall(r"\(([^)]*)\)", rest):
         parts = [p.strip() for p in re.split(r"[,/;]", inner) if p.strip()]
         if (len(parts) == 1 or not re.search(r"[,;]", inner)) and not any(PRODUCTION_NOUN.search(p) for p in parts):
-            heads += [ALT_TITLE.sub("", part) for part in parts]  # "(Sista vakten / The Last Watch)": its other titles
+            heads += [ALT_TITLE.sub("", part) for part in parts]  # "(Gra Strond / The Grey Shore)": its other titles
             continue
         for part in parts:  # "(Studio X, working title Y)": each part says what it names
             if after := ALT_TITLE_AFTER.match(part):

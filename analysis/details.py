@@ -653,7 +653,7 @@ class _Reader:
         return parsed is not None and T.describes_other_noun(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
 
     def _of_another_work(self, s: Sentence, m: D.DateMention) -> bool:
-        """"will also direct Kometa, a Warsaw drama that opens on 9 January", "her next film opens in
+        """"will also direct Vellin Rock, a Gdansk drama that opens on 9 January", "her next film opens in
         August": the date is told of a name that is no watched production (the parser's copy calls
         those "the film"), or of another film."""
         parsed = self._parse(s)
@@ -666,12 +666,12 @@ class _Reader:
         if any(c.dep_ in R.SUBJECT_DEPS and c.lemma_.lower() in R.PRODUCTION_NOUNS and any(
                 g.lower_ in ANOTHER_WORK for g in c.children if g.dep_ in ("amod", "det"))
                for c in verb.children):
-            return True  # "her next film, a Malmö comedy, opens in August"
+            return True  # "her next film, a Bergen comedy, opens in August"
         if verb.dep_ not in ("relcl", "acl"):
             return False
         noun = verb.head
         while noun.dep_ in ("pobj", "prep") and noun.head.i != noun.i:
-            noun = noun.head  # "a series about lighthouse keepers that starts ...": the clause may hang low
+            noun = noun.head  # "a series about ferry pilots that starts ...": the clause may hang low
         if noun.dep_ == "appos":
             noun = noun.head
         if noun.pos_ != "PROPN" or noun.text == PLACEHOLDER:
@@ -873,7 +873,7 @@ class _Reader:
             for rank, alias in enumerate(self.c.subjects[subject].titles):
                 after = position + len(alias)
                 if s.text.startswith(alias, position) and alias not in previous and not (
-                        after < len(s.text) and (s.text[after].isalnum() or s.text[after] == "-")):  # "Sker" is no "Skerry"
+                        after < len(s.text) and (s.text[after].isalnum() or s.text[after] == "-")):  # "Tarn" is no "Tarnholm"
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
                     inner = IN_PARENTHESES.match(s.text, position + len(alias))
@@ -885,7 +885,7 @@ class _Reader:
 
     def _whole_alias(self, text: str, m: re.Match[str]) -> str:
         """The watched title the matched name begins ("renamed La stanza sospesa": a title slot reads
-        capitalised words only, "La") or ends at a colon ("festival title The Last Watch: the
+        capitalised words only, "La") or ends at a colon ("festival title The Grey Shore: the
         studio's drama"), or "" when it begins none."""
         key = next((k for k in ("q1", "q2", "q3", "bare") if m.groupdict().get(k)), None)
         if key is None:
@@ -1109,7 +1109,7 @@ class _Reader:
             if any(CHARACTER_AFTER.fullmatch(s.text, y, a) for _x, y, _w in out[-1:]):
                 continue  # "A (Zé Ramos, the mechanic); B (Dr Ivo Paz)": the part a person plays
             if written not in self.c.owner and WORK_APPOSED.match(s.text, b):
-                continue  # "leads Les Veilleurs, a French series about lighthouse keepers": a work
+                continue  # "leads Les Passeurs, a Belgian series about ferry pilots": a work
             out.append((a, b, written))
             self._remember_short_forms(written)
         return out
@@ -1261,13 +1261,13 @@ IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,60})\)")
 # what stands between a person's name and a name in parentheses after it: that name is the part
 CHARACTER_AFTER = re.compile(r"\s*\(\s*(?:as\s+)?(?:[\w.]+\s+)?")
 # "a comedy called Z", "the sequel, titled Y: Z": a name given to a work is its title
-# a name in apposition with a work: "Les Veilleurs, a French series about lighthouse keepers" (but
+# a name in apposition with a work: "Les Passeurs, a Belgian series about ferry pilots" (but
 # not "X, a film director": the production noun must end its phrase)
 WORK_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:(?!(?:of|for|in|on|at|by|with|from|to)\b)[\w'’-]+\s+){0,4}?"
                           + _PRODUCTION_NOUN +
                           r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|about|from|by|in|on|set|starring|with|shot|filmed|made"
                           r"|produced|directed|written|based)\b)")
-# "last season's stage hit Kirk Oda", "the box-office smash X": a name right after a word for a
+# "last season's stage hit Orrin Vale", "the box-office smash X": a name right after a word for a
 # successful work is that work's title
 HIT_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|[\w-]+['’]s)\s+(?:[\w-]+\s+){0,2}"
                         r"(?:hit|smash|blockbuster|bestseller)\s+$")
@@ -1365,7 +1365,7 @@ def _without_role_words(start: int, written: str, before: str = "",
     roles = v.cast_nouns | v.director_nouns | v.other_nouns | v.performer_nouns | {"newcomer", "veteran"}
     while (len(words) > 2 or " ".join(words[1:]) in one_names) and (
             words[0].lower() in roles or words[0].lower()[:-1] in roles or (  # "Singer Quillon": a one-name alias
-            words[0].lower().endswith("ist") and is_common_word(words[0].lower()))):  # "Accordionist X"
+            words[0].lower().endswith("ist") and is_common_word(words[0].lower()))):  # "Cellist X"
         start += len(words[0]) + 1
         words = words[1:]
     if len(words) > 2 and re.search(r"\b(?:the|a|an)\s$", before, re.IGNORECASE) and is_common_word(words[0]):
@@ -1378,7 +1378,7 @@ LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole
 CALENDAR_WORDS = frozenset(name for name in (*calendar.month_name, *calendar.day_name) if name)
 ANOTHER_WORK = {"next", "previous", "other", "earlier", "former", "another"}  # "her next film": not this one
 # What the copy the parser reads leaves out after a name: an age in apposition ("X, 29, steps in"),
-# a character's name in brackets ("features X (Ratna) and Y"), which the parser takes for the object
+# a character's name in brackets ("features X (Mira) and Y"), which the parser takes for the object
 ASIDE_AFTER = re.compile(r",\s*\d{1,2}\s*,|\s*\((?:as\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}\)")
 LIST_LABEL = re.compile(r"[^\W\d_][\w\-]*\s*:\s*$")
 # how a list is ordered, between its label and the colon: "the cast of Z, in order of appearance:"
@@ -1418,7 +1418,7 @@ def _listed_role(text: str, start: int, people: list[tuple[int, int, str]],
     head = text[:colon]
     for a, b in sorted(titles, reverse=True):
         if b <= colon:
-            head = head[:a] + "Z" + head[b:]  # "the cast of Ostatnia wachta": a name, not a lower-case word
+            head = head[:a] + "Z" + head[b:]  # "the cast of Grauer Strand": a name, not a lower-case word
     label_text = LIST_ORDER.sub("", re.split(r"[;(.]", head)[-1])
     words = re.findall(r"[^\W\d_][\w\-]*", label_text)
     v = R.vocabulary()
@@ -1506,7 +1506,7 @@ def _other_production(token) -> bool:
     named_after = token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text != PLACEHOLDER
     if token.pos_ != "PROPN" and not named_after and any(
             c.dep_ == "compound" and c.lower_ == "studio" for c in token.children):
-        return False  # "a Karaçam Yapım production", which the parser reads as "a studio production"
+        return False  # "a Deniz Yapım production", which the parser reads as "a studio production"
     if any(t.pos_ == "PROPN" and t.text != PLACEHOLDER and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON")
            for t in token.subtree):
         return True

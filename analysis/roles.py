@@ -242,7 +242,7 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         for _ in range(3):
             if head.pos_ in ("NOUN", "PROPN") or (head.dep_ in SUBJECT_DEPS and word(head) in role_words):
                 nouns.append(head)  # ("The two leads of Z, A and B, ...": "leads" may be tagged a verb)
-            if head.dep_ not in ("pobj", "prep", "appos"):  # "Its protagonist, the samba singer X"
+            if head.dep_ not in ("pobj", "prep", "appos"):  # "Its protagonist, the jazz singer X"
                 break
             head = head.head
     head = anchor.head
@@ -348,7 +348,7 @@ def _from_noun(found: Finding, noun: Token) -> None:
         found.backup = True
         return
     if lemma == "star" and any(c.dep_ == "compound" and c.lower_ not in ("film", "studio") for c in noun.children):
-        return  # "the telenovela star X", "pop star X": what she is famous for, no part (but "the Z star X")
+        return  # "the sitcom star X", "pop star X": what she is famous for, no part (but "the Z star X")
     of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     of_to = of + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
                   if g.dep_ == "pobj"]
@@ -358,7 +358,7 @@ def _from_noun(found: Finding, noun: Token) -> None:
     if lemma in v.director_nouns and any(o.pos_ == "NOUN" and word(o) not in PRODUCTION_NOUNS for o in owners):
         found.roles.add(OTHER)  # "the agency's director": heads an organisation, not a film
         return
-    named = [o for o in owners if o.pos_ == "PROPN"]  # "Z's director"; not "(Kerem's father)", a character
+    named = [o for o in owners if o.pos_ == "PROPN"]  # "Z's director"; not "(Tarik's father)", a character
     if lemma in v.director_nouns and not (words & NOT_DIRECTOR) and not any(
             g.lemma_.lower() in NOT_DIRECTOR for g in of):
         if lemma != "debut" or any(w.startswith("direct") for w in words):  # "directing", "directorial"
