@@ -20,11 +20,11 @@ from analysis.people import PARTICLES, particle_joined
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 # The words for a film company in the languages studios name themselves in ("Films", "Filmes",
 # "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones", "Yapım";
-# "Cinematográfica", "Cinemática", "Cinématographique").
+# "Cinematográfica", "Cinemática").
 _COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
                   r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]mat(?:ogr[aá]f|ic)\w*|Cinem[aá]tica")
 # Definite articles a title may open with in other languages ("La Casa del Viento", "Der lange Weg"):
-# a name of three words or more that opens with one is no person's
+# a name of three words or more that opens with one and holds a lower-case word is no person's
 _ARTICLES = {"la", "le", "les", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "het", "os", "as"}
 ORGANISATION_SUFFIX = re.compile(
     rf"\s(?:{_COMPANY_WORDS}|Pictures|Entertainment|Media|Animation|Releasing|Distribution"

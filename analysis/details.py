@@ -9,7 +9,6 @@ what it compiles per watch list is cached.
 """
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -464,9 +463,8 @@ class _Reader:
         for noun in [token, *token.ancestors]:  # "Z's Crew Dragon mission from Kennedy in October"
             if noun.pos_ in ("VERB", "AUX"):
                 break
-            owners = [c for c in noun.children if c.dep_ == "poss"]
-            named = {n for p, n in same for o in owners
-                     if _own_words(o)[0] <= parsed.shift(p) < _own_words(o)[1]}
+            owners = [_own_words(c) for c in noun.children if c.dep_ == "poss"]
+            named = {n for p, n in same for low, high in owners if low <= parsed.shift(p) < high}
             if len(named) == 1:
                 return named.pop()
         for verb in [token, *token.ancestors]:
@@ -593,7 +591,7 @@ class _Reader:
         if parsed is None:
             return None
         span = parsed.doc.char_span(parsed.shift(m.start), parsed.shift(m.end), alignment_mode="expand")
-        verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None) if span is not None else None
+        verb = R.verb_above(span.root) if span is not None else None
         if verb is None or verb.lemma_.lower() not in self.c.neutral_verbs:
             return None
         subject = next((c for c in verb.children if c.dep_ in R.SUBJECT_DEPS), None)
@@ -876,7 +874,7 @@ class _Reader:
                         after < len(s.text) and (s.text[after].isalnum() or s.text[after] == "-")):  # "Tarn" is no "Tarnholm"
                     # Several names of one film in an article: the watch's first alias is its title.
                     self.candidates.append(Candidate(subject, "title", alias, s.text, rank * 100000 + s.order))
-                    inner = IN_PARENTHESES.match(s.text, position + len(alias))
+                    inner = IN_PARENTHESES.match(s.text, after)
                     owned = self.c.owner.get(inner.group(1)) if inner else None
                     if owned is not None and owned[0] == subject and (owned[1] is not None or inner.group(1) in
                                                                       self.c.subjects[subject].titles):  # not the studio
@@ -1147,7 +1145,7 @@ class _Reader:
         elsewhere = bool(sequels)
         for token in finding.productions:
             phrase = token.doc[token.left_edge.i:token.i + 1].text  # "New Shepard", not "Shepard"
-            if token.i in sequels or token.text in CALENDAR_WORDS or any(
+            if token.i in sequels or token.lower_ in D.calendar_words() or any(
                     g.find(phrase) for g in (spacecraft(), launch_sites())):
                 continue  # "Shenzhou-40, which will carry X": the craft, not a production; "on 21 October": a date
             first = min(t.idx for t in token.subtree)
@@ -1375,7 +1373,6 @@ def _without_role_words(start: int, written: str, before: str = "",
 
 
 LABEL_LINKS = {"of", "in", "for", "on", "the", "a", "an", "its", "their", "whole", "full", "new"}
-CALENDAR_WORDS = frozenset(name for name in (*calendar.month_name, *calendar.day_name) if name)
 ANOTHER_WORK = {"next", "previous", "other", "earlier", "former", "another"}  # "her next film": not this one
 # What the copy the parser reads leaves out after a name: an age in apposition ("X, 29, steps in"),
 # a character's name in brackets ("features X (Mira) and Y"), which the parser takes for the object

@@ -319,8 +319,8 @@ def _parse(units: list[_Unit], pipeline, m: _Matchers) -> None:
 
 
 def _not_a_film(unit: _Unit, verdict: str, snippet: str) -> tuple[str, str]:
-    """No filming in space in a sentence about something that is no film: "the images were shot
-    by an astronaut in orbit" (still photographs), a game, a dome show."""
+    """No filming in space in a sentence about something that is no film: "the photographs were
+    shot by an astronaut in orbit" (still photographs), a game, a dome show."""
     return ("", "") if verdict == "in_space" and unit.get("not_film") else (verdict, snippet)
 
 

@@ -391,15 +391,15 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
             anchor.head.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head.head, True))
     elif anchor.dep_ == "pobj" and anchor.head.lower_ == "opposite":
-        verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        verb = verb_above(anchor.head)
         if verb is not None:  # "plays the commander opposite X": attached to the part
             out.append((verb, True))
     elif anchor.dep_ == "pobj" and anchor.head.lower_ == "from":
-        verb = next((t for t in anchor.head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        verb = verb_above(anchor.head)
         if verb is not None:  # "took over the lead in the film from X": attached to the noun
             out.append((verb, True))
     elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.dep_ == "prep" and \
-            (replacing := _verb_above(anchor.head)) is not None and \
+            (replacing := verb_above(anchor.head)) is not None and \
             replacing.lemma_.lower() in vocabulary().replace_verbs:
         out.append((replacing, True))  # "replaced Z director X (on Z) with Y": attached to a noun
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":
@@ -500,11 +500,11 @@ def _whose_part(person: Token) -> list[Token]:
                 v.replace_verbs:
             continue
         out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and
-                word(t.head) in v.cast_nouns - {"cast", "ensemble", "lineup", "line-up"}]
+                word(t.head) in v.cast_nouns - CAST_BODIES]
     return out
 
 
-def _verb_above(token: Token) -> Token | None:
+def verb_above(token: Token) -> Token | None:
     """The nearest verb that `token` hangs under."""
     return next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), None)
 
@@ -683,7 +683,7 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             found.roles.add(REMOVED)  # "X was replaced by Y"; not "X was replaced as director"
         return
     if lemma == "recast" or (lemma in v.replace_verbs and any(
-            t.dep_ == "prep" and t.lower_ == "with" and getattr(_verb_above(t), "i", None) == verb.i
+            t.dep_ == "prep" and t.lower_ == "with" and getattr(verb_above(t), "i", None) == verb.i
             for t in verb.subtree)):
         return  # "X has recast the part", "X replaced A with B": X chose; B is read from their own side
     if lemma in v.replace_verbs:  # the replaced person is read from their own side
