@@ -1206,6 +1206,8 @@ class _Reader:
                 continue
             if R.CAST in found:
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.CAST)])))
+            elif R.NAMED_FOR in found and full in self.alias_people and not {R.DIRECTOR, R.OTHER} & set(found):
+                out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.NAMED_FOR)])))
             if R.DIRECTOR in found:
                 directors.setdefault(subject, []).append((found[R.DIRECTOR], full))
         for subject, named in directors.items():

@@ -26,6 +26,7 @@ from analysis.temporal import stated_as_fact
 
 CAST, DIRECTOR, OTHER, REMOVED = "cast", "director", "other", "removed"
 PERSON_STAND_IN = "Alex"  # what every name reads as in the copy the parser sees (analysis.details)
+NAMED_FOR = "weak-cast"  # "the X film", "X and his project": the person the film is known by, usually its star
 NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general", "executive", "art", "casting", "managing", "creative",
                 "technical", "deputy", "program", "programme", "research", "artistic", "festival", "photography"}
 SEQUELS = {"sequel", "prequel", "follow-up", "spin-off", "spinoff", "remake"}  # another production, whatever its title
@@ -157,6 +158,8 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         found.by_verb = True
     if _instead_of(name.root) or _recast_role(name.root) or _exit_of(name.root):
         found.roles.add(REMOVED)
+    if _names_the_film(name.root) or _names_the_film(anchor):
+        found.roles.add(NAMED_FOR)
     if found.left_direction:
         found.roles -= {DIRECTOR, REMOVED}  # "X, who was to direct Z, has left": only the new director counts
     found.productions = [t for t in found.productions if t.i not in (name.root.i, anchor.i)]  # never their own name
@@ -195,6 +198,16 @@ def _recast_role(person: Token) -> bool:
     return person.dep_ == "poss" and word(head) in ("role", "part") and head.dep_ == "nsubjpass" and (
         word(verb) in vocabulary().replace_verbs or (word(verb) in ("play", "take", "give", "hand") and any(
             c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "to") for c in verb.children)))
+
+
+def _names_the_film(person: Token) -> bool:
+    """"the X film", "X and his project": the film named for a person. Not a possessive ("X's
+    documentary-drama" says neither star nor director), nor "the X previous film", another one."""
+    head = person.head
+    if person.dep_ in ("compound", "nmod") and word(head) in PRODUCTION_NOUNS:
+        return not any(c.lower_ in OTHER_WORK for c in head.children if c.dep_ in ("amod", "advmod", "nummod"))
+    return any(c.dep_ == "conj" and word(c) in PRODUCTION_NOUNS and any(g.dep_ == "poss" for g in c.children)
+               for c in person.children)
 
 
 def _object_relative(clause: Token) -> Token | None:

@@ -498,3 +498,10 @@ def test_rules_for_works_leave_people_alone():
     assert people("The budget cuts hit Kari Berg hard; she still stars in Brinewater.", "cast") == {"Kari Berg"}
     # joining someone in a place puts nobody in the cast
     assert people("Lene Ask joins Brinewater's director Kari Berg in Baikonur.", "cast") == set()
+
+
+def test_the_film_named_for_a_watched_person_names_its_star_but_a_possessive_does_not():
+    assert people("Little is known about the T. K. Amberley film, only that it will shoot aboard the station.",
+                  "cast") == {"T. K. Amberley"}
+    assert people("The Russian crew will beat T. K. Amberley and his project to orbit.", "cast") == {"T. K. Amberley"}
+    assert people("Brinewater, T. K. Amberley's documentary-drama, was shot aboard New Shepard.", "cast") == set()
