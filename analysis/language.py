@@ -32,6 +32,11 @@ def loads() -> int:
     return _load.cache_info().misses
 
 
+def loaded() -> bool:
+    """Whether this process holds a model, loaded here or inherited from the process it was forked from."""
+    return _load.cache_info().currsize > 0
+
+
 @lru_cache(maxsize=2)
 def _load(model: str) -> Language:
     import spacy

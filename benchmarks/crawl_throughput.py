@@ -4,10 +4,11 @@
                                           [--rounds 3] [--baseline CHECKOUT]
 
 1. first crawl of every feed into an empty SQLite database: articles/s end to end (fetch,
-   extract, judge, deduplicate, store), peak memory of the crawl's processes (the crawl child,
-   its analysis workers and storing process, the fork server: not this driver, not the HTTP
-   server). Repeated `--rounds` times, each round also timing trafilatura alone on the same
-   pages in a pool of two processes (the floor any crawl that extracts text pays) and, with
+   extract, judge, deduplicate, store), peak memory of the crawl's processes (the crawling
+   process, as `spacewatch crawl`, its crawl process, storing process, analysis workers and their
+   fork server: not this driver, not the HTTP server). Repeated `--rounds` times, each round
+   also timing trafilatura alone on the same pages in a pool of two processes (the floor any
+   crawl that extracts text pays) and, with
    `--baseline`, another checkout's own run of this benchmark (e.g. a git worktree of an older
    commit, with its `.venv`): the machine is shared, so only ratios within one round are compared;
 2. second crawl of the unchanged feeds: conditional GETs, no article page fetched again;
@@ -120,9 +121,9 @@ def free_port() -> int:
 class MemoryWatch:
     """Samples the proportional set size (PSS: shared pages split fairly) of the crawl's processes,
     and the largest RSS of any one of them. The crawl's processes are every descendant of this
-    process (the crawl child, its analysis workers and storing process, multiprocessing's fork
-    server and resource tracker) except `excluded` (the HTTP server) and its descendants: this driver, which holds the
-    world and the reports, is not part of the product's footprint."""
+    process (the crawling process, its crawl process, storing process, analysis workers, their fork
+    server and resource tracker) except `excluded` (the HTTP server) and its descendants: this
+    driver, which holds the world and the reports, is not part of the product's footprint."""
 
     def __init__(self, excluded: int, interval: float = 0.5, tree_every: int = 4) -> None:
         # Sampling costs this process ~2 ms for the process tree and ~2 ms a process for its
@@ -182,28 +183,29 @@ def _tree(root: int, skip: set[int]) -> list[tuple[int, int]]:
 
 
 def _describe(parents: dict[int, int], root: int) -> str:
-    """What the sampled processes were, by their place in the tree: "crawl child x1, ..."."""
-    kinds: dict[int, str] = {}
+    """What the sampled processes were, by their place in the tree: "crawl process x1, ..."."""
+    names = {1: "crawling process (as the CLI)", 2: "crawl process", 3: "storing process, workers' server",
+             4: "analysis worker"}
 
-    def kind(pid: int) -> str:
-        if pid not in kinds:
-            parent = parents.get(pid, root)
-            if parent == root:
-                try:
-                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-                except OSError:
-                    cmdline = b""
-                kinds[pid] = ("fork server" if b"forkserver" in cmdline else
-                              "resource tracker" if b"resource_tracker" in cmdline else "crawl child")
-            else:
-                kinds[pid] = {"fork server": "crawl child", "crawl child": "analysis worker or storing process"}.get(
-                    kind(parent), "other")
-        return kinds[pid]
+    def depth(pid: int) -> int:
+        parent = parents.get(pid, root)
+        return 1 if parent == root else 1 + depth(parent)
 
     counts: dict[str, int] = {}
     for pid in parents:
-        counts[kind(pid)] = counts.get(kind(pid), 0) + 1
+        kind = _command(pid)
+        if not kind:
+            kind = names.get(depth(pid), "other")
+        counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{name} x{count}" for name, count in sorted(counts.items())) or "none"
+
+
+def _command(pid: int) -> str:
+    """"resource tracker" for multiprocessing's resource tracker, else ""."""
+    try:
+        return "resource tracker" if b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes() else ""
+    except OSError:
+        return ""
 
 
 def machine_busy() -> float:
@@ -297,19 +299,25 @@ def table(rows: list[tuple[str, str]], title: str) -> str:
     return "\n".join(lines)
 
 
-def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tuple[str, str]]]:
+def first_crawl(db_url: str, factory, specs, options, rules, server) -> tuple[float, list[tuple[str, str]]]:
     """The first crawl into an empty database: its rate (articles/s) and the rows of its table.
-    It starts the crawl processes' fork server afresh, so that it pays the imports and the model
-    load as a `spacewatch crawl` process does (and as the baseline, run in a process of its own
-    each round, does): a fork server left from the last round would spare it both."""
+    It runs as `spacewatch crawl` does: in a process with a single thread (forked from this one
+    before the memory sampling starts), which imports the crawl process's modules and forks the
+    crawl, whose workers load the model. So it pays the imports and the model load as the CLI does,
+    and as the baseline, run in a process of its own each round, pays its own."""
+    assert threading.active_count() == 1, "the crawling process must be forked from a single thread"
+    context = multiprocessing.get_context("fork")
+    go, going = context.Pipe(duplex=False)
+    result, sending = context.Pipe(duplex=False)
+    crawling = context.Process(target=_crawl_alone, args=(db_url, specs, options, rules, go, sending))
+    crawling.start()
     rows: list[tuple[str, str]] = []
-    _stop_fork_server()
     load_before = os.getloadavg()[0]
     busy_before, server_before, driver_before = machine_busy(), process_cpu(server.process.pid), time.process_time()
     with MemoryWatch(excluded=server.process.pid) as memory:
-        t0 = time.perf_counter()
-        first = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
-        first_wall = time.perf_counter() - t0
+        going.send(True)
+        first_wall, first = result.recv()
+    crawling.join()
     busy = machine_busy() - busy_before
     server_cpu = process_cpu(server.process.pid) - server_before
     driver_cpu = time.process_time() - driver_before
@@ -332,7 +340,7 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
              ("  machine CPU busy during the crawl", f"{busy:.1f} s of {cores * first_wall:.1f} s on {cores} cores"),
              ("    HTTP server process (harness)", f"{server_cpu:.1f} s"),
              ("    this driver (bookkeeping, memory sampling)", f"{driver_cpu:.1f} s"),
-             ("    fork server start + other programs (the rest)", f"{max(busy - cpu - server_cpu - driver_cpu, 0):.1f} s")]
+             ("    crawling process's imports + other programs (the rest)", f"{max(busy - cpu - server_cpu - driver_cpu, 0):.1f} s")]
     rows += [("  crawl process wall (spawn to report)", f"{t.get('crawl_process_wall', 0):.1f} s"),
              ("  crawl process CPU (Scrapy, start-up)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
              ("  storing process (dedup + database)", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
@@ -341,17 +349,21 @@ def first_crawl(factory, specs, options, rules, server) -> tuple[float, list[tup
                                                   f"{t.get('workers', 0):.0f} worker(s)"),
              ("  pages waiting for a worker, most at once", f"{t.get('most_pending', 0):.0f}"),
              ("  change detection", f"{t.get('detect_changes', 0):.2f} s"),
-             ("  parent bookkeeping + spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
+             ("  crawling process: imports, bookkeeping, spawn", f"{first_wall - t.get('crawl_process_wall', 0) - t.get('detect_changes', 0):.1f} s")]
 
     return rate, rows
 
 
-def _stop_fork_server() -> None:
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)  # private, in CPython since 3.8
-    if stop is not None:
-        stop()
+def _crawl_alone(db_url: str, specs, options, rules, go, sending) -> None:
+    """`first_crawl`'s crawling process: waits for `go`, then crawls and sends its wall time and summary."""
+    go.recv()
+    engine, factory = open_database(db_url)
+    t0 = time.perf_counter()
+    try:
+        summary = run_crawl(factory, specs, options, rules, progress=False, trigger="manual")
+    finally:
+        engine.dispose()
+    sending.send((time.perf_counter() - t0, summary))
 
 
 def trafilatura_alone(world: Path, processes: int = 2) -> float:
@@ -436,7 +448,7 @@ def main() -> int:
             for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
                 path.unlink(missing_ok=True)
             engine, factory = open_database(f"sqlite:///{db}")
-            rate, rows = first_crawl(factory, specs, options, rules, server)
+            rate, rows = first_crawl(f"sqlite:///{db}", factory, specs, options, rules, server)
             before = baseline_rate(args.baseline, args.articles, args.feeds) if args.baseline else None
             rounds.append((alone, rate, before))
             print(f"round {number}: trafilatura alone {alone:.1f} pages/s, this crawl {rate:.1f} articles/s "

@@ -7,7 +7,6 @@ from __future__ import annotations
 from analysis.analyse import document
 from analysis.document import Document
 from analysis.extract import Extracted, extract_page
-from analysis.language import ModelMissing, nlp
 from analysis.rules import Rules
 from analysis.urls import canonical_url
 from crawler.items import FeedEntry, PageItem
@@ -25,11 +24,3 @@ def analyse(page: PageItem, rules: Rules) -> Document:
                     author=page_says.author or feed_says.author, lang=page_says.lang,
                     rules=rules, from_feed_only=page.html is None, fetch_error=page.error)
 
-
-def preload(model: str) -> None:
-    """Load the language model `model` names in this process, so that the processes forked from
-    it share one copy of it (copy-on-write) instead of each loading its own."""
-    try:
-        nlp(model)
-    except ModelMissing:
-        pass  # judged without the parser (proximity), as in each worker

@@ -8,18 +8,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from analysis.rules import Rules
-from crawler.analyse import analyse
 from analysis.document import Document
 from crawler.ingest import Outcome, Stored
 from crawler.items import PageItem
 from crawler.report import SourceReport
 from crawler.storing import StoringFailed, StoringProcess
+from crawler.workers import AnalysisWorkers, timed_analyse
 
 log = logging.getLogger("spacewatch.crawl")
 STORE_SETTING = "SPACEWATCH_STORE"
@@ -27,11 +27,11 @@ MAX_BATCH = 50  # documents stored in one transaction
 
 
 class Store:
-    """Analyses pages in `pool` and stores them in `storing`, counting outcomes per source."""
+    """Analyses pages in `workers` and stores them in `storing`, counting outcomes per source."""
 
-    def __init__(self, pool: Executor, storing: StoringProcess, rules: Rules,
+    def __init__(self, workers: AnalysisWorkers, storing: StoringProcess, rules: Rules,
                  reports: dict[str, SourceReport]) -> None:
-        self.pool, self.storing_process, self.rules, self.reports = pool, storing, rules, reports
+        self.workers, self.storing_process, self.rules, self.reports = workers, storing, rules, reports
         self.pending = 0
         self.most_pending = 0  # pages fetched and waiting for a worker, most at once
         self.stored_ids: list[int] = []
@@ -50,7 +50,7 @@ class Store:
         self.pending += 1
         self.most_pending = max(self.most_pending, self.pending)
         try:
-            doc, cpu = await asyncio.wrap_future(self.pool.submit(timed_analyse, page, self.rules))
+            doc, cpu = await self.workers.run(timed_analyse, page, self.rules)
         except Exception as exc:  # a page that breaks extraction must not stop the crawl
             log.warning("cannot analyse %s: %s: %s", page.url, type(exc).__name__, exc)
             report.page_failed(page.url, f"cannot analyse: {type(exc).__name__}: {exc}")
@@ -108,13 +108,6 @@ class Store:
 
     def close(self) -> None:
         self.handover.shutdown(wait=True)
-
-
-def timed_analyse(page: PageItem, rules: Rules) -> tuple[Document, float]:
-    """`analyse` in a worker, with the CPU time it took (for the crawl's time accounting)."""
-    started = time.process_time()
-    doc = analyse(page, rules)
-    return doc, time.process_time() - started
 
 
 class AnalysePipeline:

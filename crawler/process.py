@@ -4,11 +4,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
@@ -16,8 +14,6 @@ from scrapy.utils.misc import load_object
 
 from analysis import language
 from crawler.addresses import GUARD_SETTING, AddressGuard
-from crawler.analyse import preload
-from crawler.children import child_setup
 from crawler.dedup_keys import stored_urls
 from crawler.events import event, fallback_handler
 from crawler.options import CrawlOptions
@@ -30,6 +26,7 @@ from crawler.spiders.feed import FeedSpider
 from crawler.spiders.site import SiteSpider
 from crawler.spiders.sitemap import SitemapSpider
 from crawler.storing import StoringProcess
+from crawler.workers import AnalysisWorkers
 from storage.db import make_engine, session_factory
 
 log = logging.getLogger("spacewatch.crawl")
@@ -60,24 +57,21 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     clock = time.monotonic()
     _configure_logging(job.progress, job.log_formatter)
     reports = {spec.name: SourceReport(spec.name) for spec in job.specs}
-    workers = job.options.workers or os.cpu_count() or 1
+    count = job.options.workers or os.cpu_count() or 1
     loads, modules = language.loads(), len(sys.modules)
-    preload(job.rules.spacy_model)  # nothing to do when this process was forked with the model (`crawler.warm_model`)
-    loads = language.loads() - loads
-    # Fork the storing process and the workers now, while this process has no threads and no
-    # database connections; with what exists so far frozen, their garbage collector never writes
-    # to (and so copies) the pages they share with this process, the language model's above all.
+    # Fork the storing process (and the workers, when this process holds the model) now, while
+    # this process has no threads and no database connections; with what exists so far frozen,
+    # their garbage collector never writes to (and so copies) the pages they share with it.
     gc.collect()
     gc.freeze()
     storing = StoringProcess(job.db_url)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=child_setup)
+    workers = AnalysisWorkers(count, job.rules.spacy_model)
     try:
-        list(pool.map(_ready, range(workers)))
         gc.unfreeze()
         engine = make_engine(job.db_url)
         try:
             known = KnownUrls(stored_urls(session_factory(engine)))
-            store = Store(pool, storing, job.rules, reports)
+            store = Store(workers, storing, job.rules, reports)
             try:
                 _run_spiders(job, reports, known, store)
             finally:
@@ -85,14 +79,16 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
         finally:
             engine.dispose()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        workers.close()
         storing.close()
+    loads = language.loads() - loads
     for report in reports.values():
         _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
-               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(workers),
-               "most_pending": float(store.most_pending),
-               "model_loads": float(loads), "modules_imported": float(len(sys.modules) - modules)}
+               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(count),
+               "most_pending": float(store.most_pending), "workers_started": float(workers.started),
+               "model_loads": float(loads), "language_in_crawl_process": float("spacy" in sys.modules),
+               "modules_imported": float(len(sys.modules) - modules)}
     return CrawlReport(sources=reports, stored_ids=list(store.stored_ids), seconds=time.monotonic() - clock,
                        timings=timings)
 
@@ -204,7 +200,3 @@ class _OneLine(logging.Formatter):
             record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None,
                                             "msg": f"{record.getMessage()} ({type(error).__name__})", "args": ()})
         return self.inner.format(record).replace("\n", " ")
-
-
-def _ready(_: int) -> bool:
-    return True

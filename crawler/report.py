@@ -13,7 +13,6 @@ from crawler.ingest import Outcome
 from crawler.options import CrawlOptions, SourceSpec, without_userinfo
 
 MAX_PAGE_ERRORS_KEPT = 20
-MODEL_ENV = "SPACEWATCH_SPACY_MODEL"  # the model the crawl processes' fork server loads (`crawler.warm_model`)
 
 
 @dataclass(frozen=True)

@@ -23,19 +23,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.rules import Rules
 from crawler.options import CrawlOptions, SourceSpec
-from crawler.report import MODEL_ENV, CrawlJob, CrawlReport, SourceReport, SourceState
+from crawler.report import CrawlJob, CrawlReport, SourceReport, SourceState
+from crawler.workers import MODEL_ENV
 from storage.db import transaction
 from storage.models import Article, CrawlRun, utcnow
 from storage.repository import source_rows
 
 log = logging.getLogger("spacewatch.crawl")
 # The crawl process is forked directly from a caller with a single thread (the CLI), which first
-# imports the crawler and loads the language model itself: the crawl process inherits both, and
-# the caller reuses the model to detect changes and for any later crawl. A caller with threads
-# (the tests, the benchmarks) forks from multiprocessing's fork server instead: a clean process
-# started once, with the crawler's modules imported and the model loaded (`crawler.warm_model`),
-# so that no later crawl pays the ~2 s of imports or the model's load again.
-CHILD_PRELOAD = ["crawler.process", "crawler.warm_model"]
+# imports the crawler's modules; the crawl starts its analysis workers, and their language model,
+# in the background when it has a page for them (`crawler.workers`). A caller with threads (the
+# tests, the benchmarks) forks from multiprocessing's fork server instead: a clean process started
+# once, with the crawler's modules imported and the model loaded, so that no later crawl pays the
+# ~2 s of imports or the model's load again.
+CHILD_PRELOAD = ["crawler.warm_crawl", "crawler.warm_model"]
 CHILD_STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL when a crawl is interrupted
 
 
@@ -214,10 +215,11 @@ def _finish_run(factory: sessionmaker[Session], run_id: int, status: str, summar
 def _crawl_in_child(job: CrawlJob) -> CrawlReport:
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() == "forkserver":
+        _uses_fork_server.append(True)
         os.environ[MODEL_ENV] = job.rules.spacy_model  # read once, when the server starts
         context.set_forkserver_preload(CHILD_PRELOAD)
     else:
-        _warm_here(job.rules)
+        _warm_here()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="spacewatch-crawl")
     child.start()
@@ -243,14 +245,12 @@ def _crawl_in_child(job: CrawlJob) -> CrawlReport:
     return CrawlReport(sources=reports)
 
 
-def _warm_here(rules: Rules) -> None:
-    """Import the crawl process's modules and load the language model in this process, before
-    forking it (see CHILD_PRELOAD)."""
-    from crawler.analyse import preload
+def _warm_here() -> None:
+    """Import the crawl process's modules in this process before forking it (see CHILD_PRELOAD);
+    not the model, which the crawl's workers load while it fetches."""
     from crawler.process import import_components
 
     import_components()
-    preload(rules.spacy_model)
 
 
 def _stop_child(child: multiprocessing.process.BaseProcess) -> None:
@@ -265,10 +265,16 @@ def _stop_child(child: multiprocessing.process.BaseProcess) -> None:
 
 
 def _start_method() -> str:
-    """fork only when it is safe: no other thread, and no Twisted reactor in this process."""
-    if threading.active_count() == 1 and "twisted.internet.reactor" not in sys.modules:
+    """fork only when it is safe: no other thread, and no Twisted reactor in this process; and
+    once this process has started the fork server, always the server: a process forked from this
+    one would inherit multiprocessing's handle on it, and could not start a server of its own for
+    its workers (`crawler.workers`)."""
+    if threading.active_count() == 1 and "twisted.internet.reactor" not in sys.modules and not _uses_fork_server:
         return "fork"
     return "forkserver"
+
+
+_uses_fork_server: list[bool] = []  # not empty once this process has started the crawls' fork server
 
 
 def _child_main(job: CrawlJob, sender) -> None:

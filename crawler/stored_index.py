@@ -44,7 +44,7 @@ from crawler.dedup_keys import (ARTICLES, BAND, COUNTS, LSH_BANDS, NAME, ROWS, T
 from crawler.lsh import MAX_BUCKET
 
 MAX_CACHED_TERMS = 200_000   # bounds on `ReadCache` (~20 MB at most), whatever the vocabulary and the database
-MAX_CACHED_ROWS = 1024
+MAX_CACHED_ROWS = 4096   # stored articles kept as candidates (~6 KB each: ~25 MB at most)
 
 # The plain reads of a check (integers, a URL, a story's first time, which `_timestamp` reads as
 # each driver returns it), and the key rows it writes, go straight to the driver's cursor

@@ -1,24 +1,29 @@
-"""Imported by the crawl processes' fork server (see `crawler.run`): loads the language model
-and imports Scrapy's components (`crawler.process.import_components`) there, once. Every crawl
-process it forks starts with both, the model shared copy-on-write with its analysis workers,
-instead of loading and importing its own (~1.5 s of CPU and ~130 MB a crawl, paid even by a crawl
-where every feed answers 304). Callers with threads use it (the tests, the benchmarks); the
-service and the dashboard run each crawl as a `spacewatch crawl` process, which forks the crawl
-directly after loading both itself.
+"""Imported by a fork server whose children analyse pages: loads the analysis code and the
+language model there, once, so that every child shares one copy of the model (copy-on-write)
+instead of loading its own (~0.9 s of CPU and ~130 MB). Two servers import it: the analysis
+workers' own (`crawler.workers`), and the crawl processes' fork server of a caller with threads
+(`crawler.run`: the tests, which crawl many times), whose crawls then fork their workers directly.
 
-A fork server only imports modules by name, so the model to load comes from MODEL_ENV, which
-`crawler.run` sets from the crawl's rules before the server starts.
+A fork server only imports modules by name, so the model to load comes from MODEL_ENV, set from
+the crawl's rules before the server starts.
 """
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 
-from crawler.analyse import preload
-from crawler.process import import_components
-from crawler.report import MODEL_ENV
+from analysis.language import ModelMissing, nlp
+from crawler.children import child_setup
+from crawler.workers import MODEL_ENV
 
-preload(os.environ.get(MODEL_ENV, ""))
-import_components()
+# The server ends with the process that started it: its workers, which end with it, hold the pipe
+# whose closing would otherwise tell it to stop, so a killed crawl would leave them all waiting.
+child_setup()
+importlib.import_module("crawler.analyse")  # the workers' code, imported once for all of them
+try:
+    nlp(os.environ.get(MODEL_ENV, ""))
+except ModelMissing:
+    pass  # pages are judged without the parser (proximity), in each worker alike
 gc.collect()
 gc.freeze()  # the children's collector never touches (and so never copies) what is loaded here

@@ -1,17 +1,26 @@
-"""The analysis workers share the language model their crawl process loaded before forking them."""
+"""The analysis workers share one copy of the language model: the one their crawl process holds,
+or their own fork server's, started while the crawl fetches."""
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+import socket
+import subprocess
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from analysis import language
 from analysis.language import nlp
 from analysis.rules import Rules, TopicRules
-from crawler.analyse import preload
+from crawler.workers import AnalysisWorkers
 from crawler.options import CrawlOptions
+from crawler.run import CrawlSummary
 from crawler.settings import MIN_ACTIVE_BYTES, RESPONSES_IN_FLIGHT_BYTES, scrapy_settings
 from storage.db import open_database
 from tests.crawler.crawl_helpers import article, crawl, feed, rss, words
+from tests.loopback import free_port
 
 
 def _models_loaded_here() -> int:
@@ -25,11 +34,36 @@ def test_one_model_a_process_however_it_is_asked_for():
     assert nlp() is nlp("")
 
 
-def test_a_worker_forked_after_preload_loads_no_model_of_its_own():
+def _in_workers(model_loaded_here: bool) -> tuple[int, int, bool]:
+    """Two workers started in this process, holding the model or not: how many models each had
+    to load itself to read a sentence, and whether this process holds one afterwards."""
     language._load.cache_clear()  # as in a fresh crawl process, whatever earlier tests loaded
-    preload(Rules(topic=TopicRules()).spacy_model)
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        assert pool.submit(_models_loaded_here).result() == 0
+    if model_loaded_here:
+        nlp(Rules(topic=TopicRules()).spacy_model)
+    workers = AnalysisWorkers(2, Rules(topic=TopicRules()).spacy_model)
+    started_at_once = workers.started
+
+    async def both() -> list[int]:
+        return list(await asyncio.gather(workers.run(_models_loaded_here), workers.run(_models_loaded_here)))
+
+    try:
+        loads = asyncio.run(both())
+    finally:
+        workers.close()
+    assert started_at_once == model_loaded_here  # else only once a page needs them
+    return loads[0], loads[1], language.loaded()
+
+
+def test_workers_of_a_process_holding_the_model_share_its_copy():
+    assert _in_workers(model_loaded_here=True) == (0, 0, True)
+
+
+def test_workers_of_a_process_without_the_model_share_their_own_servers_copy():
+    """The crawl process of `spacewatch crawl` never loads the model: its workers' fork server
+    does, once for all of them. (In a process of its own: the server would otherwise be this
+    process's, which the other tests' crawls are forked from.)"""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        assert fresh.submit(_in_workers, False).result() == (0, 0, False)
 
 
 def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
@@ -74,24 +108,30 @@ def test_a_crawl_forked_from_the_fork_server_inherits_the_model(sqlite_url, site
     assert first.timings["modules_imported"] <= 5 and second.timings["modules_imported"] <= 5
 
 
-def test_a_crawl_forked_from_a_single_threaded_caller_inherits_the_model(sqlite_url, tmp_path):
-    """The CLI forks its crawl directly, after loading the model itself: the crawl process loads
-    none of its own, and the caller reuses the model (change detection, a later crawl)."""
-    import socket
-    import subprocess
-    import sys
-    import threading
+def test_a_crawl_forked_from_a_single_threaded_caller_leaves_the_model_to_its_workers(sqlite_url, tmp_path):
+    """The CLI forks its crawl directly, after importing the crawler but not the model: neither it
+    nor the crawl process loads one (its workers' own server does, while it fetches), and a crawl
+    with nothing to analyse, every feed answering 304, starts no worker at all. Run in a fresh
+    process with a single thread, as `spacewatch crawl` is."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        first, again, model_here = fresh.submit(_crawl_twice_alone, sqlite_url, tmp_path).result()
+    assert first.total("fetched") == 1 and first.total("new") == 1
+    assert first.timings["workers_started"] == 1
+    assert first.timings["model_loads"] == first.timings["language_in_crawl_process"] == 0
+    assert not model_here
+    assert again.sources[0].status == "not_modified" and again.timings["workers_started"] == 0
 
+
+def _crawl_twice_alone(sqlite_url: str, folder: Path) -> tuple[CrawlSummary, CrawlSummary, bool]:
     from crawler.run import _start_method
-    from tests.loopback import free_port
 
-    (tmp_path / "a.html").write_text(article("Crew films aboard the station"), encoding="utf-8")
+    (folder / "a.html").write_text(article("Crew films aboard the station"), encoding="utf-8")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    (tmp_path / "feed.xml").write_text(rss([("Crew films aboard the station", f"{base}/a.html")]), encoding="utf-8")
+    (folder / "feed.xml").write_text(rss([("Crew films aboard the station", f"{base}/a.html")]), encoding="utf-8")
     # the site is served by another process, so that this one keeps a single thread
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:  # until it listens (it prints nothing we could wait on)
             try:
@@ -102,11 +142,11 @@ def test_a_crawl_forked_from_a_single_threaded_caller_inherits_the_model(sqlite_
         assert threading.active_count() == 1 and _start_method() == "fork"
         engine, factory = open_database(sqlite_url)
         try:
-            summary = crawl(factory, [feed("one", f"{base}/feed.xml")])
+            first = crawl(factory, [feed("one", f"{base}/feed.xml")])
+            again = crawl(factory, [feed("one", f"{base}/feed.xml")])
         finally:
             engine.dispose()
     finally:
         server.terminate()
         server.wait()
-    assert summary.total("fetched") == 1
-    assert summary.timings["model_loads"] == 0
+    return first, again, language.loaded()
