@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from analysis.rules import Rules
 from crawler.options import CrawlOptions, SourceSpec
 from crawler.report import CrawlJob, CrawlReport, SourceReport, SourceState
-from crawler.workers import MODEL_ENV
+from crawler.workers import fork_server
 from storage.db import transaction
 from storage.models import Article, CrawlRun, utcnow
 from storage.repository import source_rows
@@ -213,12 +213,11 @@ def _finish_run(factory: sessionmaker[Session], run_id: int, status: str, summar
 # ------------------------------------------------------------------ the crawl process
 
 def _crawl_in_child(job: CrawlJob) -> CrawlReport:
-    context = multiprocessing.get_context(_start_method())
-    if context.get_start_method() == "forkserver":
+    if _start_method() == "forkserver":
         _uses_fork_server.append(True)
-        os.environ[MODEL_ENV] = job.rules.spacy_model  # read once, when the server starts
-        context.set_forkserver_preload(CHILD_PRELOAD)
+        context = fork_server(CHILD_PRELOAD, job.rules.spacy_model)
     else:
+        context = multiprocessing.get_context("fork")
         _warm_here()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="spacewatch-crawl")

@@ -65,15 +65,21 @@ class AnalysisWorkers:
             self._starter.shutdown(wait=True)
 
     def _serve(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        os.environ[MODEL_ENV] = self.model  # read by crawler.warm_model, once, when the server starts
-        context.set_forkserver_preload(SERVER_PRELOAD)
-        return self._start(context)
+        return self._start(fork_server(SERVER_PRELOAD, self.model))
 
     def _start(self, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=child_setup)
         list(pool.map(_ready, range(self.count)))  # every worker up before a page waits on one
         return pool
+
+
+def fork_server(preload: list[str], model: str) -> multiprocessing.context.BaseContext:
+    """multiprocessing's fork server, set to import `preload` when it starts; `crawler.warm_model`
+    among them loads `model` (passed through MODEL_ENV: a fork server only imports modules by name)."""
+    context = multiprocessing.get_context("forkserver")
+    os.environ[MODEL_ENV] = model
+    context.set_forkserver_preload(preload)
+    return context
 
 
 def timed_analyse(page: PageItem, rules: Rules) -> tuple[Document, float]:
