@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import resource_tracker
 from typing import TypeVar
 
 from analysis import language
@@ -65,6 +66,7 @@ class AnalysisWorkers:
             self._starter.shutdown(wait=True)
 
     def _serve(self) -> ProcessPoolExecutor:
+        _quiet_resource_tracker()
         return self._start(fork_server(SERVER_PRELOAD, self.model))
 
     def _start(self, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
@@ -80,6 +82,17 @@ def fork_server(preload: list[str], model: str) -> multiprocessing.context.BaseC
     os.environ[MODEL_ENV] = model
     context.set_forkserver_preload(preload)
     return context
+
+
+def _quiet_resource_tracker() -> None:
+    """The semaphores of a fork server's pool are registered with multiprocessing's resource
+    tracker, which removes those a killed crawl leaves and warns of each on stderr: expected after
+    an interrupted crawl, and no news to its user. The tracker starts with the server, with this
+    process's environment."""
+    quiet = f"ignore::UserWarning:{resource_tracker.__name__}"
+    filters = os.environ.get("PYTHONWARNINGS", "")
+    if quiet not in filters.split(","):
+        os.environ["PYTHONWARNINGS"] = f"{filters},{quiet}" if filters else quiet
 
 
 def timed_analyse(page: PageItem, rules: Rules) -> tuple[Document, float]:
