@@ -184,7 +184,7 @@ def _tree(root: int, skip: set[int]) -> list[tuple[int, int]]:
 
 def _describe(parents: dict[int, int], root: int) -> str:
     """What the sampled processes were, by their place in the tree: "crawl process x1, ..."."""
-    names = {1: "crawling process (as the CLI)", 2: "crawl process", 3: "storing process, workers' server",
+    names = {1: "crawling process (as the CLI)", 2: "crawl process", 3: "storing process, workers' server, resource tracker",
              4: "analysis worker"}
 
     def depth(pid: int) -> int:
@@ -345,6 +345,7 @@ def first_crawl(db_url: str, factory, specs, options, rules, server) -> tuple[fl
              ("  crawl process CPU (Scrapy, start-up)", f"{t.get('crawl_process_cpu', 0):.1f} s"),
              ("  storing process (dedup + database)", f"{t.get('ingest_cpu', 0):.1f} s CPU, "
                                                       f"{t.get('ingest', 0):.1f} s busy (with waits for a core)"),
+             ("    articles a transaction, on average", f"{stored / max(t.get('store_batches', 0), 1):.1f}"),
              ("  analysis CPU in workers (sum)", f"{t.get('analyse_cpu', 0):.1f} s over "
                                                   f"{t.get('workers', 0):.0f} worker(s)"),
              ("  pages waiting for a worker, most at once", f"{t.get('most_pending', 0):.0f}"),

@@ -85,7 +85,8 @@ def crawl_here(job: CrawlJob) -> CrawlReport:
     for report in reports.values():
         _log_source(report)
     timings = {"crawl_process_cpu": time.process_time(), "analyse_cpu": store.analyse_cpu,
-               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu, "workers": float(count),
+               "ingest": store.ingest_seconds, "ingest_cpu": store.ingest_cpu,
+               "store_batches": float(store.batches), "workers": float(count),
                "most_pending": float(store.most_pending), "workers_started": float(workers.started),
                "model_loads": float(loads), "language_in_crawl_process": float("spacy" in sys.modules),
                "modules_imported": float(len(sys.modules) - modules)}

@@ -3,9 +3,10 @@
 They share one copy of the language model. When the crawl process already holds it (forked from
 a fork server that loaded it, as the tests' crawls are), the workers are forked from the crawl
 process at once. Otherwise (a `spacewatch crawl` process) they come from a fork server of their
-own, started in a thread when the first page needs analysis: it loads the model on the other core
-while Scrapy keeps fetching, instead of before the crawl starts, and a crawl with no page to
-analyse (every feed answering 304) never loads it at all.
+own: forked from the crawl process when it starts (`crawler.forked_server`, so that it shares the
+modules imported already), and started in a thread when the first page needs analysis. It loads
+the model on the other core while Scrapy keeps fetching, instead of before the crawl starts, and
+a crawl with no page to analyse (every feed answering 304) never loads it at all.
 """
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from typing import TypeVar
 from analysis import language
 from analysis.document import Document
 from analysis.rules import Rules
+from crawler import forked_server
 from crawler.children import child_setup
 from crawler.items import PageItem
 
-# What the workers' own fork server imports once: the main module (else each worker would run it
-# again) and the analysis code with the model.
+# What the workers' own fork server imports once: the analysis code with the model; and, when the
+# server is a new interpreter, the main module (else each worker would run it again).
 SERVER_PRELOAD = ["__main__", "crawler.warm_model"]
 MODEL_ENV = "SPACEWATCH_SPACY_MODEL"  # the model a fork server's `crawler.warm_model` loads
 T = TypeVar("T")
@@ -35,12 +37,17 @@ class AnalysisWorkers:
     """`count` worker processes, started as the module's docstring says."""
 
     def __init__(self, count: int, model: str) -> None:
+        """Call while this process has a single thread."""
         self.count, self.model = count, model
         self._starter: ThreadPoolExecutor | None = None
         self._pool: Future[ProcessPoolExecutor] | None = None
+        self._server: forked_server.ForkedServer | None = None
         if language.loaded():
             self._pool = Future()
             self._pool.set_result(self._start(multiprocessing.get_context("fork")))
+        elif forked_server.available():
+            os.environ[MODEL_ENV] = model
+            self._server = forked_server.ForkedServer(SERVER_PRELOAD[1:])
 
     @property
     def started(self) -> bool:
@@ -64,10 +71,15 @@ class AnalysisWorkers:
                 pool.shutdown(wait=True, cancel_futures=True)
         if self._starter is not None:
             self._starter.shutdown(wait=True)
+        if self._server is not None:
+            self._server.close()
 
     def _serve(self) -> ProcessPoolExecutor:
         _quiet_resource_tracker()
-        return self._start(fork_server(SERVER_PRELOAD, self.model))
+        if self._server is None:
+            return self._start(fork_server(SERVER_PRELOAD, self.model))
+        self._server.start()
+        return self._start(multiprocessing.get_context("forkserver"))
 
     def _start(self, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=child_setup)

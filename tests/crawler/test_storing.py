@@ -2,6 +2,7 @@
 process that dies fails the pages it had, never the crawl or the caller."""
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 
@@ -11,6 +12,7 @@ from sqlalchemy import select, text
 from analysis.analyse import document
 from analysis.rules import Rules, TopicRules
 from crawler.ingest import Outcome
+from crawler.pipelines import GATHER_SECONDS, Store
 from crawler.storing import StoringFailed, StoringProcess
 from storage.db import open_database
 from storage.models import Article
@@ -93,3 +95,30 @@ def test_a_refused_article_fails_alone_within_its_batch(sqlite_url):
         storing.close()
     assert first.outcome is third.outcome is Outcome.NEW
     assert isinstance(refused, StoringFailed) and "this page is refused" in str(refused)
+
+
+def test_documents_arriving_close_together_are_stored_in_one_transaction(sqlite_url):
+    """A transaction costs the storing process more than an article does, so documents handed
+    over one at a time, as the workers finish them, wait up to GATHER_SECONDS for each other."""
+    engine, factory = open_database(sqlite_url)
+    storing = StoringProcess(sqlite_url)
+    store = Store(None, storing, Rules(topic=TopicRules()), {})
+    spacing = GATHER_SECONDS / 20
+
+    async def one_at_a_time():
+        waiting = []
+        for n in range(3):
+            waiting.append(store._queue(_doc(f"https://example.org/{n}")))
+            await asyncio.sleep(spacing)  # how the workers hand them over, not a wait for a result
+        return await asyncio.gather(*waiting)
+
+    try:
+        stored = asyncio.run(one_at_a_time())
+        with factory() as session:
+            urls = set(session.scalars(select(Article.url)))
+    finally:
+        store.close()
+        storing.close()
+        engine.dispose()
+    assert len({s.article_id for s in stored}) == 3 and urls == {f"https://example.org/{n}" for n in range(3)}
+    assert store.batches == 1

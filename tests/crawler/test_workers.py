@@ -66,6 +66,37 @@ def test_workers_of_a_process_without_the_model_share_their_own_servers_copy():
         assert fresh.submit(_in_workers, False).result() == (0, 0, False)
 
 
+CRAWL_PROCESS_STATE = "as imported"
+
+
+def _state_seen_by_a_worker() -> str:
+    return CRAWL_PROCESS_STATE
+
+
+def _servers_view() -> tuple[str, bool, bool]:
+    """In a fresh process: what a worker sees of this process's state, and whether the workers'
+    server has ended once the workers are closed, started or not."""
+    global CRAWL_PROCESS_STATE
+    language._load.cache_clear()
+    CRAWL_PROCESS_STATE = "changed by the crawl process"
+    model = Rules(topic=TopicRules()).spacy_model
+    started, unstarted = AnalysisWorkers(2, model), AnalysisWorkers(2, model)
+    servers = [workers._server.pid for workers in (started, unstarted)]
+    try:
+        seen = asyncio.run(started.run(_state_seen_by_a_worker))
+    finally:
+        started.close()
+        unstarted.close()
+    return seen, *(not Path(f"/proc/{pid}").exists() for pid in servers)
+
+
+def test_the_workers_server_is_forked_from_the_crawl_process_and_ends_with_the_workers():
+    """It shares what the crawl process imported (a new interpreter would import it all again,
+    ~1 s of CPU a crawl), and ends when the workers close, whether a page ever needed it or not."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        assert fresh.submit(_servers_view).result() == ("changed by the crawl process", True, True)
+
+
 def test_fetching_waits_while_pages_wait_for_analysis(sqlite_url, site):
     """A fast server and one slow worker: the crawl holds a bounded number of pages, not all."""
     pages, filler = 120, ("<p>" + words("filler", 1200) + "</p>") * 8
