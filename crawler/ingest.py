@@ -23,6 +23,7 @@ INGEST_LOCK = "ingest"
 ARTICLES = Article.__table__
 STORIES = Story.__table__
 OBSERVATIONS = Observation.__table__
+_INSERT_ARTICLE = insert(ARTICLES)
 
 
 class Outcome(enum.StrEnum):
@@ -100,7 +101,7 @@ class Ingestor:
             doc = self._lent_relevance(doc, verdict)
         story_id = self._story_for(session, doc, verdict)
         row = storable_row(self._article(doc, verdict, story_id))
-        article_id = session.execute(insert(ARTICLES), row).inserted_primary_key[0]
+        article_id = session.connection().execute(_INSERT_ARTICLE, row).inserted_primary_key[0]
         known[doc.url] = known[_same_page_key(doc.source, doc.url, doc.canonical_url)] = article_id
         if doc.relevant:
             observations.extend(self._observations(article_id, doc))
