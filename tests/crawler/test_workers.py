@@ -66,6 +66,18 @@ def test_workers_of_a_process_without_the_model_share_their_own_servers_copy():
         assert fresh.submit(_in_workers, False).result() == (0, 0, False)
 
 
+def _in_workers_of_a_new_interpreter_server() -> tuple[int, int, bool]:
+    from crawler import forked_server
+
+    forked_server.available = lambda: False  # a Python whose fork server it cannot hand over
+    return _in_workers(model_loaded_here=False)
+
+
+def test_on_a_python_whose_fork_server_cannot_be_forked_the_workers_share_a_new_servers_copy():
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        assert fresh.submit(_in_workers_of_a_new_interpreter_server).result() == (0, 0, False)
+
+
 CRAWL_PROCESS_STATE = "as imported"
 
 
