@@ -400,7 +400,9 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
         if unit.get("on_earth") and m.weak is not None and m.weak.fullmatch(label):
             continue  # "the orbital scenes were shot in front of green screens"
         if first.lower_ in _PREPOSITION_WORDS and last.dep_ == "compound" and last.head.i > last.i:
-            continue  # "a gallery devoted to space films": the place word names a kind of film
+            if not any(a <= last.head.idx < b for a, b, _label in unit.get("names")):
+                continue  # "a gallery devoted to space films": the place word names a kind of film
+            last = last.head  # "aboard a Soyuz capsule": the place goes on to the craft it names
         if first.lower_ in _PREPOSITION_WORDS and first.dep_ not in ("prep", "advmod", "agent", "prt", "dative"):
             if last.i != first.i + 1:
                 continue  # "to film the launch": an infinitive, no place
@@ -563,10 +565,18 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
             if child.dep_ == "neg" or (child.lower_ in words["negators"] and
                                        child.dep_ in ("det", "advmod", "neg", "dobj", "nsubj", "nsubjpass")):
                 return True  # also "none of the footage was shot in orbit", "nothing was filmed there"
-            if child.dep_ in ("nsubjpass", "dobj") and any(
-                    d.dep_ == "det" and d.lower_ in words["negators"] for d in child.children):
-                return True  # "no new footage was shot in space", "they shot no scenes in orbit"
+            if child.dep_ in ("nsubjpass", "dobj") and _negated_noun(child, words["negators"]):
+                return True  # "no new footage was shot in space", "not a single scene was filmed in orbit"
+            if child.dep_ == "mark" and child.lower_ in words["open_questions"]:
+                return True  # "asked whether she would ever film in orbit": a question, no plan
     return False
+
+
+def _negated_noun(noun, negators: frozenset[str]) -> bool:
+    """"no scenes", "not a single scene", "not one scene": a negation on the noun or on its number."""
+    return any(d.dep_ == "neg" or (d.dep_ == "det" and d.lower_ in negators) or
+               (d.dep_ in ("det", "nummod", "amod") and any(g.dep_ == "neg" for g in d.children))
+               for d in noun.children)
 
 
 _NEGATION_BEFORE = re.compile(r"\b(?:not|never|no|nothing|n't|without)\b(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
@@ -730,7 +740,8 @@ class _Vocabulary:
 
 
 _DATA_FILE = "relevance.toml"
-_PARSE_WORDS = ("depict", "view", "say", "negators", "call_off", "watched_events", "change", "people", "drawn")
+_PARSE_WORDS = ("depict", "view", "say", "negators", "open_questions", "call_off", "watched_events", "change", "people",
+                "drawn")
 _WEIGHTS = {"in_space_title", "in_space_lead", "in_space_body", "in_space_body_cap", "watch_title", "watch_lead",
             "watch_body", "watch_space_near", "title_pair", "lead_pair", "sentence_pair", "sentence_pair_cap",
             "negated", "depicted", "on_earth", "on_earth_lead", "on_earth_cap", "not_film", "not_film_cap", "exclude"}
@@ -777,7 +788,8 @@ def _read_vocabulary(data: dict) -> _Vocabulary:
         context=tuple(data["production"].get("context", ())),
         words=words,
         verdict_words=frozenset().union(*(words[key] for key in ("depict", "view", "watched_events", "negators",
-                                                                  "call_off", "drawn")), {"set"}, _NEGATIONS),
+                                                                  "open_questions", "call_off", "drawn")),
+                                        {"set"}, _NEGATIONS),
         stations=tuple(space["stations"]),
         craft=tuple(space["craft"]),
         places=tuple(space["places"]),

@@ -440,6 +440,11 @@ def test_space_before_a_film_word_names_a_kind_of_film_not_a_place():
     assert not in_space(judge("A reading room", text, TOPIC, ()))
 
 
+def test_a_place_that_runs_into_a_named_craft_is_still_a_place():
+    text = "Dara Velk has left the delayed thriller that is to be shot partly in orbit aboard a Shenzhou capsule."
+    assert in_space(judge("An actress leaves", text, TOPIC, ()))
+
+
 def test_a_flight_around_the_moon_is_in_space():
     text = "A studio has reserved two seats on a commercial lunar flyby mission to shoot scenes for its next feature."
     assert in_space(judge("Studio reserves seats", text, TOPIC, ()))
@@ -465,6 +470,22 @@ def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(
     assert "no include term" in off_topic.reason
     on_topic = judge("Crew films in orbit", "The crew shot scenes aboard the space station.", TOPIC, WATCHES)
     assert on_topic.relevant and calls
+
+
+@pytest.mark.parametrize("text", [
+    "Not one scene of the docudrama was filmed aboard the space station, its editor admitted.",
+    "They shot not a single take in orbit: the capsule interior was built in a hangar in Lodz.",
+])
+def test_a_negated_subject_or_object_of_the_shooting_negates_it(text):
+    verdict = judge("Docudrama about a launch team", text, TOPIC, ())
+    assert "filming in space negated" in verdict.reason and not verdict.relevant
+
+
+def test_an_indirect_question_about_filming_in_space_is_no_plan():
+    text = ("Her crime drama opens in Lisbon next week. Pressed on whether she might one day go to orbit to "
+            "shoot a film, the actress shrugged.")
+    verdict = judge("An actress on her crime drama", text, TOPIC, ())
+    assert "filming in space negated" in verdict.reason and not verdict.relevant
 
 
 @pytest.mark.parametrize("text", [
