@@ -473,26 +473,15 @@ def test_an_article_with_nothing_of_the_topic_is_judged_without_the_space_scans(
 
 
 @pytest.mark.parametrize("text", [
-    "Not one scene of the docudrama was filmed aboard the space station, its editor admitted.",
-    "They shot not a single take in orbit: the capsule interior was built in a hangar in Lodz.",
-])
-def test_a_negated_subject_or_object_of_the_shooting_negates_it(text):
-    verdict = judge("Docudrama about a launch team", text, TOPIC, ())
-    assert "filming in space negated" in verdict.reason and not verdict.relevant
-
-
-def test_an_indirect_question_about_filming_in_space_is_no_plan():
-    text = ("Her crime drama opens in Lisbon next week. Pressed on whether she might one day go to orbit to "
-            "shoot a film, the actress shrugged.")
-    verdict = judge("An actress on her crime drama", text, TOPIC, ())
-    assert "filming in space negated" in verdict.reason and not verdict.relevant
-
-
-@pytest.mark.parametrize("text", [
     "None of the footage was filmed in orbit: the crew of the docudrama never left Tromso.",
     "Nothing in the new series was shot aboard the space station, its producers said.",
+    "Not one scene of the docudrama was filmed aboard the space station, its editor admitted.",
+    "They shot not a single take in orbit: the capsule interior was built in a hangar in Lodz.",
+    # an indirect question asks; it plans nothing
+    "Her docudrama opens in Lisbon next week. Pressed on whether she might one day go to orbit to shoot a film, "
+    "the actress shrugged.",
 ])
-def test_a_negative_pronoun_as_what_was_shot_negates_it(text):
+def test_a_negated_or_questioned_shooting_is_no_filming_in_space(text):
     verdict = judge("Docudrama about a launch team", text, TOPIC, ())
     assert "filming in space negated" in verdict.reason and not verdict.relevant
 
