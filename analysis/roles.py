@@ -225,6 +225,15 @@ def _first_conjunct(token: Token) -> Token:
 
 
 def _describe(found: Finding, name: Span, anchor: Token) -> None:
+    described = anchor
+    for _ in range(2):  # "Her backup, the actress X": the parser hangs X on "backup" or on "actress"
+        if described.dep_ != "appos":
+            break
+        described = described.head
+        if word(described) in BACKUP:
+            found.roles.add(OTHER)  # an actress, and here the backup
+            found.backup = True
+            break
     nouns: list[Token] = []
     # words right before the name that qualify it: "lead actress X", "Filmmaker X"
     position = name.start - 1

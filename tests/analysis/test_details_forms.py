@@ -563,6 +563,12 @@ def test_a_lead_who_has_a_backup_is_still_the_lead():
     assert values(text, "cast") == {"Pim Okafor"}
 
 
+def test_an_actress_named_in_apposition_to_a_backup_is_the_backup():
+    text = ("Quillmere will fly the actress Ilse Danvik to the station in May. Her backup, the actress Runa Halt, "
+            "will train alongside her.")
+    assert values(text, "cast") == {"Ilse Danvik"}
+
+
 def test_training_for_ones_role_in_a_film_is_a_role_in_it():
     text = "Ilse Danvik begins centrifuge training in Houston next month for her role as the medic in Quillmere."
     assert values(text, "cast") == {"Ilse Danvik"}
