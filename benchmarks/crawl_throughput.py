@@ -192,20 +192,10 @@ def _describe(parents: dict[int, int], root: int) -> str:
         return 1 if parent == root else 1 + depth(parent)
 
     counts: dict[str, int] = {}
-    for pid in parents:
-        kind = _command(pid)
-        if not kind:
-            kind = names.get(depth(pid), "other")
+    for pid in parents:  # all ended by now: their place in the tree is what is left to tell them by
+        kind = names.get(depth(pid), "other")
         counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{name} x{count}" for name, count in sorted(counts.items())) or "none"
-
-
-def _command(pid: int) -> str:
-    """"resource tracker" for multiprocessing's resource tracker, else ""."""
-    try:
-        return "resource tracker" if b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes() else ""
-    except OSError:
-        return ""
 
 
 def machine_busy() -> float:

@@ -27,8 +27,9 @@ from crawler.children import child_setup
 from crawler.items import PageItem
 
 # What the workers' own fork server imports once: the analysis code with the model; and, when the
-# server is a new interpreter, the main module (else each worker would run it again).
-SERVER_PRELOAD = ["__main__", "crawler.warm_model"]
+# server is a new interpreter, the main module too (else each worker would run it again).
+MODEL_PRELOAD = ["crawler.warm_model"]
+SERVER_PRELOAD = ["__main__", *MODEL_PRELOAD]
 MODEL_ENV = "SPACEWATCH_SPACY_MODEL"  # the model a fork server's `crawler.warm_model` loads
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class AnalysisWorkers:
             self._pool.set_result(self._start(multiprocessing.get_context("fork")))
         elif forked_server.available():
             os.environ[MODEL_ENV] = model
-            self._server = forked_server.ForkedServer(SERVER_PRELOAD[1:])
+            self._server = forked_server.ForkedServer(MODEL_PRELOAD)
 
     @property
     def started(self) -> bool:
