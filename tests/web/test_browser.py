@@ -70,7 +70,7 @@ def db_url(sqlite_url) -> str:
 
 def test_overview_to_production_to_change_to_article(server, page, shots):
     page.goto(server.url + "/")
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     challenge = page.locator("#production-challenge")
     expect(challenge.locator("td.value")).to_have_text("Baikonur Cosmodrome")
     expect(challenge).to_contain_text("Landing of the film crew")  # corroborated by

@@ -50,7 +50,7 @@ def test_web_serves_the_api_and_feed_and_stops_on_sigterm(config_file):
         assert url.startswith("http://127.0.0.1:")
         assert httpx.get(url + "/api/v1/articles").json() == []
         assert httpx.get(url + "/feeds/changes.atom").status_code == 200
-        assert "Overview" in httpx.get(url + "/").text
+        assert "Dashboard" in httpx.get(url + "/").text
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
 
