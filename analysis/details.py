@@ -46,9 +46,12 @@ NAMED_FILM = re.compile(r"\b(?:film|movie|sequel|prequel|feature|documentary|ser
 ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s+(?:Space|Station|Orbit))")  # "fly to Tokyo"
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
-REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature)"
+REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature"
+                         r"|launch|flight|release|premiere)"
                          r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
+# "A Japanese crew will send its camera up from X": the clause's own subject is what "its" refers to
+INDEFINITE_OPENING = re.compile(r"\s*(?:(?:while|whereas|but|and)\s+)?(?:an?|another|some)\s", re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+(?:(?:" + JOINERS + r")\s+)?){0,4}[A-Z][\w'’\-]*),"
                              r"\s+(?:which|that)\b[^,;]*")
 ROLE_REFERENCE = re.compile(r"(?:The|This|That|Its|Their)\s+(?:[\w’'\-]+\s+){0,2}?"
@@ -74,12 +77,14 @@ LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECAS
 # "a mock-up of a New Shepard capsule": a copy on the ground, no spacecraft of the production
 _REPLICA = r"(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?)"
 REPLICA_OF = re.compile(rf"\b(?:{_REPLICA}|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-REPLICA_AFTER = re.compile(rf"\s+(?:capsule\s+)?{_REPLICA}\b", re.IGNORECASE)
+REPLICA_AFTER = re.compile(rf"\s+(?:capsule\s+)?(?:{_REPLICA}|veterans?)\b", re.IGNORECASE)  # or "the Soyuz veteran X"
 INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 INSTEAD_AFTER = re.compile(r"[^;.]{0,40}?\binstead\b(?!\s+of)", re.IGNORECASE)
 TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
                     re.IGNORECASE)
-SWITCH_TO = re.compile(r"\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
+SWITCH_TO = re.compile(r"(?:\s+(?:capsule|spacecraft|ship|vehicle|craft|pad))?\s+(?:to|for)\s+(?:(?:a|an|the)\s+)?(?:[\w'’\-]+\s+){0,2}")
+# "from the new X capsule to Y": what a place or craft is moved away from
+PLACE_FROM = re.compile(r"\bfrom\s+(?:(?:the|a|an|its|their)\s+)?(?:(?:new|old|original|planned|[\w-]+-built)\s+)?$", re.IGNORECASE)
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
@@ -186,7 +191,7 @@ def compile_watches(watches: tuple[WatchSpec, ...]) -> Compiled:
     cue_data = data["cues"]
     cues = {key: re.compile(rf"\b(?:{cue_data[key]})\b", re.IGNORECASE)
             for key in ("launch", "release", "other", "future", "past", "space_context", "travel", "retrospective",
-                        "production_words", "other_work", "cargo", "retracted", "filmmaking")}
+                        "production_words", "other_work", "cargo", "retracted", "filmmaking", "withdrawn")}
     cues["superseded"] = re.compile(rf"\b(?:{cue_data['superseded']})\s*$", re.I)
     cues["non_release"] = re.compile(rf"\b(?:{cue_data['non_release']})", re.I)
     slot = lambda p: re.compile(r"\b" + p.replace("{T}", TITLE_SLOT), re.IGNORECASE)  # noqa: E731
@@ -370,6 +375,8 @@ class _Reader:
         self.candidates: list[Candidate] = []
         self.person_roles: dict[tuple[int, str], dict[str, int]] = {}   # (subject, full name) -> role -> first order
         self.person_snippet: dict[tuple[int, str, str], str] = {}
+        self.withdrawn: dict[tuple[int, str], int] = {}  # (subject, attribute) -> the sentence that gave it up
+        self.left_direction: set[tuple[int, str]] = set()  # (subject, full name) of directors who left
         self.surnames: dict[str, str] = {}
         self.one_names: set[str] = set()  # one-word performers the article introduced ("singer X")
         self.known_years = self._known_years()
@@ -418,7 +425,8 @@ class _Reader:
         start = max(b for b in bounds if b <= position)
         end = min(b for b in bounds if b > position)
         same = [m for m in s.mentions if start <= m[0] < end]
-        if strict and not same and len(bounds) > 2 and not REFERS_BACK.search(s.text[start:end]):
+        clause = s.text[start:end]
+        if strict and not same and len(bounds) > 2 and (not REFERS_BACK.search(clause) or INDEFINITE_OPENING.match(clause)):
             return None  # "X launched a satellite from Y; the site for Z is unknown": not Z's
         if strict and _inside_other_names_clause(s.text, position, {m[0] for m in s.mentions}):
             return None  # "Unlike The Long Haul, which launches from Y on 2 May, Z will ..."
@@ -494,10 +502,29 @@ class _Reader:
             # A subject inherited from an earlier paragraph holds only for talk of the production.
             about = fallback if near or self.c.cues["production_words"].search(s.text) else None
             past_sentence = self._dates(s, about)
-            self._places(s, about, past_sentence)
+            self._withdrawn(s, about)
+            if not self.c.cues["retracted"].search(s.text):  # "an earlier version of this article said ... from X"
+                self._places(s, about, past_sentence)
             self._titles(s, fallback)
             self._people(s, fallback)
         return self._choose()
+
+    def _withdrawn(self, s: Sentence, fallback: int | None) -> None:
+        """"The flight has been postponed indefinitely", "the release was called off": the dates told
+        so far of that event no longer hold (unless this sentence gives a new one after)."""
+        for m in self.c.cues["withdrawn"].finditer(s.text):
+            if any(d.start > m.end() for d in s.dates):
+                continue  # "was shelved in 2025 and is now set for 3 March": the new date stands
+            left, _right = self._clause(s.text, m.start(), m.end())
+            attribute = self._cue_attribute(left, "", True)
+            if attribute is None or self._freight(left):
+                continue
+            parsed = self._parse(s)
+            if parsed is not None and not T.stated_as_fact(parsed.doc, parsed.shift(m.start()), parsed.shift(m.end())):
+                continue  # "could be postponed indefinitely", "has not been called off"
+            subject = self._subject_at(s, m.start(), fallback, strict=True)
+            if subject is not None:
+                self.withdrawn[(subject, attribute)] = s.order
 
     def _note_months(self, s: Sentence) -> None:
         for m in s.dates:
@@ -513,8 +540,8 @@ class _Reader:
     def _dates(self, s: Sentence, fallback: int | None) -> bool:
         text, cues = s.text, self.c.cues
         # "fly", "flight" mean spaceflight in a sentence about space or about a watched subject.
-        space = bool(cues["space_context"].search(text) or s.mentions or launch_sites().find(text)
-                     or spacecraft().find(text))
+        space = bool(cues["space_context"].search(text) or s.mentions or fallback is not None
+                     or launch_sites().find(text) or spacecraft().find(text))
         # "told reporters she had 'stopped being nervous a week ago'": a quotation's past is not the event's
         past_sentence = bool(cues["retrospective"].search(QUOTED.sub("", text))) or self._earlier_year(text)
         if cues["retracted"].search(text):
@@ -530,6 +557,7 @@ class _Reader:
             parsed = self._parse(s)
             return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))
 
+        resolved: dict[int, str] = {}  # where a date starts -> its value, for the offsets after it
         for m in s.dates:
             if any(o.kind == "from-now" and o.start <= m.start < o.end for o in offsets):
                 continue  # "a fortnight from today": read as a whole by _relative_dates
@@ -548,6 +576,7 @@ class _Reader:
                               anchor=anchor)
             if value is None:
                 continue
+            resolved[m.start] = value
             context_before = self.context_month
             if len(value) >= 7 and m.month is not None:
                 self.context_month = (int(value[:4]), int(value[5:7]))
@@ -563,7 +592,6 @@ class _Reader:
             if moved and len(value) == 10:
                 value = offset.move(date.fromisoformat(value)).isoformat()
             is_past = D.last_day(value) < self.published - timedelta(days=PAST_DAYS)
-            past_sentence = past_sentence or (is_past and attribute is not None)  # not "told investors in November"
             self.last_value = value
             if attribute is None or (not moved and (cues["superseded"].search(left) or (FROM.search(left) and TO.match(right)))):
                 continue  # "originally set for X", "moved from X to Y": X is the old value
@@ -578,10 +606,16 @@ class _Reader:
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
                 continue
+            # the places of a sentence that dates a past event of the production are history too (not
+            # "told investors in November", not "last carried a cargo ship in November")
+            past_sentence = past_sentence or is_past
             strength = 2 if m.precision == "day" else 1
+            if moved and offset.kind == "by":
+                strength += 1  # "brought forward by four days from 18 September": the new value
             for each in self._sharing(s, m.start, subject):
                 self.candidates.append(Candidate(each, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
+        self._dated_by_what_precedes(s, fallback, offsets, space, factual, resolved)
         return past_sentence
 
     def _subject_event(self, s: Sentence, m: D.DateMention, space: bool) -> str | None:
@@ -685,6 +719,10 @@ class _Reader:
         forms, at = T.governing_verb(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
         if not forms or forms & self.c.neutral_verbs:
             return True
+        when = WHEN_AFTER.match(parsed.doc.text, parsed.shift(m.end))
+        if when and any(self.c.cues[key].search(re.split(r"[,;:]", parsed.doc.text[when.end():])[0])
+                        for key in ("launch", "release")):
+            return True  # "will show Z from Wednesday, when the film opens across the country"
         between = parsed.doc.text[at:parsed.shift(m.start)]
         if any(self.c.cues[key].search(between) for key in ("launch", "release")):
             return True
@@ -730,6 +768,30 @@ class _Reader:
                 value = offset.move(anchor).isoformat()
                 self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, strength))
 
+    def _dated_by_what_precedes(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool,
+                                factual, resolved: dict[int, str]) -> None:
+        """"premieres at a festival on 10 December, a week before it opens nationwide": the event after
+        the span of time is that date moved back by it."""
+        for offset in offsets:
+            if offset.kind != "around":
+                continue
+            before = next((m for m in s.dates if 0 <= offset.start - m.end <= 3 and m.start in resolved), None)
+            if before is None or len(resolved[before.start]) != 10:
+                continue
+            after = re.split(r"[,;:]", s.text[offset.end:], maxsplit=1)[0]  # "before it opens nationwide, the studio said"
+            attribute = self._cue_attribute("", after, space)  # the first event named after it
+            if attribute is None or any(c.order == s.order and c.attribute == attribute and c.value == resolved[before.start]
+                                        for c in self.candidates):
+                continue  # "flies on 30 June, five weeks before ..." with the same event: that date is its own
+            if not factual(offset.start, offset.end):
+                continue
+            subject = self._subject_at(s, offset.end, fallback, strict=True)
+            if subject is None or self._other_film_between(s, subject, offset.end):
+                continue
+            back = T.Offset(offset.start, offset.end, -offset.days, offset.kind, -offset.months)
+            value = back.move(date.fromisoformat(resolved[before.start])).isoformat()
+            self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, 2))
+
     def _earlier_year(self, text: str) -> bool:
         """"In 2028 the crew flew ...": a year before publication in a sentence with no future."""
         years = [int(y) for y in YEAR.findall(text)]
@@ -750,7 +812,7 @@ class _Reader:
         return ""
 
     def _date_attribute(self, left: str, right: str, space: bool, before: str = "") -> str | None:
-        modified = DATE_MODIFIES.match(right)
+        modified = DATE_FOR_EVENT.match(right) or DATE_MODIFIES.match(right)
         if modified and not (modified.group("between") and is_stop_word(modified.group("between"))):
             # "Thursday's launch", "ahead of a 9 October release in cinemas": the noun it qualifies
             return self._cue_attribute(right[:modified.end()], "", True)
@@ -823,12 +885,13 @@ class _Reader:
         for attribute, gazetteer in (("launch_site", launch_sites()), ("spacecraft", spacecraft())):
             hits = gazetteer.find(s.text)
             for n, (start, end, name) in enumerate(hits):
-                if n + 1 < len(hits) and (FROM.search(s.text[:start]) or LEAVING.search(s.text[:start])) and \
+                if n + 1 < len(hits) and (PLACE_FROM.search(s.text[:start]) or LEAVING.search(s.text[:start])) and \
                         (SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]) or LEAVING.search(s.text[:start])):
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
                 if INSTEAD_OF.search(s.text[:start]) or (n + 1 < len(hits) and TRADED.search(s.text[:start])):
                     continue  # "39A instead of SLC-41", "traded its Crew Dragon seats for places on Starliner"
-                if n + 1 < len(hits) and INSTEAD_AFTER.match(s.text, hits[-1][1]):
+                if n + 1 < len(hits) and INSTEAD_AFTER.match(s.text, hits[-1][1]) and \
+                        self._stated(s, hits[-1][0], hits[-1][1]):
                     continue  # "because 39A is booked, the crew flies from SLC-40 instead": the last one
                 if REPLICA_OF.search(s.text[max(0, start - 40):start]) or REPLICA_AFTER.match(s.text, end):
                     continue  # "rehearsing in a mock-up of a New Shepard capsule", "a full-scale Gaganyaan replica"
@@ -837,15 +900,27 @@ class _Reader:
                 subject = self._subject_at(s, start, fallback, strict=True)
                 if subject is None or self._other_film_between(s, subject, start):
                     continue
-                parsed = self._parse(s)
-                if parsed is not None and not T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end)) \
-                        and not T.presupposed(parsed.doc, parsed.shift(start), parsed.shift(end)):
+                if not self._stated(s, start, end):
                     continue  # "could one day be shot aboard X"; not "her Soyuz flight could slip"
+                parsed = self._parse(s)
                 past = past_sentence or (parsed is not None and T.past_event(
                     parsed.doc, parsed.shift(start), parsed.shift(end), self.published.year))
                 for each in self._sharing(s, start, subject):
                     self.candidates.append(Candidate(each, attribute, name, s.text, s.order, past,
                                                      2 if any(ch.isdigit() for ch in name) else 1))
+
+    def _stated(self, s: Sentence, start: int, end: int) -> bool:
+        """Whether a place or craft at start..end is stated as the plan or fact of the production's
+        people: not hedged unless presupposed ("her Soyuz flight could slip"), and not a backup's."""
+        parsed = self._parse(s)
+        if parsed is None:
+            return True
+        low, high = parsed.shift(start), parsed.shift(end)
+        if not T.stated_as_fact(parsed.doc, low, high) and not T.presupposed(parsed.doc, low, high):
+            return False
+        token = parsed.token_at(start)
+        verb = R.verb_above(token) if token is not None else None
+        return verb is None or not any(c.dep_ in R.SUBJECT_DEPS and R.word(c) in R.BACKUP for c in verb.children)
 
     def _titles(self, s: Sentence, fallback: int | None) -> None:
         previous = set()
@@ -934,7 +1009,7 @@ class _Reader:
                 if not finding.roles & {R.CAST, R.DIRECTOR, R.REMOVED}:
                     continue  # the film's one-word title, as far as this sentence says
                 self.as_person.add(written)  # "Quillon, whose last album ..., joins the cast"
-            if finding.roles - {R.REMOVED} and R.REMOVED not in finding.roles and finding.by_verb and \
+            if finding.roles - {R.REMOVED} and R.REMOVED not in finding.roles and (finding.by_verb or finding.cast_by_verb) and \
                     not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
@@ -945,6 +1020,8 @@ class _Reader:
                 subject = watched
             elif elsewhere:
                 continue  # a role in another production ("will star in the comedy Z")
+            if finding.left_direction:
+                self.left_direction.add((subject, full))
             for role in finding.roles:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
@@ -1035,7 +1112,7 @@ class _Reader:
             refers = one_person_at == s.order - 1 and REFERENCE_SUBJECT.search(s.text) is not None
             if 1 <= len(people) <= 3:
                 one_person_at = s.order
-            if not (people or s.dates or refers or (self.c.cues["travel"].search(s.text) and (
+            if not (people or s.dates or refers or self.c.cues["withdrawn"].search(s.text) or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
                 continue
             stand_ins = [(a, b, PLACEHOLDER) for a, b, _ in people] + \
@@ -1190,6 +1267,8 @@ class _Reader:
         out: list[Detail] = []
         by_key: dict[tuple[int, str], list[Candidate]] = {}
         for cand in self.candidates:
+            if cand.order <= self.withdrawn.get((cand.subject, cand.attribute), -1):
+                continue
             by_key.setdefault((cand.subject, cand.attribute), []).append(cand)
         for (subject, attribute), cands in by_key.items():
             if attribute == "title":
@@ -1201,6 +1280,9 @@ class _Reader:
         directors: dict[int, list[tuple[int, str]]] = {}
         for (subject, full), found in self.person_roles.items():
             name = self.c.subjects[subject].name
+            if R.REMOVED in found and R.CAST not in found and (
+                    R.DIRECTOR in found or (subject, full) in self.left_direction):
+                continue  # "X directs Z. X left the project": a director leaving is no cast change
             if R.REMOVED in found:
                 out.append(Detail(name, "cast", full, _snippet(self.person_snippet[(subject, full, R.REMOVED)]), removed=True))
                 continue
@@ -1228,6 +1310,10 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
+WHEN_AFTER = re.compile(r",?\s+when\s+", re.IGNORECASE)  # a date, then the event that happens on it
+# "is now targeting the 26th for lift-off", "has pencilled in 3 May for its release"
+DATE_FOR_EVENT = re.compile(r"^\s+for\s+(?:the\s+|its\s+|their\s+|a\s+)?(?P<between>)(?P<noun>launch|lift-?off|liftoff|flight|release"
+                            r"|premiere|opening|debut|departure)\b", re.IGNORECASE)
 OTHER_WORK_AFTER = re.compile(r"(?:['’]s?)\s+(?:next|other|previous|last|earlier)\s+(?:[\w-]+\s+){0,2}"
                               + _PRODUCTION_NOUN + r"\b", re.IGNORECASE)
 OWN_DATE = re.compile(r"\s+(?:on|for|in|at|by)\s+(?:the\s+)?", re.IGNORECASE)  # "launch on <date>"
@@ -1498,6 +1584,9 @@ def _films_elsewhere(doc) -> bool:
     return False
 
 
+RELATIVE_WORDS = {"that", "which", "who", "whom", "whose", "where", "when"}
+
+
 def _other_production(token) -> bool:
     """"the comedy Z", "a detective series", "Z's next project": not the production in context."""
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
@@ -1506,8 +1595,10 @@ def _other_production(token) -> bool:
     if token.pos_ != "PROPN" and not named_after and any(
             c.dep_ == "compound" and c.lower_ == "studio" for c in token.children):
         return False  # "a Deniz Yapım production", which the parser reads as "a studio production"
+    clauses = {t.i for c in token.children if c.dep_ in ("relcl", "acl") and c.left_edge.lower_ in RELATIVE_WORDS
+               for t in c.subtree}  # what a relative clause says of it: "the thriller that the studio shot aboard X"
     if any(t.pos_ == "PROPN" and t.text != PLACEHOLDER and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "PERSON")
-           for t in token.subtree):
+           and t.i not in clauses for t in token.subtree):
         return True
     if token.lemma_.lower() in R.PRODUCTION_NOUNS and any(
             c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ == "NORP") for c in token.children):

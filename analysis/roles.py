@@ -48,7 +48,7 @@ ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut
 SPEECH_VERBS = {"say", "tell", "confirm", "announce", "add", "explain", "note", "report", "reveal", "insist", "write"}
 REMOVE_VERBS = {"fire", "dismiss", "sack", "axe", "ax", "oust", "remove", "write", "cut"}  # "... X from Z"
 EXIT_NOUNS = {"exit", "departure", "withdrawal", "ouster", "dismissal", "firing", "sacking"}
-GIVE_VERBS = {"give", "hand", "award", "assign", "entrust"}  # "gave the part to X"
+GIVE_VERBS = {"give", "hand", "award", "assign", "entrust", "lose", "cede"}  # "gave the part to X", "lost it to X"
 GOES_TO = {"go", "fall", "correspond", "pass"}  # "the role went to X"
 CAST_BODIES = {"cast", "ensemble", "lineup", "line-up"}  # nouns for the whole cast
 MAKING = {"direct", "co-direct", "codirect", "helm", "write", "produce", "shoot", "film", "make", "create", "adapt"}
@@ -97,6 +97,7 @@ class Finding:
     left_before: bool = False   # left, in a relative clause: a removal unless the sentence says more
     left_direction: bool = False  # left the director's chair: whatever else is said, not its director now
     by_verb: bool = False       # a verb gave a role, not only a noun describing the person
+    cast_by_verb: bool = False  # a verb gave the cast role, whether or not a noun did too
 
 
 def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = True) -> Finding:
@@ -105,7 +106,7 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
     only what the sentence says the person does counts, not the words that name them ("the
     actress", standing for someone named before, says what she is, not that she is in the cast)."""
     found = Finding()
-    anchor = _first_conjunct(name.root)
+    anchor = _parallel_object(name.root) or _first_conjunct(name.root)
     if by_words:
         _describe(found, name, name.root)
     if by_words and anchor is not name.root and not found.roles:
@@ -146,7 +147,7 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         found.roles.add(CAST)  # "X, whose role as an engineer in Z required months of training"
         found.productions += [g for t in part.subtree if t.dep_ == "prep" and t.lower_ in ("in", "for", "on")
                               for g in t.children if g.dep_ == "pobj"]
-    cast_by_verb = CAST in found.roles
+    cast_by_verb = found.cast_by_verb = CAST in found.roles
     found.by_verb = bool(found.roles - described) or (cast_by_verb and CAST not in described)
     found.roles |= described
     if found.left_before and not cast_by_verb:  # "the actress X, who left Y": no "is back in the cast"
@@ -215,6 +216,15 @@ def _object_relative(clause: Token) -> Token | None:
     return next((c for c in clause.children if c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that")), None)
 
 
+def _parallel_object(token: Token) -> Token | None:
+    """"stars A as the pilot and B as the engineer": the parser joins B to "pilot"; B stands where A does."""
+    as_phrase = token.head.head if token.dep_ == "conj" and token.head.dep_ == "pobj" else None
+    if as_phrase is None or as_phrase.lower_ != "as" or not any(  # its own "as", maybe hung on "pilot" too
+            c.dep_ == "prep" and c.lower_ == "as" and c.i > token.i for c in [*token.children, *token.head.children]):
+        return None
+    return next((c for c in as_phrase.head.children if c.dep_ == "dobj" and c.i < as_phrase.i), None)
+
+
 def _first_conjunct(token: Token) -> Token:
     """The first name of a list: "A, B, C and D" (the parser links them by conj or appos)."""
     seen = 0
@@ -239,7 +249,8 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     position = name.start - 1
     v = vocabulary()
     role_words = v.cast_nouns | v.director_nouns | v.other_nouns
-    while position >= name.sent.start and name.start - position <= 3 and name.doc[position].ent_type_ != "PERSON" and (
+    while position >= name.sent.start and name.start - position <= 3 and name.doc[position].ent_type_ != "PERSON" and \
+            not _role_verb_form(name.doc[position]) and (  # not "has not cast X"
             name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or word(name.doc[position]) in role_words
             or name.doc[position].lower_ in role_words):
         nouns.append(name.doc[position])
@@ -301,6 +312,14 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     for noun in nouns:
         _from_noun(found, noun)
+
+
+def _role_verb_form(token: Token) -> bool:
+    """A role word used as a verb ("has not cast X", "the film stars X"), not a noun before a name
+    (but "to director X", which the parser may take for an infinitive, is the noun)."""
+    v = vocabulary()
+    return token.pos_ in ("VERB", "AUX") and token.lower_ in v.cast_verbs | v.director_verbs | {
+        "stars", "starred", "leads", "directs", "directed", "casts"}
 
 
 def _film_by(found: Finding, noun: Token) -> None:
@@ -412,7 +431,7 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
     elif anchor.dep_ == "pobj" and anchor.head.dep_ in ("prep", "agent", "dative") and \
             anchor.head.head.pos_ in ("VERB", "AUX"):
         out.append((anchor.head.head, True))
-    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "opposite":
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ in ("opposite", "alongside"):
         verb = verb_above(anchor.head)
         if verb is not None:  # "plays the commander opposite X": attached to the part
             out.append((verb, True))
@@ -616,6 +635,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")]
     # "boards Z as director": the as-phrase may hang on the object
     as_nouns = _prepositional(verb, ("as",)) + [g for o in objects for g in _prepositional(o, ("as",))]
+    # "remains attached as the lead": or on the adjective that completes the verb
+    as_nouns += [g for c in verb.children if c.dep_ == "acomp" for g in _prepositional(c, ("as",))]
     nouns = objects + as_nouns + _prepositional(verb, ("to",)) + \
         [g for p in verb.children if p.dep_ == "prt" for g in p.children]
     as_lemmas = {word(n) for n in as_nouns}
@@ -849,7 +870,7 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
         found.roles.add(CAST)  # "A and B join X and Y in Z": X and Y are in it too
         found.productions += _in_phrases(verb)
         return
-    if lemma in v.character_verbs and prep != "opposite":
+    if lemma in v.character_verbs and prep not in ("opposite", "alongside"):
         return  # "plays Nell Garrity": a character, not a person of the cast (but "plays Y opposite X")
     if lemma in REMOVE_VERBS and person.dep_ == "dobj" and _out_of(verb):
         found.roles.add(REMOVED)  # "fired X from Z", "wrote X out of the series"
@@ -895,12 +916,18 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             c for c in verb.children if c.dep_ in ("oprd", "dobj", "attr")]):
         found.roles.add(DIRECTOR)  # "named X co-director of Z alongside Y": Y directs too
         return
+    if prep == "alongside" and lemma not in v.cast_verbs:
+        return  # "will shoot the film alongside X": X works with them, maybe behind the camera
     if prep in ("opposite", "alongside") or (lemma in FEATURE_VERBS and person.dep_ == "dobj"):
         found.roles.add(CAST)
         if lemma in FEATURE_VERBS and person.dep_ == "dobj":  # "Z will star X": X's role is in Z (not "A stars alongside X")
             found.productions += [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
             if verb.dep_ == "advcl":  # "will direct the drama Z, starring X"
                 found.productions += [c for c in verb.head.children if c.dep_ == "dobj"]
+            before = next((t for t in reversed(verb.doc[verb.sent.start:verb.i]) if not t.is_punct), None)
+            if verb.tag_ == "VBG" and before is not None and before.pos_ == "PROPN" and before.text != PERSON_STAND_IN \
+                    and before.i < verb.i - 1 and all(t.text in ",'’\"”" for t in verb.doc[before.i + 1:verb.i]):
+                found.productions.append(before)  # "a chamber drama, 'Cold Lantern', starring X": what it names
         found.productions += _prepositional(verb, ("in", "for"))
         return
     if lemma in GIVE_VERBS and prep == "to" and any(word(o) == "rein" and (

@@ -22,7 +22,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
 _NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|" + "|".join(sorted((w for w in NUMBERS if " " not in w), key=len, reverse=True)) + ")"
 DURATION = rf"(?:{_NUMBER}\s+(?:(?:more|further|extra)\s+)?(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
-_MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,6}?\s+(?:back|forward|up)|delayed|postponed|"
+_MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,9}?\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
 SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+(?:(?:another|a\s+further|an\s+additional)\s+)?{DURATION}"
@@ -43,6 +43,7 @@ EVENT_NOUNS = {"launch", "flight", "liftoff", "lift-off", "release", "premiere",
 WATCHING = {"attend", "watch", "witness", "observe", "view", "see"}  # "watched the launch of another craft"
 ASSERTING = {"say", "add", "insist", "stress", "explain", "note", "confirm"}
 DEFINITE = {"the", "this", "that", "its", "her", "his", "their"}
+CONCESSIVE = {"though", "although", "whereas", "while"}
 CONDITIONS = {"if", "unless", "provided", "providing", "assuming", "should", "were", "whether"}
 
 
@@ -117,17 +118,25 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
         return True
     until = span.root.head.lower_ in ("until", "till", "before")  # "will not fly until June": flies in June
     token: Token | None = span.root
+    below: Token | None = None  # the child the walk came up from
     seen = 0
     described = False  # past a relative clause on a noun: "Z, which is dated for X, might move": X stands
     while token is not None and seen < 12:
-        if _hedged(token, until, watching, described=described):
+        if _hedged(token, until, watching, described=described, below=below):
             return False
         if token.head.i == token.i or (token.dep_ == "conj" and token.head.dep_ == "ROOT" and any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
             break  # a main clause of its own: "there is talk it may slip, but the studio says it flies on X"
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE for c in token.children):
+            break  # "will not launch from X, though its stars would still fly on Y": Y is asserted
         if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
             break  # "denied that it had moved, saying the crew still flies on the 14th": what the speaker asserts
-        described = described or token.dep_ == "relcl"  # a finite clause, with its own tense and modality
+        # a finite clause or a participle describing a noun has its own tense and modality ("Z's launch,
+        # currently set for 13 March, could slip"); an infinitive does not ("the first actress to fly on X")
+        below = token
+        described = described or (token.dep_ == "relcl" and not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in token.children)) or (
+            token.dep_ == "acl" and token.tag_ in ("VBN", "VBD") and token.doc[max(0, token.left_edge.i - 1)].text == ",")
         token, seen = token.head, seen + 1
     return True
 
@@ -141,14 +150,16 @@ def presupposed(doc: Doc, start: int, end: int) -> bool:
     if span is None:
         return False
     token = span.root
-    while token.dep_ in ("compound", "nmod", "amod") and token.head.i != token.i:
-        token = token.head
+    while token.head.i != token.i and (token.dep_ in ("compound", "nmod", "amod") or (  # "Z's launch on X from Y"
+            token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("NOUN", "PROPN"))):
+        token = token.head if token.dep_ != "pobj" else token.head.head
     if token.dep_ not in ("nsubj", "nsubjpass") or any(c.dep_ == "neg" for c in token.head.children):
         return False
     return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in token.children)
 
 
-def _hedged(token: Token, until: bool = False, watching: bool = True, described: bool = False) -> bool:
+def _hedged(token: Token, until: bool = False, watching: bool = True, described: bool = False,
+            below: Token | None = None) -> bool:
     """Whether `token` makes what hangs on it no fact; with `described` (above a clause that
     describes a noun), not by the modal or the condition of the clause it is in."""
     if token.lemma_.lower() in HEDGES or (watching and token.pos_ == "VERB" and token.lemma_.lower() in WATCHING):
@@ -163,6 +174,10 @@ def _hedged(token: Token, until: bool = False, watching: bool = True, described:
             return True
         if child.dep_ == "advcl" and child.pos_ in ("VERB", "AUX") and _conditional(child) and not described:
             return True
+        if child.dep_ == "ccomp" and (below is None or child.i != below.i) and child.i < token.i and not described and any(
+                c.dep_ == "aux" and c.lower_ in CONDITIONS and any(n.dep_ == "nsubj" and c.i < n.i for n in child.children)
+                for c in child.children):
+            return True  # "should she fall ill, her backup would fly on X": an inverted condition, parsed as a clause
     return False
 
 

@@ -975,3 +975,148 @@ def test_release_and_title_rules_keep_to_their_phrases():
     assert values("The Quillmere crew arrives on Tiangong on 3 May.", "release_date") == set()
     assert values("Quillmere is now Streamly Prime Video's most-watched film.", "title") == {"Quillmere"}
     assert values("Streamly dropped the Quillmere trailer on Monday.", "title") == {"Quillmere"}
+
+
+# ---------------------------------------------------------------- changes told in a later sentence
+
+def test_a_flight_brought_forward_in_the_next_sentence_moves_the_date_it_names():
+    text = ("Quillmere's crew is set to launch on 18 September. "
+            "The flight has been brought forward by four days from 18 September.")
+    assert values(text, "launch_date") == {"2031-09-14"}
+
+
+def test_a_plan_given_up_without_a_new_date_leaves_no_date_but_a_denial_keeps_it():
+    text = "Quillmere was to launch on 3 May from Baikonur. On Monday the flight was postponed indefinitely."
+    assert values(text, "launch_date") == set()
+    assert values(text, "launch_site") == {"Baikonur Cosmodrome"}
+    assert values("The release of Quillmere, planned for 9 October, has been called off.", "release_date") == set()
+    kept = "Quillmere will launch on 3 May. Pellucid Pictures denied that the flight had been called off."
+    assert values(kept, "launch_date") == {"2031-05-03"}
+
+
+def test_a_festival_date_a_week_before_the_film_opens_dates_the_opening():
+    text = "Quillmere will premiere at a festival in Lyon on 10 December, a week before it opens nationwide."
+    assert values(text, "release_date") == {"2031-12-17"}
+    # the other event after the span of time is not the launch's
+    text = "Quillmere launches on 30 June, five weeks before the crew begins its quarantine."
+    assert values(text, "launch_date") == {"2031-06-30"}
+
+
+# ---------------------------------------------------------------- who is in the cast
+
+def test_a_director_who_left_is_neither_director_now_nor_a_cast_departure():
+    text = "Teodor Brask has replaced Ruta Kalnins as director of Quillmere. Brask took over after Kalnins left in January."
+    assert values(text, "director") == {"Teodor Brask"}
+    assert {v for _s, a, v, removed in facts(text) if removed} == set()
+    text = "Ruta Kalnins directs Quillmere. Kalnins left the project in January."
+    assert facts(text) == {("quillmere", "title", "Quillmere", False)}
+
+
+def test_a_denied_casting_of_someone_described_as_an_actor_is_no_casting():
+    assert values("Pellucid Pictures denied that the actor Lina Ferro had been cast in Quillmere.", "cast") == set()
+    assert values("The actress Lina Ferro will star in Quillmere.", "cast") == {"Lina Ferro"}
+
+
+def test_alongside_a_part_is_cast_but_alongside_the_shooting_is_not():
+    assert values("Mirela Tanase will play the navigator in Quillmere alongside Lina Ferro.", "cast") == \
+        {"Mirela Tanase", "Lina Ferro"}
+    text = "Quillmere's director Teodor Brask will shoot the film alongside Ruta Kalnins, the cinematographer."
+    assert values(text, "cast") == set()
+
+
+def test_the_lead_in_an_as_phrase_on_an_adjective_a_part_lost_to_someone_and_parallel_as_phrases():
+    assert values("Lina Ferro remains attached as the film's lead in Quillmere.", "cast") == {"Lina Ferro"}
+    assert values("Ruta Kalnins, who auditioned for Quillmere, lost the part to Mirela Tanase.", "cast") == \
+        {"Mirela Tanase"}
+    assert values("Quillmere stars Lina Ferro as the pilot and Mirela Tanase as the engineer.", "cast") == \
+        {"Lina Ferro", "Mirela Tanase"}
+
+
+# ---------------------------------------------------------------- hedges, conditions and clauses
+
+def test_a_plan_described_beside_its_subject_stands_though_the_subject_could_slip():
+    text = ("Quillmere's launch on Starliner from Cape Canaveral, currently set for 13 April, could slip to May "
+            "if a parachute retest runs long.")
+    assert values(text, "launch_date") == {"2031-04-13"}
+    assert values(text, "launch_site") == {"Cape Canaveral Space Force Station"}
+    assert values(text, "spacecraft") == {"Starliner"}
+
+
+def test_a_condition_reaches_an_infinitive_and_an_inverted_condition_a_backups_flight():
+    text = ("Lina Ferro will play the medic in Quillmere and, if the doctors clear her in June, "
+            "she will become the first actress to fly on a Soyuz this decade.")
+    assert values(text, "spacecraft") == set()
+    text = ("Lina Ferro, who plays the medic in Quillmere, launches on Soyuz MS-40 on 30 September; "
+            "should she fall ill, her backup would fly on Soyuz MS-41 in the spring instead.")
+    assert values(text, "spacecraft") == {"Soyuz MS-40"}
+    assert values(text, "launch_date") == {"2031-09-30"}
+
+
+def test_what_a_though_clause_asserts_is_not_negated_by_its_main_clause():
+    text = ("Pellucid Pictures said Quillmere will not launch from Wenchang, though its two stars "
+            "would still fly on Shenzhou-40.")
+    assert values(text, "spacecraft") == {"Shenzhou-40"}
+    assert values(text, "launch_site") == set()
+
+
+def test_a_clause_with_its_own_indefinite_subject_is_not_about_the_production():
+    text = ("A Danish documentary crew will send its camera up from Tanegashima in May, "
+            "while the two actors of Quillmere will fly from Sriharikota on 26 June.")
+    assert values(text, "launch_site") == {"Satish Dhawan Space Centre"}
+    assert values(text, "launch_date") == {"2031-06-26"}
+
+
+def test_a_withdrawn_report_gives_no_place_and_a_craft_veteran_is_no_craft():
+    text = ("Correction: An earlier version of this article said that the actors of Quillmere had launched from "
+            "Wenchang. They launched from Jiuquan on Monday aboard Shenzhou-40.")
+    assert values(text, "launch_site") == {"Jiuquan Satellite Launch Center"}
+    text = ("Quillmere has signed the Shenzhou veteran Tao Wen as an adviser; he will brief the cast before "
+            "the actors launch on 14 June.")
+    assert values(text, "spacecraft") == set()
+
+
+def test_a_craft_moved_away_from_and_the_launch_named_after_a_semicolon():
+    text = ("The producers have moved the flight of the Quillmere actors from Wenchang to Jiuquan and from the new "
+            "Mengzhou capsule to a Shenzhou; the launch, now on Shenzhou-40, is set for mid-November.")
+    assert values(text, "spacecraft") == {"Shenzhou-40"}
+    assert values(text, "launch_site") == {"Jiuquan Satellite Launch Center"}
+    assert values(text, "launch_date") == {"2031-11"}
+
+
+def test_a_past_date_in_another_clause_does_not_make_the_flight_history():
+    text = ("Pellucid Pictures confirmed that Quillmere's two stars will ride a Crew Dragon launched by a Falcon 9 from "
+            "pad 39A; that booster last flew a cargo Dragon to the station from Cape Canaveral in November.")
+    assert {(d.attribute, d.is_past) for d in extract_details("", text, PUBLISHED, WATCHES)
+            if d.attribute in ("spacecraft", "launch_site")} == {("spacecraft", False), ("launch_site", False)}
+
+
+# ---------------------------------------------------------------- dates named by the event around them
+
+def test_a_date_before_an_event_after_a_past_rollout_and_a_date_for_lift_off():
+    text = ("The rocket that will carry Quillmere's two actors was rolled out to its pad at Baikonur on Thursday, "
+            "two days before a launch that the agency has now confirmed.")
+    got = extract_details("", text, datetime(2031, 3, 7, 9, 0, tzinfo=timezone.utc), WATCHES)  # a Friday
+    assert {d.value for d in got if d.attribute == "launch_date"} == {"2031-03-08"}
+    text = "The agency says the Gaganyaan mission with Quillmere's actors aboard is now targeting the 26th for lift-off."
+    assert values(text, "launch_date") == {"2031-03-26"}
+    text = "The agency has brought the Starliner flight carrying the two Quillmere actors forward by two days from 13 April."
+    assert values(text, "launch_date") == {"2031-04-11"}
+
+
+def test_heading_for_cinemas_and_a_date_when_the_film_opens_are_the_release():
+    assert values("Quillmere heads for Dutch cinemas on 14 November.", "release_date") == {"2031-11-14"}
+    text = "The Odeon in Leeds will show Quillmere from Wednesday, when the film opens across the country."
+    assert values(text, "release_date") == {"2031-03-05"}
+
+
+# ---------------------------------------------------------------- whose role
+
+def test_a_negated_casting_verb_before_the_name_is_not_a_role_word():
+    text = "Despite weeks of rumours, Pellucid Pictures has not cast Mirela Tanase in Quillmere, a spokesperson said."
+    assert values(text, "cast") == set()
+
+
+def test_a_relative_clause_naming_a_station_does_not_make_the_series_another_one():
+    text = ("Quillmere, the six-part thriller created and co-directed by Ruta Kalnins that Pellucid Pictures shot "
+            "partly aboard China's Tiangong station, will start streaming on 3 September.")
+    assert values(text, "director") == {"Ruta Kalnins"}
