@@ -84,7 +84,7 @@ def grammar() -> DateGrammar:
         rf"(?P<my>{month.format('m4')}(?:,? (?:of )?(?P<y5>\d{{4}})| (?:of )?(?P<r5>last year|next year|this year))?)\b",
         rf"(?P<rel>(?:the )?(?P<rw>last|next|this|on|coming|following) (?P<wd>{weekday}))\b",
         rf"(?P<wd2>\b(?:{weekday}))\b",
-        r"(?P<tday>\b(?:today|tomorrow|yesterday|tonight))\b",
+        r"(?P<tday>\b(?:today|tomorrow|yesterday|tonight|this (?:morning|afternoon|evening)))\b",
         r"(?P<rmo>(?P<rmw>next|last|this) month)\b",
         r"(?P<dth>the (?P<d6>\d{1,2})(?:st|nd|rd|th))\b(?! (?:of )?(?:century|anniversary|month|day|time|floor|edition|season|flight|mission|launch))",
     ]
@@ -162,7 +162,8 @@ def _mention(m: re.Match[str], g: DateGrammar) -> DateMention | None:
         day = g.weekdays[(m.group("wd") or m.group("wd2")).lower()]
         return DateMention(s, e, None, None, None, f"weekday:{day}:{word}", text)
     if m.group("tday"):
-        offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[m.group("tday").lower()]
+        word = m.group("tday").lower()
+        offset = 0 if word.startswith("this ") else {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[word]
         return DateMention(s, e, None, None, None, f"offset:{offset}", text)
     if m.group("rmo"):
         return DateMention(s, e, None, None, None, f"month:{MONTH_OFFSETS[m.group('rmw').lower()]}", text)

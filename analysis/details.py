@@ -50,6 +50,17 @@ REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:fil
                          r"|launch|flight|release|premiere)"
                          r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
+# A paragraph that turns to something else: its sentences inherit no production from before
+TOPIC_SHIFT = re.compile(r"\s*(?:meanwhile|elsewhere|separately|in other news|in contrast|by contrast)\b", re.IGNORECASE)
+_NAME = r"(?P<name>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3})"
+_WORK = "(?:%s|epic|western|shoot)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
+OTHER_PRODUCTION_NAMED = re.compile(
+    rf"\bthe\s+{_NAME}\s+{_WORK}\b"  # "the Pale Dawn production"
+    rf"|\b(?:rival|another|competing)\s+{_WORK},?\s+" + _NAME.replace("?P<name>", "?P<other>") +  # "a rival film, Pale Dawn"
+    rf"|^\W*" + _NAME.replace("?P<name>", "?P<subject>") + rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b"  # "Pale Dawn, the rival thriller"
+    rf"|\b" + _NAME.replace("?P<name>", "?P<owner>") + rf"['’]s\s+(?:new\s+|next\s+|own\s+)?{_WORK}\b"  # "Ivo Brand's film"
+    rf"|\bon\s+" + _NAME.replace("?P<name>", "?P<work>") + rf",\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b",  # "on Pale Dawn, an epic"
+    re.IGNORECASE)
 # "A Japanese crew will send its camera up from X": the clause's own subject is what "its" refers to
 INDEFINITE_OPENING = re.compile(r"\s*(?:(?:while|whereas|but|and)\s+)?(?:an?|another|some)\s", re.IGNORECASE)
 RELATIVE_CLAUSE = re.compile(r"(?P<antecedent>(?:[A-Z][\w'’\-]*\s+(?:(?:" + JOINERS + r")\s+)?){0,4}[A-Z][\w'’\-]*),"
@@ -402,6 +413,10 @@ class _Reader:
     def _context_subject(self, s: Sentence) -> tuple[int | None, bool]:
         """The subject a sentence naming none is about, and whether its own paragraph names it."""
         same = [x for x in self.sentences if x.paragraph == s.paragraph]
+        opened = [x for x in same if x.order <= s.order and not x.mentions and (
+            TOPIC_SHIFT.match(x.text) or self._names_another_production(x))]
+        if opened and not any(x.mentions for x in same if opened[-1].order < x.order <= s.order):
+            return None, False  # "Meanwhile, at Vostochny, the Pale Dawn production ...": another subject now
         subjects = {subj for x in same for _, subj in x.mentions}
         if len(subjects) == 1:
             return next(iter(subjects)), True
@@ -416,6 +431,12 @@ class _Reader:
             if previous:
                 return previous[-1], False
         return None, False
+
+    def _names_another_production(self, s: Sentence) -> bool:
+        """"the Pale Dawn production", "the rival film Pale Dawn": a capitalised name that no watch owns,
+        beside a word for a production."""
+        return any(not self.c.mention.search(next(g for g in m.groups() if g))
+                   for m in OTHER_PRODUCTION_NAMED.finditer(s.text))
 
     def _subject_at(self, s: Sentence, position: int, fallback: int | None, strict: bool = False) -> int | None:
         if not s.mentions:
@@ -699,6 +720,10 @@ class _Reader:
                 g.lower_ in ANOTHER_WORK for g in c.children if g.dep_ in ("amod", "det"))
                for c in verb.children):
             return True  # "her next film, a Bergen comedy, opens in August"
+        subject = next((c for c in verb.children if c.dep_ in R.SUBJECT_DEPS), None)
+        if subject is not None and subject.pos_ == "PROPN" and verb.lemma_.lower() in OPENING_VERBS and \
+                not any(c.dep_ == "dobj" for c in verb.children) and self._unwatched_work(parsed, subject):
+            return True  # "the studio says Winter Lamp will open in December": another title's date
         if verb.dep_ not in ("relcl", "acl"):
             return False
         noun = verb.head
@@ -710,6 +735,17 @@ class _Reader:
             return False
         text = parsed.doc.text  # not a craft or a launch site: "Shenzhou-31, which launches on 3 May"
         return not any(a <= noun.idx < b for gazetteer in (spacecraft(), launch_sites()) for a, b, _ in gazetteer.find(text))
+
+    def _unwatched_work(self, parsed: Parsed, noun) -> bool:
+        """Whether a proper noun the parser's copy kept names another work: not a craft or a launch
+        site; a name read as a person's only when it is no watched person ("Winter Lamp will open")."""
+        doc = parsed.doc
+        if noun.text == PLACEHOLDER:
+            written = next((w for a, _b, w in parsed.people if parsed.shift(a) == noun.idx), None)
+            return written is not None and written not in self.alias_people
+        first = min(t.idx for t in noun.subtree if t.dep_ == "compound" or t.i == noun.i)
+        phrase = doc.text[first:noun.idx + len(noun)]
+        return not any(g.find(phrase) for g in (spacecraft(), launch_sites()))
 
     def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
@@ -779,6 +815,8 @@ class _Reader:
             if before is None or len(resolved[before.start]) != 10:
                 continue
             after = re.split(r"[,;:]", s.text[offset.end:], maxsplit=1)[0]  # "before it opens nationwide, the studio said"
+            if any(offset.end <= d.start < offset.end + len(after) for d in s.dates):
+                continue  # "nine months after they lifted off on 24 June": that event has its own date
             attribute = self._cue_attribute("", after, space)  # the first event named after it
             if attribute is None or any(c.order == s.order and c.attribute == attribute and c.value == resolved[before.start]
                                         for c in self.candidates):
@@ -1010,7 +1048,8 @@ class _Reader:
                     continue  # the film's one-word title, as far as this sentence says
                 self.as_person.add(written)  # "Quillon, whose last album ..., joins the cast"
             if finding.roles - {R.REMOVED} and R.REMOVED not in finding.roles and (finding.by_verb or finding.cast_by_verb) and \
-                    not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False):
+                    not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False) and \
+                    not self._said_in_own_clause(name.root):
                 continue  # "denied that X had been cast", "X could join"
             if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production
@@ -1026,6 +1065,13 @@ class _Reader:
                 key = (subject, full)
                 self.person_roles.setdefault(key, {}).setdefault(role, s.order)
                 self.person_snippet.setdefault((subject, full, role), s.text)
+
+    @staticmethod
+    def _said_in_own_clause(name) -> bool:
+        """"X, who played the lead, has not returned to space": what the relative clause right after
+        the name says is not negated by the main clause."""
+        clause = R.relative_after(name)
+        return clause is not None and _clause_gives_role(clause) and not T.hedged_clause(clause)
 
     def _role_named_before(self, s: Sentence, person) -> set[str]:
         """"Z has found its director. She is X": "she is X" names whom the sentence before described
@@ -1225,6 +1271,8 @@ class _Reader:
             if token.i in sequels or token.lower_ in D.calendar_words() or any(
                     g.find(phrase) for g in (spacecraft(), launch_sites())):
                 continue  # "Shenzhou-40, which will carry X": the craft, not a production; "on 21 October": a date
+            if _where_it_is_made(token):
+                continue  # "directing the film in Korolyov": the film is the object, the in-phrase a place
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
             # not a name it is only measured against: "her first theatre work since Z"
@@ -1584,6 +1632,20 @@ def _films_elsewhere(doc) -> bool:
     return False
 
 
+def _clause_gives_role(verb) -> bool:
+    v = R.vocabulary()
+    return verb.lemma_.lower() in v.cast_verbs | v.director_verbs
+
+
+def _where_it_is_made(token) -> bool:
+    """A name in an in- or at-phrase of a verb whose object is the production: a place."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.lower_ not in ("in", "at") or prep.head.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in R.PRODUCTION_NOUNS for c in prep.head.children)
+
+
+OPENING_VERBS = {"open", "premiere", "debut", "bow", "stream", "release", "hit", "arrive"}  # said of the work itself
 RELATIVE_WORDS = {"that", "which", "who", "whom", "whose", "where", "when"}
 
 

@@ -362,6 +362,7 @@ def _may_be_other(text: str, m: _Matchers, tokenizer) -> bool:
     return not m.vocab.verdict_words.isdisjoint(t.lower_ for t in tokenizer(text[: m.vocab.limits["parse_chars"]]))
 
 
+_VEHICLES = {"rocket", "capsule", "spacecraft", "spaceship", "ship", "flight", "mission", "vehicle"}  # "on a New Shepard rocket"
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
                "dative"}
 _PREPOSITION_WORDS = {"aboard", "on", "to", "at", "inside", "outside", "in", "from", "into", "onboard", "above",
@@ -399,8 +400,11 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             continue
         if unit.get("on_earth") and m.weak is not None and m.weak.fullmatch(label):
             continue  # "the orbital scenes were shot in front of green screens"
+        if first.dep_ == "aux" and first.lower_ == "to":  # "to fly to the ISS": the place is the to-phrase
+            first = next((t for t in doc[first.i + 1:last.i] if t.dep_ == "prep"), first)
         if first.lower_ in _PREPOSITION_WORDS and last.dep_ == "compound" and last.head.i > last.i:
-            if not any(a <= last.head.idx < b for a, b, _label in unit.get("names")):
+            if not any(a <= last.head.idx < b for a, b, _label in unit.get("names")) and \
+                    last.head.lower_ not in _VEHICLES:
                 continue  # "a gallery devoted to space films": the place word names a kind of film
             last = last.head  # "aboard a Soyuz capsule": the place goes on to the craft it names
         if first.lower_ in _PREPOSITION_WORDS and first.dep_ not in ("prep", "advmod", "agent", "prt", "dative"):
@@ -415,6 +419,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             below = _path(p, last)
             if path is not None and len(path) - 1 <= 2:
                 pass
+            elif first.dep_ == "prep" and first.head.i in (word.i, p.i):
+                path = [p, first]  # "after twelve days of filming on the station": the place is the filming's own
             elif below is not None and len(below) - 1 <= 2 and _is_below(p, last):
                 path = below  # "a station, where the film will be shot"
             else:
@@ -470,6 +476,9 @@ def _anchor(first, last):
     if first.dep_ in ("prep", "dative", "agent"):
         head = first.head
         for _ in range(2):
+            if head.dep_ == "conj" and head.head.dep_ == "pobj":  # "during A and B's stay", misread as a list
+                chain.append(head)
+                head = head.head
             if head.dep_ == "pobj" and head.head.dep_ == "prep":
                 chain += [head, head.head]
                 head = head.head.head
@@ -510,6 +519,7 @@ def _through_relative_clause(path, production) -> bool:
     and so does a clause that holds both ("an actor who flies to the station to shoot a series")."""
     inside = {t.i for t in path}
     return any(t.dep_ == "relcl" and t.i != production.i and t.head.i != production.i and t.head.i in inside
+               and t.left_edge.lower_ != "where"  # "the station, where it plans to shoot"
                for t in path[1:])
 
 
@@ -545,6 +555,10 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
     doc = production.doc
     if any(t.lower_ in words["call_off"] for t in doc[max(0, production.i - 4):production.i]):
         return True  # "drops plan to shoot in space", however a headline is parsed
+    above = list(production.ancestors)[:5]
+    for n, token in enumerate(above[1:], start=1):
+        if token.lower_ in words["call_off"] and above[n - 1].lower_ in _HEARSAY:
+            return True  # "denied reports that its lead will fly to the station to film"
     governing = list(path)
     token = production
     for _ in range(3):
@@ -570,6 +584,10 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
             if child.dep_ == "mark" and child.lower_ in words["open_questions"]:
                 return True  # "asked whether she would ever film in orbit": a question, no plan
     return False
+
+
+_HEARSAY = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "claim", "claims", "speculation", "suggestion",
+            "suggestions", "story", "stories"}
 
 
 def _negated_noun(noun, negators: frozenset[str]) -> bool:
@@ -649,12 +667,26 @@ def _score_watch(doc: _Article, evidence: _Evidence) -> int:
     if not (doc.has("production") or doc.has("context") or titled):
         evidence.reasons.append(f"watched alias with no word of filming: {names}")
         return 0
-    where = with_alias[0].where
-    evidence.reasons.append(f"watched alias{' (' + where + ')' if where != 'body' else ''}: {names}")
+    # an alias only in an aside on something else ("spare parts for the module, where Z's crew
+    # filmed two years ago") is a mention in passing: it counts as one further down
+    aside = all(unit.where != "title" and all(_in_aside(unit.text, hit[0]) for hit in unit.get("aliases"))
+                for unit in with_alias)
+    where = "body" if aside else with_alias[0].where
+    evidence.reasons.append(f"watched alias{' (' + where + ')' if where != 'body' else ''}"
+                            f"{' in passing' if aside else ''}: {names}")
     evidence.add({"title": "watch_title", "lead": "watch_lead"}.get(where, "watch_body"))
     near = any(u.get("require") or u.get("places") or u.get("names") or u.verdict == "in_space" for u in with_alias)
     evidence.add("watch_space_near", 1 if near else 0)
     return len(with_alias)
+
+
+_ASIDE = re.compile(r",\s+(?:where|which|who|whose|when)\s", re.IGNORECASE)
+
+
+def _in_aside(text: str, position: int) -> bool:
+    """Whether `position` falls in a clause set off by ", where", ", which" ... that has not ended."""
+    opened = [m.end() for m in _ASIDE.finditer(text, 0, position)]
+    return bool(opened) and "," not in text[opened[-1]:position]
 
 
 def _score_pairs(doc: _Article, evidence: _Evidence) -> None:

@@ -32,7 +32,7 @@ NOT_DIRECTOR = {"unit", "second-unit", "flight", "launch", "mission", "general",
 SEQUELS = {"sequel", "prequel", "follow-up", "spin-off", "spinoff", "remake"}  # another production, whatever its title
 PRODUCTION_NOUNS = {"film", "movie", "series", "drama", "thriller", "comedy", "play", "revival", "project", "picture",
                     "feature", "documentary", "show", "sequel", "franchise", "musical", "opera", "production",
-                    "docuseries", "miniseries", "biopic", "adaptation", "remake", "short"}
+                    "docuseries", "miniseries", "biopic", "adaptation", "remake", "short", "epic", "western"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # a place in a body of people: "a member of the cast", "the Chinese side of the cast"
 PARTS_OF_A_BODY = {"member", "addition", "part", "side", "half", "rest"}
@@ -42,6 +42,7 @@ ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "lan
 DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
+RELATIVE_PRONOUNS = {"who", "whom", "whose"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
 ACTING_DEBUT = {"acting", "screen", "big-screen", "film", "movie"}  # "... debut": a first role
@@ -135,6 +136,14 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
                        if (c.dep_ == "xcomp" or _infinitive(c)) and _lemma(c) in _role_verbs()
                        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     found.roles -= {CAST}  # to tell whether a verb gives it too
+    group = {anchor.i, *(c.i for c in anchor.conjuncts)}
+    own_clause = name.root.i != max(group) and relative_after(name.root) is not None
+    predicates = [(verb, as_object, person) for verb, as_object, person in predicates  # "A, who directs, and B, who stars"
+                  if as_object or (owner := _relative_owner(verb)) in (None, name.root.i)
+                  or (owner == max(group) and not own_clause and _only_names_between(name.root, owner))]
+    owned = relative_after(name.doc[max(group)])
+    if owned is not None and not own_clause and _only_names_between(name.root, max(group)) and all(verb.i != owned.i for verb, _o, _p in predicates):
+        predicates.append((owned, False, anchor))  # "... and A and B, who will shoot their scenes": the parser hung it elsewhere
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
     phrase = anchor.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "with" else None
@@ -214,6 +223,31 @@ def _names_the_film(person: Token) -> bool:
 def _object_relative(clause: Token) -> Token | None:
     """The relative pronoun a relative clause takes as its object ("whom the studio cast"), if any."""
     return next((c for c in clause.children if c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that")), None)
+
+
+def relative_after(name: Token) -> Token | None:
+    """The relative clause that opens right after `name` (", who will ..."), however the parser hung it."""
+    doc = name.doc
+    if name.i + 2 >= len(doc) or doc[name.i + 1].text != "," or doc[name.i + 2].lower_ not in RELATIVE_PRONOUNS:
+        return None
+    verb = doc[name.i + 2].head
+    return verb if verb.dep_ == "relcl" else None
+
+
+def _only_names_between(name: Token, end: int) -> bool:
+    """Whether only other names, commas and "and" stand between `name` and position `end`: one list."""
+    return all(t.text == PERSON_STAND_IN or t.lower_ in (",", "and", "or") for t in name.doc[name.i + 1:end])
+
+
+def _relative_owner(verb: Token) -> int | None:
+    """Where the name stands that a relative clause opens right after (", who ..."), if one does."""
+    if verb.dep_ != "relcl":
+        return None
+    who, doc = verb.left_edge, verb.doc
+    if who.lower_ not in RELATIVE_PRONOUNS or who.i < 2 or doc[who.i - 1].text != ",":
+        return None
+    before = doc[who.i - 2]
+    return before.i if before.text == PERSON_STAND_IN else None
 
 
 def _parallel_object(token: Token) -> Token | None:

@@ -141,6 +141,11 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
     return True
 
 
+def hedged_clause(verb: Token) -> bool:
+    """Whether the clause of `verb` itself is negated, hedged or conditional (not the clauses above it)."""
+    return _hedged(verb)
+
+
 def presupposed(doc: Doc, start: int, end: int) -> bool:
     """Whether the name at start..end modifies a definite subject ("Her Soyuz flight could slip",
     "the crew's Crew Dragon ride may move"): the flight is taken as given, and only what is said
