@@ -89,7 +89,8 @@ LEAVING = re.compile(r"\b(?:off|out of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECAS
 _REPLICA = r"(?:mock-?ups?|replicas?|scale models?|simulators?|trainers?)"
 REPLICA_OF = re.compile(rf"\b(?:{_REPLICA}|full-scale copy)\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 REPLICA_AFTER = re.compile(rf"\s+(?:capsule\s+)?(?:{_REPLICA}|veterans?)\b", re.IGNORECASE)  # or "the Soyuz veteran X"
-INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|replacing|in place of)\s+(?:(?:on|from|aboard|at)\s+)?(?:the\s+|a\s+|an\s+)?$",
+                        re.IGNORECASE)
 INSTEAD_AFTER = re.compile(r"[^;.]{0,40}?\binstead\b(?!\s+of)", re.IGNORECASE)
 TRADED = re.compile(r"\b(?:trade[sd]?|swap(?:s|ped)?|exchange[sd]?|g(?:ave|ives?) up)\s+(?:(?:its|their|his|her|the|a|an)\s+)?$",
                     re.IGNORECASE)
@@ -972,7 +973,7 @@ class _Reader:
                     continue
                 owned = self.c.owner.get(value)
                 if owned is not None and owned[1] is not None:
-                    if "titl" in m.group(0).lower():  # an alias its form made a person, which the text calls a title
+                    if TITLE_SAID.search(m.group(0)):  # an alias its form made a person, which the text calls a title
                         self.candidates.append(Candidate(owned[0], "title", value, s.text, s.order, strength=2))
                     continue
                 if value.lower() in P.not_name_words() or value.lower() in ("it", "this"):
@@ -1002,8 +1003,9 @@ class _Reader:
         if key is None:
             return ""
         at, written = m.start(key), m.group(key).strip()
-        return max((alias for subject in self.c.subjects for alias in subject.titles if text.startswith(alias, at) and (
-            len(alias) > len(written) or written[len(alias):].startswith(":"))), key=len, default="")
+        names = [*(alias for subject in self.c.subjects for alias in subject.titles), *self.c.owner]
+        return max((alias for alias in names if text.startswith(alias, at) and (
+            len(alias) > len(written) or written[len(alias):].startswith((":", " and ", " in ")))), key=len, default="")
 
     def _titles_named(self, subject: int, cands: list[Candidate]) -> list[Detail]:
         """Every name the article gives the film: the one it states as the title ("released as
@@ -1022,6 +1024,10 @@ class _Reader:
             self._role_by_reference(s)
             if parsed is not None:
                 self._role_by_pronoun(s, parsed)
+            if self.last_people is not None and self.last_people[0] == s.order - 1 and len(self.last_people[1]) == 1 \
+                    and SINGULAR_PRONOUN.search(s.text):
+                self.last_people = (s.order, *self.last_people[1:])  # "X has never flown. On 17 October she will."
+                self.last_person = self.last_people and (s.order, self.last_people[1][0], self.last_people[2])
             return
         people = [p for p in parsed.people if p[2] not in self.c.unsettled]
         self.last_people = (s.order, [p[2] for p in people], fallback) if people else None
@@ -1156,7 +1162,7 @@ class _Reader:
             named = self._named(s)
             people = self._person_spans(s, named)
             refers = one_person_at == s.order - 1 and REFERENCE_SUBJECT.search(s.text) is not None
-            if 1 <= len(people) <= 3:
+            if 1 <= len(people) <= 3 or (not people and one_person_at == s.order - 1 and SINGULAR_PRONOUN.search(s.text)):
                 one_person_at = s.order
             if not (people or s.dates or refers or self.c.cues["withdrawn"].search(s.text) or (self.c.cues["travel"].search(s.text) and (
                     launch_sites().find(s.text) or spacecraft().find(s.text)))):
@@ -1358,6 +1364,8 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
+SINGULAR_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
+TITLE_SAID = re.compile(r"titl|known|called", re.IGNORECASE)  # words that say the name is the work's, not a person's
 WHEN_AFTER = re.compile(r",?\s+when\s+", re.IGNORECASE)  # a date, then the event that happens on it
 # "is now targeting the 26th for lift-off", "has pencilled in 3 May for its release"
 DATE_FOR_EVENT = re.compile(r"^\s+for\s+(?:the\s+|its\s+|their\s+|a\s+)?(?P<between>)(?P<noun>launch|lift-?off|liftoff|flight|release"
@@ -1642,7 +1650,7 @@ def _where_it_is_made(token) -> bool:
     prep = token.head
     if token.dep_ != "pobj" or prep.lower_ not in ("in", "at") or prep.head.pos_ not in ("VERB", "AUX"):
         return False
-    return any(c.dep_ == "dobj" and c.lemma_.lower() in R.PRODUCTION_NOUNS for c in prep.head.children)
+    return any(c.dep_ == "dobj" and (c.lemma_.lower() in R.PRODUCTION_NOUNS or c.lower_ == "it") for c in prep.head.children)
 
 
 OPENING_VERBS = {"open", "premiere", "debut", "bow", "stream", "release", "hit", "arrive"}  # said of the work itself
@@ -1669,7 +1677,8 @@ def _other_production(token) -> bool:
     if token.lemma_.lower() in R.PRODUCTION_NOUNS and token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "PROPN" \
             and token.nbor(1).text != PLACEHOLDER:
         return True  # "the comedy Z"; not "will direct the film X" (a person)
-    return token.lemma_.lower() in R.PRODUCTION_NOUNS and bool(determiners & {"a", "an", "another", "next", "new", "other"})
+    return token.lemma_.lower() in R.PRODUCTION_NOUNS and bool(
+        determiners & {"a", "an", "another", "next", "new", "other", "rival", "competing"})
 
 
 def _best(cands: list[Candidate]) -> Candidate:

@@ -688,7 +688,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(DIRECTOR)  # "X is behind the camera on Y", "X steps behind the camera for Y"
         found.productions += _prepositional(verb, ("on", "for", "of"))
         return
-    if (lemma == "step" and particles & {"in", "into"}) or (lemma == "take" and "over" in particles and not objects):
+    after = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.i > verb.i}  # not "In a shake-up, X stepped aside"
+    if (lemma == "step" and after & {"in", "into"}) or (lemma == "take" and "over" in after and not objects):
         # "Y steps in", "Y takes over": the role the sentence is about
         directing = _about_direction(verb.doc)  # "takes over directing duties", "steps in as director"
         found.roles.add(DIRECTOR if directing else CAST)
@@ -706,6 +707,12 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
             word(o) == "scene" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children) for o in objects):
         found.roles.add(CAST)  # "will fly to the station to shoot her scenes for Z"
         found.productions += _prepositional(verb, ("for", "in", "of"))
+        return
+    performed = [n for n in objects + _prepositional(verb, ("in",)) + [g for o in objects for g in _prepositional(o, ("of",))]
+                 if word(n) in PRODUCTION_NOUNS]
+    if lemma == "perform" and performed:
+        found.roles.add(CAST)  # "to perform Z on camera", "performs in the video"
+        found.productions += performed
         return
     own_part = [n for n in _prepositional(verb, ("for",)) if word(n) in ("role", "part")
                 and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in n.children)]
@@ -727,7 +734,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         if lemma == "continue" and not negated:
             return
         if as_lemmas & v.director_nouns or any(word(n) in v.director_nouns for n in nouns):
-            return  # leaving the director's chair is no cast change
+            found.left_direction = True  # "stepped aside as director": no cast change, and no director now
+            return
         if _about_direction(verb.doc):
             found.left_direction = True  # "X will now direct Z after Y left": Y left the director's chair
             return

@@ -42,6 +42,9 @@ def analyse_jsonl(rules: Rules, lines: IO[str], out: IO[str]) -> None:
             result = as_json(_analyse_record(rules, line, number))
         except ValueError as exc:
             result = {"error": str(exc)}
+        except Exception as exc:  # a text that breaks the analysis must not cost the lines after it
+            result = {"error": f"line {number}: could not be analysed: {type(exc).__name__}: {exc}"}
+            print(f"spacewatch: {result['error']}", file=sys.stderr)
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 

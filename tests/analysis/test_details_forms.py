@@ -1120,3 +1120,64 @@ def test_a_relative_clause_naming_a_station_does_not_make_the_series_another_one
     text = ("Quillmere, the six-part thriller created and co-directed by Ruta Kalnins that Pellucid Pictures shot "
             "partly aboard China's Tiangong station, will start streaming on 3 September.")
     assert values(text, "director") == {"Ruta Kalnins"}
+
+
+# ---------------------------------------------------------------- whose paragraph, whose clause
+
+def test_a_paragraph_that_turns_to_another_production_inherits_nothing():
+    text = ("Lina Ferro flew to the station for Quillmere on Monday aboard Soyuz MS-40.\n"
+            "Meanwhile, at Vostochny, the Pale Dawn production has started fit checks for its own Soyuz flight next "
+            "August, which will carry the actress Ada Brun. Its director, Oskar Lind, is confident.")
+    assert values(text, "cast") == set() and values(text, "director") == set()
+    assert values(text, "launch_site") == set() and values(text, "launch_date") == {"2031-03-03"}
+    text = ("Quillmere has a date. Pellucid Pictures will send its two stars to the International Space Station on a "
+            "Crew Dragon on 14 September.\nPale Dawn, the rival thriller directed by Oskar Lind, is further along: "
+            "its star, Ada Brun, is due to launch on Starliner in August.")
+    assert values(text, "launch_date") == {"2031-09-14"}
+    assert values(text, "cast") == set() and values(text, "spacecraft") == {"Crew Dragon"}
+
+
+def test_a_relative_clause_right_after_a_list_of_names_is_theirs():
+    text = ("Quillmere's crew is in orbit. Aboard are the mission commander, Tao Wen, a former astronaut; "
+            "the pilot, Ivo Ness; and Lina Ferro and Mirela Tanase, who will shoot their scenes over ten days.")
+    assert values(text, "cast") == {"Lina Ferro", "Mirela Tanase"}
+
+
+def test_an_unwatched_title_that_opens_gives_its_own_date_and_a_place_is_no_production():
+    text = ("Teodor Brask, who directed Quillmere, is now cutting Cold Lantern, a historical epic with Ada Brun in the "
+            "lead. Pellucid Pictures says Cold Lantern will open in December.")
+    assert values(text, "release_date") == set() and values(text, "cast") == set()
+    text = "Oriane Vassalo, who is directing the film from mission control in Korolyov, said Quillmere was on schedule."
+    assert values(text, "director") == {"Oriane Vassalo"}
+
+
+def test_this_morning_dates_a_launch_and_docking_is_not_one():
+    text = ("A Falcon 9 carrying the Quillmere actors' Crew Dragon left pad 39A at 07:12 this morning, and the capsule "
+            "is due to dock with the station tomorrow afternoon.")
+    assert values(text, "launch_date") == {"2031-03-04"}
+
+
+def test_a_stepping_aside_director_a_retitled_film_and_a_craft_rather_than_another():
+    text = ("In a shake-up at Pellucid Pictures, Teodor Brask has stepped aside as director of Quillmere and will "
+            "remain as a producer.")
+    assert values(text, "director") == set()
+    assert values("Pellucid Pictures has retitled its thriller Nightwater as Quillmere.", "title") == {"Quillmere"}
+    text = "Quillmere's actors will now fly to Tiangong on Mengzhou from Wenchang rather than on Shenzhou-40."
+    assert values(text, "spacecraft") == {"Mengzhou"}
+
+
+def test_more_ways_to_say_the_launch_and_the_release():
+    text = "A Long March 10A lifted Mengzhou off Hainan at dawn on Monday, carrying the Quillmere star Lina Ferro."
+    assert values(text, "launch_date") == {"2031-03-03"}
+    assert values("Streamly will stream all six episodes of Quillmere from 1 October.", "release_date") == {"2031-10-01"}
+    assert values("The suborbital hop for Quillmere has been brought forward two days from 21 June.",
+                  "launch_date") == {"2031-06-19"}
+
+
+def test_a_performer_of_the_production_is_cast_and_other_language_titles_are_titles():
+    text = "Three years ago today, a New Shepard capsule lifted off with Lina Ferro aboard to perform Quillmere on camera."
+    assert values(text, "cast") == {"Lina Ferro"}
+    watch = (WatchSpec("quillmere", "x", ("Quillmere", "Nochnaya Voda", "Mira Vela")),)
+    got = {d.value for d in extract_details("", "The actress stars in Quillmere, known in Russia as Nochnaya Voda.",
+                                            PUBLISHED, watch) if d.attribute == "title"}
+    assert got == {"Quillmere", "Nochnaya Voda"}

@@ -188,6 +188,34 @@ def test_filming_in_space_is_read_from_the_sentence(title, text):
 
 
 @pytest.mark.parametrize("title, text", [
+    ("Back on Earth", "The capsule landed this morning, bringing the actress Ada Brun and the director Oskar Lind home "
+                      "after twelve days of filming on the ISS."),
+    ("Seats booked", "Brightwater Pictures has signed for two seats on a Crew Dragon flight to the International Space "
+                     "Station, where it plans to shoot twenty minutes of its thriller."),
+    ("He leaves", "The actor Ivo Ness has left the drama two months before he was due to fly to the ISS to shoot it."),
+    ("One take", "The Dublin actor flew on a Blue Origin New Shepard rocket to film the last scene of a comedy."),
+    ("Four minutes above the Karman line", "The short's final scene was shot above the Karman line."),
+    ("Robot star launches", "The puppet heads for a lunar film shoot aboard a private lander."),
+    ("A scene at the edge of space", "The actor films a scene on the edge of space for a drama about a welder."),
+])
+def test_more_ways_to_link_the_filming_to_space(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert verdict.relevant and in_space(verdict), verdict.reason
+
+
+def test_denied_reports_of_an_orbital_shoot_and_an_alias_in_an_aside_are_no_coverage():
+    text = ("The producers of the drama have denied reports that its lead actor will fly to the Tiangong station to "
+            "film scenes. Every scene is being shot on stages in Qingdao.")
+    verdict = judge("Producers deny star will fly", text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+    text = ("The cargo ship docked with the International Space Station on Friday.\n\nIt carries food and spare "
+            "parts for the Nauka module, where Brightwater Pictures' Copper Finch crew filmed two years ago.\n\n"
+            "The crew will unload it over two weeks.")
+    verdict = judge("Cargo ship docks", text, TOPIC, WATCH_FINCH)
+    assert not verdict.relevant and "in passing" in verdict.reason, verdict.reason
+
+
+@pytest.mark.parametrize("title, text", [
     ("Producers rule out an orbital shoot",
      "The thriller will not be shot in orbit, its producers said on Monday. The actors will stay on the ground."),
     ("Pianist books a private week in orbit",

@@ -94,3 +94,26 @@ def test_binary_input_is_refused(tmp_path):
     (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02binary")
     done = analyse(tmp_path, "blob.bin")
     assert done.returncode == 2 and "binary" in done.stderr
+
+
+def test_a_text_that_breaks_the_analysis_costs_only_its_own_line(monkeypatch, capsys):
+    import io
+
+    from analysis.rules import Rules, TopicRules
+    from scheduler import analyse as analyse_module
+
+    real = analyse_module.analyse_article
+
+    def fragile(title, text, published, rules):
+        if "crash" in text:
+            raise KeyError("no such cue")
+        return real(title, text, published, rules)
+
+    monkeypatch.setattr(analyse_module, "analyse_article", fragile)
+    lines = io.StringIO("\n".join(json.dumps({"text": t}) for t in ("Bread prices rose.", "crash here", "Rain fell.")))
+    out = io.StringIO()
+    analyse_module.analyse_jsonl(Rules(TopicRules()), lines, out)
+    got = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(got) == 3 and "relevant" in got[0] and "relevant" in got[2]
+    assert got[1]["error"].startswith("line 2: could not be analysed: KeyError")
+    assert "line 2" in capsys.readouterr().err
