@@ -456,7 +456,7 @@ class _Reader:
             grammatical = self._grammatical_subject(s, position, same)
             if grammatical is not None:
                 return grammatical  # "A will beat B to orbit by launching on 12 July": A launches
-        return min(same or s.mentions, key=lambda m: (abs(m[0] - position), m[0] > position))[1]
+        return min(same or s.mentions, key=lambda m: (m[0] > position, abs(m[0] - position)))[1]
 
     def _sharing(self, s: Sentence, position: int, subject: int) -> list[int]:
         """`subject`, and the other productions conjoined with it as the subject of the verb a

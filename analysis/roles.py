@@ -285,10 +285,9 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     role_words = v.cast_nouns | v.director_nouns | v.other_nouns
     while position >= name.sent.start and name.start - position <= 3 and name.doc[position].ent_type_ != "PERSON" and \
             not _role_verb_form(name.doc[position]) and (  # not "has not cast X"
-            name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or word(name.doc[position]) in role_words
-            or name.doc[position].lower_ in role_words):
+            name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or _role_word(name.doc[position], role_words)):
         nouns.append(name.doc[position])
-        if word(name.doc[position]) in role_words or name.doc[position].lower_ in role_words:
+        if _role_word(name.doc[position], role_words):
             for noun in nouns:  # the nearest role word describes the person ("the cast and showrunner X")
                 _from_noun(found, noun)
             return
@@ -346,6 +345,13 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         nouns += [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     for noun in nouns:
         _from_noun(found, noun)
+
+
+def _role_word(token: Token, role_words: frozenset[str] | set[str]) -> bool:
+    """A role noun however tagged: "actresses" in "the film actresses X and Y" may be read as a verb."""
+    low = token.lower_
+    return word(token) in role_words or low in role_words or low.removesuffix("es") in role_words or \
+        low.removesuffix("s") in role_words
 
 
 def _role_verb_form(token: Token) -> bool:
@@ -413,6 +419,10 @@ def word(token: Token) -> str:
 def _from_noun(found: Finding, noun: Token) -> None:
     v = vocabulary()
     lemma = word(noun)
+    known = v.cast_nouns | v.director_nouns | v.other_nouns
+    if lemma not in known:  # a plural the parser read as a verb: "the film actresses X and Y"
+        lemma = next((form for form in (noun.lower_.removesuffix("es"), noun.lower_.removesuffix("s")) if form in known),
+                     lemma)
     if noun.i >= 2 and noun.nbor(-1).text == "-" and f"{noun.nbor(-2).lower_}-{lemma}" in v.director_nouns | v.cast_nouns:
         lemma = f"{noun.nbor(-2).lower_}-{lemma}"  # "director-producer", split by the tokenizer
     words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
@@ -484,7 +494,8 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
         if be.dep_ == "aux" and be.head.pos_ == "VERB" and be.head.i < be.i and be.head.tag_ == "VBG":
             out.append((be.head, False))
     out += [(c, False) for c in anchor.children if c.dep_ in ("relcl", "acl") and _object_relative(c) is None
-            and not (c.dep_ == "acl" and _lemma(c) in MAKING and any(g.dep_ == "agent" for g in c.children))]
+            and not (c.dep_ == "acl" and _lemma(c) in MAKING and any(g.dep_ == "agent" for g in c.children))
+            and not _of_what_is_theirs(c)]
     # (not "Z, directed by Y": Z is what is made; but "X, hired by the studio to direct Z" is X)
     if anchor.dep_ == "attr" and anchor.head.lemma_ == "be":  # "The woman who will direct Z is X"
         out += [(c, False) for subject in anchor.head.children if subject.dep_ in SUBJECT_DEPS
@@ -565,17 +576,23 @@ def _directing_place(prep: Token) -> bool:
                for g in prep.children if g.dep_ == "pobj")
 
 
+def _of_what_is_theirs(clause: Token) -> bool:
+    """"X, whose character never leaves the base": the clause says what the possessed noun does, not X."""
+    return any(c.dep_ in SUBJECT_DEPS and any(g.lower_ == "whose" for g in c.children) for c in clause.children)
+
+
 def _whose_part(person: Token) -> list[Token]:
     """"X, whose role (as Y) in Z required ...": the part a relative clause says the person has,
     unless the clause takes it away ("whose part was cut") or denies it."""
     v = vocabulary()
     out = []
     for clause in (c for c in person.children if c.dep_ == "relcl"):
+        out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and word(t.head) == "character"]
         if any(c.dep_ == "neg" for c in clause.children) or _lemma(clause) in REMOVE_VERBS | v.leave_verbs | \
                 v.replace_verbs:
-            continue
+            continue  # (but "whose character never leaves mission control" is still a part: what the character does)
         out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and
-                word(t.head) in v.cast_nouns - CAST_BODIES]
+                word(t.head) in v.cast_nouns - CAST_BODIES - {"character"}]
     return out
 
 
@@ -677,6 +694,8 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
     if as_object:
         _object_role(found, verb, person, lemma)
         return
+    if lemma == "act" and as_nouns and not any(word(n) in v.cast_nouns for n in as_nouns):
+        return  # "acting as camera operator": a job, not a part
     particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
     # "turned down the part", "passed on the role"; not "turns 34 on 19 March"
     declining = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or (

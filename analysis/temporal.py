@@ -129,6 +129,8 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
             break  # a main clause of its own: "there is talk it may slip, but the studio says it flies on X"
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE for c in token.children):
             break  # "will not launch from X, though its stars would still fly on Y": Y is asserted
+        if token.dep_ == "conj" and token.lemma_.lower() in ASSERTING and token.head.dep_ == "ROOT":
+            break  # "denied that it had moved and said the Soyuz lifts off on X": what it says now
         if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
             break  # "denied that it had moved, saying the crew still flies on the 14th": what the speaker asserts
         # a finite clause or a participle describing a noun has its own tense and modality ("Z's launch,

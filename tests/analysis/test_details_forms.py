@@ -1181,3 +1181,30 @@ def test_a_performer_of_the_production_is_cast_and_other_language_titles_are_tit
     got = {d.value for d in extract_details("", "The actress stars in Quillmere, known in Russia as Nochnaya Voda.",
                                             PUBLISHED, watch) if d.attribute == "title"}
     assert got == {"Quillmere", "Nochnaya Voda"}
+
+
+def test_what_is_said_after_a_denial_stands_and_an_approval_is_no_launch():
+    text = ("The agency denied that the launch of Quillmere had been moved to 4 November and said its Soyuz MS-40 "
+            "lifts off on 28 October as planned.")
+    assert values(text, "launch_date") == {"2031-10-28"} and values(text, "spacecraft") == {"Soyuz MS-40"}
+    text = ("The State Commission approved yesterday the crew of Soyuz MS-40, which will launch the day after tomorrow "
+            "from Baikonur with Lina Ferro, the star of Quillmere.")
+    assert values(text, "launch_date") == {"2031-03-06"}
+    text = "A fortnight from today, Lina Ferro will strap into New Shepard to shoot the last scene of Quillmere."
+    assert values(text, "launch_date") == {"2031-03-18"} and values(text, "spacecraft") == {"New Shepard"}
+
+
+def test_a_characters_doings_a_job_done_as_a_camera_operator_and_plural_role_nouns():
+    text = "Ivo Ness, whose character in Quillmere never leaves mission control, was glad to stay on the ground."
+    assert facts(text) >= {("quillmere", "cast", "Ivo Ness", False)}
+    assert ("quillmere", "cast", "Ivo Ness", True) not in facts(text)
+    text = ("The Crew Dragon will be commanded by Tao Wen, with Quillmere actresses Lina Ferro and Mirela Tanase in "
+            "the rear seats and mission specialist Ivo Ness acting as camera operator.")
+    assert values(text, "cast") == {"Lina Ferro", "Mirela Tanase"}
+
+
+def test_a_value_between_two_productions_is_the_one_named_before_it():
+    text = ("Two film crews head for the station this autumn: Quillmere's, from Kennedy in September, and "
+            "Tidewell's, from Baikonur in October.")
+    got = {(s, v) for s, a, v, _r in facts(text) if a == "launch_site"}
+    assert got == {("quillmere", "Kennedy Space Center"), ("tidewell", "Baikonur Cosmodrome")}
