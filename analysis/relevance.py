@@ -421,6 +421,8 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                 pass
             elif first.dep_ == "prep" and first.head.i in (word.i, p.i):
                 path = [p, first]  # "after twelve days of filming on the station": the place is the filming's own
+            elif first.dep_ == "prep" and first.head.i == p.head.i and p.dep_ in ("advcl", "xcomp"):
+                path = [p, p.head]  # "before the pair fly to the station to shoot Z", however "fly" is tagged
             elif below is not None and len(below) - 1 <= 2 and _is_below(p, last):
                 path = below  # "a station, where the film will be shot"
             else:
@@ -438,7 +440,7 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                 verdicts.append(("viewing", span))
             elif any(t.lower_ in words["watched_events"] and t.dep_ in ("dobj", "pobj", "nsubjpass") for t in path[1:]):
                 verdicts.append(("viewing", span))
-            elif _through_relative_clause(path, p):
+            elif _through_relative_clause(path, p) or _past_aside(p):
                 continue
             elif _negated(path, p, words):
                 verdicts.append(("negated", span))
@@ -523,6 +525,15 @@ def _through_relative_clause(path, production) -> bool:
                for t in path[1:])
 
 
+def _past_aside(production) -> bool:
+    """"X, who filmed Z aboard the station in 2030, said ...": a past shoot told in a clause about a
+    person, in passing (the parse has no tags: the word's form and its auxiliaries say the tense)."""
+    if production.dep_ != "relcl" or production.head.pos_ not in ("PROPN", "") or production.head.text[:1].islower():
+        return False
+    past = production.lower_.endswith("ed") or production.lower_ in ("shot", "made", "wrote")
+    return past and not any(c.dep_ in ("aux", "auxpass") for c in production.children)
+
+
 def _is_below(token, ancestor) -> bool:
     for _ in range(4):
         if token.head.i == token.i:
@@ -562,6 +573,8 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
     governing = list(path)
     token = production
     for _ in range(3):
+        if token.dep_ == "nsubj" and token.head.lemma_.lower() not in _FILMING_PREDICATES:
+            break  # "the shoot on the station had not disturbed the crew's work": said of the shoot, not denying it
         if token.dep_ == "ccomp" and token.head.lower_ in words["call_off"]:
             return True  # "denied that a film crew would fly to the station"
         if token.dep_ not in _IN_CLAUSE or token.head.i == token.i:
@@ -586,6 +599,8 @@ def _negated(path, production, words: dict[str, frozenset[str]]) -> bool:
     return False
 
 
+_FILMING_PREDICATES = {"shoot", "film", "record", "take", "happen", "go", "begin", "start", "continue", "proceed",
+                       "be", "move", "run", "last", "wrap"}  # verbs whose subject is the filming and says whether it is
 _HEARSAY = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "claim", "claims", "speculation", "suggestion",
             "suggestions", "story", "stories"}
 

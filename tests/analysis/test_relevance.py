@@ -203,6 +203,25 @@ def test_more_ways_to_link_the_filming_to_space(title, text):
     assert verdict.relevant and in_space(verdict), verdict.reason
 
 
+def test_a_shoot_that_did_not_disturb_the_crew_and_a_pair_flying_to_shoot_are_filming_in_space():
+    text = ("The director's crew filmed for three days in the lab. The station agency said the shoot on the Russian "
+            "segment of the International Space Station had not disturbed the expedition's work.")
+    verdict = judge("Surgery scene shot in orbit", text, TOPIC, ())
+    assert verdict.relevant and "negated" not in verdict.reason, verdict.reason
+    text = ("Ada Brun and Ivo Ness spent last week sealed in a Crew Dragon simulator in Hawthorne, California, the last "
+            "big milestone before the pair fly to the International Space Station to shoot Copper Finch.")
+    verdict = judge("Finch pair finish simulator run", text, TOPIC, WATCH_FINCH)
+    assert verdict.relevant and in_space(verdict), verdict.reason
+
+
+def test_a_past_shoot_in_a_clause_about_a_person_is_a_passing_mention():
+    text = ("Ada Brun will play a pioneer cosmonaut in a biopic to be shot this summer on soundstages in Moscow.\n\n"
+            "Brun, who filmed Copper Finch aboard the International Space Station in 2030, said that this time she "
+            "would stay on the ground. The flight scenes will be recreated with a replica capsule and digital effects.")
+    verdict = judge("Brun to play cosmonaut in studio biopic", text, TOPIC, WATCH_FINCH)
+    assert not verdict.relevant, verdict.reason
+
+
 def test_denied_reports_of_an_orbital_shoot_and_an_alias_in_an_aside_are_no_coverage():
     text = ("The producers of the drama have denied reports that its lead actor will fly to the Tiangong station to "
             "film scenes. Every scene is being shot on stages in Qingdao.")
