@@ -291,6 +291,8 @@ def _own_words(noun, keep_conjuncts: bool = False) -> tuple[int, int]:
 def _sequel_after(sentence: str, end: int) -> bool:
     """Whether the title ending at `end` is followed by a sequel's number ("Z 2", "Z III", "Z: Part
     Two"), not a count ("Z 10 days out", "Z 2 years on")."""
+    if SUBTITLE_AFTER.match(sentence, end) and SEQUEL_WORDS.search(sentence, 0, end):
+        return True  # "the studio's own follow-up, Z: Recoil": a sequel with a subtitle
     number = SEQUEL_NUMBER.match(sentence, end)
     if number is None:
         return False
@@ -855,7 +857,8 @@ class _Reader:
         if modified and not (modified.group("between") and is_stop_word(modified.group("between"))):
             # "Thursday's launch", "ahead of a 9 October release in cinemas": the noun it qualifies
             return self._cue_attribute(right[:modified.end()], "", True)
-        attribute = self._cue_attribute(left, right, space)
+        # "are in orbit this morning after a Crew Dragon lifted off yesterday": a later clause's event is not this date's
+        attribute = self._cue_attribute(left, SUBORDINATE.split(right, maxsplit=1)[0], space)
         if attribute is None and before.rstrip().endswith(":") and not left.strip():
             attribute = self._cue_attribute(before.rstrip()[:-1].split(";")[-1], "", space)  # "a release date: 15 August"
         return attribute
@@ -1057,7 +1060,8 @@ class _Reader:
                     not T.stated_as_fact(doc, name.start_char, name.end_char, watching=False) and \
                     not self._said_in_own_clause(name.root):
                 continue  # "denied that X had been cast", "X could join"
-            if not finding.by_verb and not s.mentions and full not in self.alias_people and _films_elsewhere(doc):
+            if not (finding.by_verb or finding.cast_by_verb) and not s.mentions and full not in self.alias_people \
+                    and _films_elsewhere(doc):
                 continue  # "the actress X ... shooting scenes for Z": Z is another production
             unsure = {shift(x) for x, _y, w in parsed.people if x != a and w not in self.alias_people}
             watched, elsewhere = self._production_of(finding, named, unsure)
@@ -1230,6 +1234,7 @@ class _Reader:
             if a and s.text[a - 1] in OPENING_QUOTES and s.text[b:b + 1] in CLOSING_QUOTES and written not in self.c.owner:
                 continue  # "the rival production 'Harbour Light'": a quoted name is a title
             if written not in self.c.owner and (OTHER_TITLE_BEFORE.search(s.text, max(0, a - 60), a) or
+                                                GENRE_BEFORE.search(s.text, max(0, a - 50), a) or
                                                 CALLED_BEFORE.search(s.text, max(0, a - 80), a) or
                                                 HIT_BEFORE.search(s.text, max(0, a - 20), a)):
                 continue
@@ -1277,7 +1282,7 @@ class _Reader:
             if token.i in sequels or token.lower_ in D.calendar_words() or any(
                     g.find(phrase) for g in (spacecraft(), launch_sites())):
                 continue  # "Shenzhou-40, which will carry X": the craft, not a production; "on 21 October": a date
-            if _where_it_is_made(token):
+            if _replaced_person(token) or _where_it_is_made(token):
                 continue  # "directing the film in Korolyov": the film is the object, the in-phrase a place
             first = min(t.idx for t in token.subtree)
             last = max(t.idx + len(t) for t in token.subtree)
@@ -1366,6 +1371,7 @@ DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<nou
 _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 SINGULAR_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 TITLE_SAID = re.compile(r"titl|known|called", re.IGNORECASE)  # words that say the name is the work's, not a person's
+SUBORDINATE = re.compile(r"\b(?:after|before|since|following|once|until)\b", re.IGNORECASE)
 WHEN_AFTER = re.compile(r",?\s+when\s+", re.IGNORECASE)  # a date, then the event that happens on it
 # "is now targeting the 26th for lift-off", "has pencilled in 3 May for its release"
 DATE_FOR_EVENT = re.compile(r"^\s+for\s+(?:the\s+|its\s+|their\s+|a\s+)?(?P<between>)(?P<noun>launch|lift-?off|liftoff|flight|release"
@@ -1382,6 +1388,11 @@ LAUNCH_NOUNS = {"launch", "flight", "liftoff", "lift-off", "departure"}
 # is that production's title, not a person
 OTHER_TITLE_BEFORE = re.compile(r"\b(?:an?|another|rival|competing|other)\s+(?:[\w-]+\s+){0,2}"
                                 + _PRODUCTION_NOUN + r",\s*$", re.IGNORECASE)
+# "the period drama Harrow Nights": a name right after a word for a work is its title
+# (a genre, not "the film X" or "the picture X", which translated wires put before the director's name)
+GENRE_BEFORE = re.compile(r"\b(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}(?:%s)s?\s+$" % "|".join(
+    sorted(R.PRODUCTION_NOUNS - {"film", "movie", "picture", "project", "production", "feature", "show", "short"})),
+    re.IGNORECASE)
 # a condition right after a date: "on 8 July should the parachute tests go well", "on 30 August
 # provided the hatch is certified", "on 3 May unless the rains come" (not "on 3 May and had ...")
 _CONDITION = r"provided|providing|on condition|assuming|unless|if"
@@ -1391,6 +1402,8 @@ CONDITION_FIRST = re.compile(rf"\W*(?:{_CONDITION}|should|as long as|so long as)
 # "the studio's sequel to Z", "a spin-off of Z"
 SEQUEL_TO = re.compile(r"\b(?:%s)s?\s+(?:to|of)\s+$" % "|".join(map(re.escape, sorted(R.SEQUELS))), re.IGNORECASE)
 # after a title: its sequel ("Z 2", "Z III", "Z: Part Two"), not a date ("Z 3 March")
+SUBTITLE_AFTER = re.compile(r":\s+[A-Z][\w'’-]+")
+SEQUEL_WORDS = re.compile(r"\b(?:follow-?ups?|sequels?|spin-?offs?|prequels?)\b", re.IGNORECASE)
 SEQUEL_NUMBER = re.compile(r"(?:\s+(?:[2-9]|1\d|II|III|IV|VI{0,3})|:?\s+Part\s+(?:[A-Z]\w+|\d+))\b(?![,.]?\s*(?:\d|%s))"
                            % "|".join(m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                                   "sep", "oct", "nov", "dec")))
@@ -1643,6 +1656,12 @@ def _films_elsewhere(doc) -> bool:
 def _clause_gives_role(verb) -> bool:
     v = R.vocabulary()
     return verb.lemma_.lower() in v.cast_verbs | v.director_verbs
+
+
+def _replaced_person(token) -> bool:
+    """"will play the engineer instead of X": the person replaced, not a production."""
+    of = token.head
+    return token.text == PLACEHOLDER and of.lower_ == "of" and of.i > 0 and of.doc[of.i - 1].lower_ in ("instead", "place")
 
 
 def _where_it_is_made(token) -> bool:

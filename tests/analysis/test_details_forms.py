@@ -1208,3 +1208,21 @@ def test_a_value_between_two_productions_is_the_one_named_before_it():
             "Tidewell's, from Baikonur in October.")
     got = {(s, v) for s, a, v, _r in facts(text) if a == "launch_site"}
     assert got == {("quillmere", "Kennedy Space Center"), ("tidewell", "Baikonur Cosmodrome")}
+
+
+def test_a_subtitled_follow_up_and_a_titled_work_after_its_genre_are_other_productions():
+    text = ("The studio's only other orbital project is its own follow-up, Quillmere: Undertow, which Teodor Brask "
+            "will produce rather than direct; the job has gone to first-time director Ada Brun.")
+    assert values(text, "director") == set()
+    text = ("Pellucid Pictures has also cast its next, unrelated project, the period drama Harrow Nights, which stars "
+            "Ivo Ness and Ada Brun and begins shooting in January; Quillmere is unaffected.")
+    assert values(text, "cast") == set()
+
+
+def test_the_person_replaced_is_no_production_and_a_later_clause_does_not_date_this_one():
+    text = ("Lina Ferro has withdrawn from Quillmere. Mirela Tanase, the actress who won an award last year for "
+            "Copper Sky, will play the engineer instead of Ferro.")
+    assert values(text, "cast") == {"Mirela Tanase"}
+    text = ("Two Quillmere actors are in orbit this morning after a Crew Dragon lifted off from Kennedy at 4:12 a.m. "
+            "yesterday.")
+    assert values(text, "launch_date") == {"2031-03-03"}
