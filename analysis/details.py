@@ -52,14 +52,19 @@ REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:fil
                          re.IGNORECASE)
 # A paragraph that turns to something else: its sentences inherit no production from before
 TOPIC_SHIFT = re.compile(r"\s*(?:meanwhile|elsewhere|separately|in other news|in contrast|by contrast)\b", re.IGNORECASE)
-_NAME = r"(?P<name>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3})"
 _WORK = "(?:%s|epic|western|shoot)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
+
+
+def _capitalised_name(group: str) -> str:
+    return rf"(?P<{group}>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){{0,3}})"
+
+
 OTHER_PRODUCTION_NAMED = re.compile(
-    rf"\bthe\s+{_NAME}\s+{_WORK}\b"  # "the Pale Dawn production"
-    rf"|\b(?:rival|another|competing)\s+{_WORK},?\s+" + _NAME.replace("?P<name>", "?P<other>") +  # "a rival film, Pale Dawn"
-    rf"|^\W*" + _NAME.replace("?P<name>", "?P<subject>") + rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b"  # "Pale Dawn, the rival thriller"
-    rf"|\b" + _NAME.replace("?P<name>", "?P<owner>") + rf"['’]s\s+(?:new\s+|next\s+|own\s+)?{_WORK}\b"  # "Ivo Brand's film"
-    rf"|\bon\s+" + _NAME.replace("?P<name>", "?P<work>") + rf",\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b",  # "on Pale Dawn, an epic"
+    rf"\bthe\s+{_capitalised_name('a')}\s+{_WORK}\b"  # "the Pale Dawn production"
+    rf"|\b(?:rival|another|competing)\s+{_WORK},?\s+{_capitalised_name('b')}"  # "a rival film, Pale Dawn"
+    rf"|^\W*{_capitalised_name('c')},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b(?!['’])"  # "Pale Dawn, the rival thriller"
+    rf"|\b{_capitalised_name('d')}['’]s\s+(?:new\s+|next\s+|own\s+)?{_WORK}\b"  # "Ivo Brand's film"
+    rf"|\bon\s+{_capitalised_name('e')},\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{_WORK}\b",  # "on Pale Dawn, an epic"
     re.IGNORECASE)
 # "A Japanese crew will send its camera up from X": the clause's own subject is what "its" refers to
 INDEFINITE_OPENING = re.compile(r"\s*(?:(?:while|whereas|but|and)\s+)?(?:an?|another|some)\s", re.IGNORECASE)
@@ -438,8 +443,9 @@ class _Reader:
     def _names_another_production(self, s: Sentence) -> bool:
         """"the Pale Dawn production", "the rival film Pale Dawn": a capitalised name that no watch owns,
         beside a word for a production."""
-        return any(not self.c.mention.search(next(g for g in m.groups() if g))
-                   for m in OTHER_PRODUCTION_NAMED.finditer(s.text))
+        names = (next(g for g in m.groups() if g) for m in OTHER_PRODUCTION_NAMED.finditer(s.text))
+        return any(not self.c.mention.search(name) and (" " in name or not is_common_word(name.lower()))
+                   for name in names)  # not "Yesterday, the film's crew ...
 
     def _subject_at(self, s: Sentence, position: int, fallback: int | None, strict: bool = False) -> int | None:
         if not s.mentions:

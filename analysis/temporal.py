@@ -133,14 +133,19 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
             break  # "denied that it had moved and said the Soyuz lifts off on X": what it says now
         if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
             break  # "denied that it had moved, saying the crew still flies on the 14th": what the speaker asserts
-        # a finite clause or a participle describing a noun has its own tense and modality ("Z's launch,
-        # currently set for 13 March, could slip"); an infinitive does not ("the first actress to fly on X")
         below = token
-        described = described or (token.dep_ == "relcl" and not any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in token.children)) or (
-            token.dep_ == "acl" and token.tag_ in ("VBN", "VBD") and token.doc[max(0, token.left_edge.i - 1)].text == ",")
+        described = described or _describes_a_noun(token)
         token, seen = token.head, seen + 1
     return True
+
+
+def _describes_a_noun(clause: Token) -> bool:
+    """A finite relative clause, or a participle set off by a comma, has its own tense and modality
+    ("Z's launch, currently set for 13 March, could slip"); an infinitive does not ("the first
+    actress to fly on X" is as hedged as the clause it is in)."""
+    if clause.dep_ == "relcl":
+        return not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    return clause.dep_ == "acl" and clause.tag_ in ("VBN", "VBD") and clause.doc[max(0, clause.left_edge.i - 1)].text == ","
 
 
 def hedged_clause(verb: Token) -> bool:
