@@ -362,6 +362,7 @@ def _may_be_other(text: str, m: _Matchers, tokenizer) -> bool:
     return not m.vocab.verdict_words.isdisjoint(t.lower_ for t in tokenizer(text[: m.vocab.limits["parse_chars"]]))
 
 
+_SPANS_OF_TIME = {"minutes", "hours", "days", "evenings", "nights", "weeks", "fortnight", "months", "week", "day", "month"}
 _VEHICLES = {"rocket", "capsule", "spacecraft", "spaceship", "ship", "flight", "mission", "vehicle"}  # "on a New Shepard rocket"
 _NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "npadvmod", "oprd",
                "dative"}
@@ -389,7 +390,7 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
                    and not (t.dep_ == "nsubj" and t.head.lower_ in words["say"])]  # "the studio said"
     # "The film director flew to space": a production word that only names a person's trade
     # says where that person went, not where anything was filmed.
-    productions = [t for t in productions if _phrase_head(t).lower_ not in words["people"]
+    productions = [t for t in productions if not _names_a_trade(t, words["people"])
                    and not any(c.lower_ in words["drawn"] for c in [t, *_phrase_head(t).children])]
     earth = {t.i for a, _b, _label in unit.get("on_earth") if (t := at(a)) is not None}
     made = {_phrase_head(t).i for t in productions}
@@ -498,6 +499,19 @@ def _anchor(first, last):
     return token, chain
 
 
+def _names_a_trade(token, people: frozenset[str]) -> bool:
+    """"film director X", "the film director": the production word is part of what a person is."""
+    if _phrase_head(token).lower_ in people:
+        return True
+    for _ in range(3):
+        if token.dep_ != "compound" or token.head.i == token.i:
+            return False
+        token = token.head
+        if token.lower_ in people:
+            return True
+    return False
+
+
 def _phrase_head(token):
     """The noun a production word modifies: "crew" in "film crew", "studio" in "film and
     television studio"; the word itself otherwise; and what a noun phrase is said to be with
@@ -511,6 +525,8 @@ def _phrase_head(token):
     as_word = token.head
     if token.dep_ == "pobj" and as_word.lower_ == "as" and as_word.head.dep_ == "acl" and as_word.head.head.i < token.i:
         token = as_word.head.head
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _SPANS_OF_TIME:
+        token = token.head.head  # "for a fortnight of filming": the span stands where the filming does
     return token
 
 

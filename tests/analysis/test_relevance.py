@@ -214,6 +214,24 @@ def test_a_shoot_that_did_not_disturb_the_crew_and_a_pair_flying_to_shoot_are_fi
     assert verdict.relevant and in_space(verdict), verdict.reason
 
 
+@pytest.mark.parametrize("title, text", [
+    ("A director takes the short way up", "Film director Ada Brun flew to the edge of space on Sunday aboard a "
+                                          "New Shepard capsule and took no camera."),
+    ("A satellite's first clip", "A Munich startup has released the first colour video recorded by its satellite from "
+                                 "low Earth orbit, a shot of a harbour at dawn."),
+    ("A desert shoot", "The director said the production had briefly considered adding scenes shot in orbit, but the "
+                       "cost was too high."),
+])
+def test_a_trade_a_satellite_and_a_considered_plan_are_no_filming_in_space(title, text):
+    verdict = judge(title, text, TOPIC, ())
+    assert not verdict.relevant, verdict.reason
+
+
+def test_a_span_of_filming_stands_where_the_filming_does():
+    text = "Another studio announces it will send a star to the space station for a fortnight of filming."
+    assert in_space(judge("Hollywood's most expensive location", text, TOPIC, ()))
+
+
 def test_a_past_shoot_in_a_clause_about_a_person_is_a_passing_mention():
     text = ("Ada Brun will play a pioneer cosmonaut in a biopic to be shot this summer on soundstages in Moscow.\n\n"
             "Brun, who filmed Copper Finch aboard the International Space Station in 2030, said that this time she "
