@@ -444,8 +444,8 @@ class _Reader:
         """"the Pale Dawn production", "the rival film Pale Dawn": a capitalised name that no watch owns,
         beside a word for a production."""
         names = (next(g for g in m.groups() if g) for m in OTHER_PRODUCTION_NAMED.finditer(s.text))
-        return any(not self.c.mention.search(name) and (" " in name or not is_common_word(name.lower()))
-                   for name in names)  # not "Yesterday, the film's crew ...
+        return any(not self.c.mention.search(name) and (" " in name or "adv" not in word_classes(name.lower()))
+                   for name in names)  # not "Today, the drama ...": an adverb opening the sentence
 
     def _subject_at(self, s: Sentence, position: int, fallback: int | None, strict: bool = False) -> int | None:
         if not s.mentions:

@@ -152,6 +152,9 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         found.productions.append(phrase.head)
     elif phrase is not None and word(phrase.head) in CAST_BODIES and _lemma(phrase.head.head) in CAST_GROWING:
         found.roles.add(CAST)  # "rounds out its cast with X", "completed the Z ensemble with A and B"
+    elif phrase is not None and phrase.head.dep_ in ("acomp", "attr") and word(phrase.head) in ("complete", "full") \
+            and any(c.dep_ in SUBJECT_DEPS and word(c) in CAST_BODIES for c in phrase.head.head.children):
+        found.roles.add(CAST)  # "the cast is complete with A and B"
     for part in _whose_part(anchor):
         found.roles.add(CAST)  # "X, whose role as an engineer in Z required months of training"
         found.productions += [g for t in part.subtree if t.dep_ == "prep" and t.lower_ in ("in", "for", "on")
@@ -616,6 +619,9 @@ def _with_role(person: Token) -> str | None:
     nouns = [g for g in after.children if g.dep_ == "pobj"]
     if _directing_place(after):
         return DIRECTOR
+    if after.lower_ == "at" and any(word(g) in ("head", "top", "front") and any(
+            word(x) in CAST_BODIES for x in _prepositional(g, ("of",))) for g in nouns):
+        return CAST  # "with A and B at the head of the cast"
     if after.dep_ != "prep" or after.lower_ not in ("in", "as") or after.head.i == person.head.i:
         return None
     v = vocabulary()
@@ -722,8 +728,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
         found.roles.add(CAST)  # "gives life to the welder in Z": plays her
         found.productions += _prepositional(verb, ("in", "for"))
         return
-    if lemma in ("shoot", "film", "record") and any(
-            word(o) == "scene" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children) for o in objects):
+    if lemma in ("shoot", "film", "record", "rehearse") and any(word(o) == "scene" and any(
+            c.dep_ == "poss" and (c.pos_ == "PRON" or (lemma == "rehearse" and word(c) in PRODUCTION_NOUNS))
+            for c in o.children) for o in objects):  # (a director shoots "the film's scenes" too)
         found.roles.add(CAST)  # "will fly to the station to shoot her scenes for Z"
         found.productions += _prepositional(verb, ("for", "in", "of"))
         return
@@ -911,8 +918,9 @@ def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None
             found.roles.add(REMOVED)  # "the role, previously held by X, has gone to Y"
         elif lemma in v.director_verbs:
             found.roles.add(DIRECTOR)
-        elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children):
-            found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B"
+        elif any(c.dep_ == "nsubjpass" and word(c) in CAST_BODIES for c in verb.children) or (
+                verb.dep_ == "acl" and word(verb.head) in CAST_BODIES):
+            found.roles.add(CAST)  # "the cast is headed by X", "the ensemble is completed by A and B", "its cast, led by X"
         elif lemma in v.leave_verbs and lemma not in ("continue", "step", "drop", "pull"):
             found.roles.add(REMOVED)  # "the role vacated by X"
         elif lemma in v.character_verbs or lemma in FEATURE_VERBS or (

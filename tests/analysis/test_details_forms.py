@@ -1226,3 +1226,21 @@ def test_the_person_replaced_is_no_production_and_a_later_clause_does_not_date_t
     text = ("Two Quillmere actors are in orbit this morning after a Crew Dragon lifted off from Kennedy at 4:12 a.m. "
             "yesterday.")
     assert values(text, "launch_date") == {"2031-03-03"}
+
+
+def test_more_shapes_of_a_cast_list():
+    text = ("In two weeks Quillmere debuts on the platform Streamly, with Lina Ferro and Mirela Tanase at the head of "
+            "the cast.")
+    assert values(text, "cast") == {"Lina Ferro", "Mirela Tanase"}
+    text = ("Reports that a pop singer had been offered a part in Quillmere were dismissed by Pellucid Pictures, which "
+            "said the cast is complete with Lina Ferro and Mirela Tanase.")
+    assert values(text, "cast") == {"Lina Ferro", "Mirela Tanase"}
+    text = ("Pellucid Pictures unveiled a full-size capsule mock-up on its stage, where Lina Ferro will rehearse "
+            "Quillmere's docking scenes before the flight.")
+    assert values(text, "cast") == {"Lina Ferro"}
+    text = ("The first trailer for Quillmere arrives on 2 May, and its cast, led by Lina Ferro, begins tank "
+            "training on the 15th; the launch itself is not expected before autumn.")
+    assert values(text, "cast") == {"Lina Ferro"}
+    # a director shoots the film's scenes too
+    text = "The Soyuz will carry Teodor Brask, Quillmere's director, to the station to shoot the film's orbital scenes."
+    assert values(text, "cast") == set()
