@@ -47,7 +47,7 @@ ELSEWHERE = re.compile(r" (?:to|into|in from|out to|back to) (?-i:[A-Z])(?!\w*\s
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "new"}
 PREPOSITIONS = {"in", "of", "on", "at", "from", "to", "with", "between", "toward", "towards"}
 REFERS_BACK = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the (?:film|movie|series|production|show|feature"
-                         r"|launch|flight|release|premiere)"
+                         r"|short|documentary|video|launch|flight|release|premiere)"
                          r"|the (?:\w+ ){0,2}(?:actors|actresses|cast|stars|crew)(?:['’]s)?)\b",
                          re.IGNORECASE)
 # A paragraph that turns to something else: its sentences inherit no production from before
@@ -907,7 +907,8 @@ class _Reader:
         # "Tomorrow morning the two actors will board Shenzhou-34", "a fortnight from today, a New
         # Shepard capsule will carry X": boarding a craft, or a craft carrying, after the date
         after += [(start, "launch") for start, end, _name in spacecraft().find(right)
-                  if BOARDING.search(right, max(0, start - 24), start) or CRAFT_CARRIES.match(right, end)]
+                  if BOARDING.search(right, max(0, start - 24), start) or CRAFT_CARRIES.match(right, end)
+                  or ABOARD_RIGHT_AFTER.fullmatch(right, 0, start)]  # "remains set for 18 July aboard New Shepard"
         if after:
             return {"launch": "launch_date", "release": "release_date"}.get(min(after)[1])
         return None
@@ -1377,6 +1378,7 @@ DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<nou
 _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
 SINGULAR_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 TITLE_SAID = re.compile(r"titl|known|called", re.IGNORECASE)  # words that say the name is the work's, not a person's
+ABOARD_RIGHT_AFTER = re.compile(r"\s+(?:aboard|on board)\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?", re.IGNORECASE)
 SUBORDINATE = re.compile(r"\b(?:after|before|since|following|once|until)\b", re.IGNORECASE)
 WHEN_AFTER = re.compile(r",?\s+when\s+", re.IGNORECASE)  # a date, then the event that happens on it
 # "is now targeting the 26th for lift-off", "has pencilled in 3 May for its release"

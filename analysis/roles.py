@@ -42,6 +42,7 @@ ROLE_HOLDERS = {"be", "have", "make", "remain", "become", "return", "stay", "lan
 DECLINE = {"decline", "refuse", "reject", "turn", "pass", "deny"}
 OTHER_WORK = {"previous", "next", "last", "earlier", "early", "other", "favourite", "favorite", "first", "second", "third",
               "latest", "debut", "best", "new", "upcoming", "former", "older", "recent", "breakout"}
+AUDITIONING = ("audition", "screen-test")  # any form: the model may not lemmatise them
 RELATIVE_PRONOUNS = {"who", "whom", "whose"}
 BACKUP = {"understudy", "backup", "back-up", "stand-in", "double", "reserve", "alternate"}
 FEATURE_VERBS = {"star", "feature", "co-star", "costar"}  # "Z stars X": its subject is the production
@@ -178,8 +179,8 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
     found.productions = [t for t in found.productions if t.i not in (name.root.i, anchor.i)]  # never their own name
     if found.negated:
         found.roles.clear()
-    if found.backup:
-        found.roles.discard(CAST)
+    if found.backup or (not cast_by_verb and any(t.lower_.startswith(AUDITIONING) for t in sentence)):
+        found.roles.discard(CAST)  # a backup; "actresses auditioned, among them the actress X": no part
     return found
 
 
@@ -756,6 +757,9 @@ def _from_verb(found: Finding, verb: Token, person: Token, as_object: bool) -> N
                                          or (lemma == "drop" and person.dep_ == "nsubjpass"))
     if leaves and not objects and lemma in ("leave", "depart") and particles & {"for", "from"}:
         leaves = False  # "will leave for orbit", "departs from the spaceport": a journey, not an exit
+    if leaves and lemma == "leave" and any(o.pos_ == "PROPN" and o.text != PERSON_STAND_IN for o in objects) and \
+            particles & {"for"}:
+        leaves = False  # "will leave Starbase for a loop around the Moon": a place, not the production
     if leaves or (lemma == "be" and "out" in particles):
         if lemma == "continue" and not negated:
             return

@@ -133,8 +133,8 @@ def stated_as_fact(doc: Doc, start: int, end: int, watching: bool = True) -> boo
             break  # "denied that it had moved and said the Soyuz lifts off on X": what it says now
         if token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_.lower() in ASSERTING:
             break  # "denied that it had moved, saying the crew still flies on the 14th": what the speaker asserts
-        if any(t.text == ";" for t in doc[min(token.i, token.head.i) + 1:max(token.i, token.head.i)]):
-            break  # a semicolon ends the clause, however the parser joined the next one to it
+        if any(t.text in (";", ":") for t in doc[min(token.i, token.head.i) + 1:max(token.i, token.head.i)]):
+            break  # a semicolon or colon ends the clause, however the parser joined the next one to it
         below = token
         described = described or _describes_a_noun(token)
         token, seen = token.head, seen + 1

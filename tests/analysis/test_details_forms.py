@@ -1244,3 +1244,15 @@ def test_more_shapes_of_a_cast_list():
     # a director shoots the film's scenes too
     text = "The Soyuz will carry Teodor Brask, Quillmere's director, to the station to shoot the film's orbital scenes."
     assert values(text, "cast") == set()
+
+
+def test_auditioning_leaving_a_launch_site_and_a_plan_after_a_colon():
+    text = ("More than 300 actresses auditioned for Quillmere, among them the stage actress Ada Brun, before "
+            "Pellucid Pictures gave the lead to Lina Ferro.")
+    assert values(text, "cast") == {"Lina Ferro"}
+    text = ("A fortnight from today, Lina Ferro will leave Starbase for a week-long loop around the Moon; she plays "
+            "the stowaway in Quillmere.")
+    assert facts(text) >= {("quillmere", "cast", "Lina Ferro", False)}
+    text = ("Pellucid Pictures denied that Quillmere had moved to an August slot: the short remains set for 18 July "
+            "aboard New Shepard.")
+    assert values(text, "launch_date") == {"2031-07-18"} and values(text, "spacecraft") == {"New Shepard"}
