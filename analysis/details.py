@@ -103,6 +103,7 @@ SWITCH_TO = re.compile(r"(?:\s+(?:capsule|spacecraft|ship|vehicle|craft|pad))?\s
 # "from the new X capsule to Y": what a place or craft is moved away from
 PLACE_FROM = re.compile(r"\bfrom\s+(?:(?:the|a|an|its|their)\s+)?(?:(?:new|old|original|planned|[\w-]+-built)\s+)?$", re.IGNORECASE)
 FROM = re.compile(r"\bfrom\s*(?:on|in)?\s*$", re.IGNORECASE)
+MOVED_TO = re.compile(r"\s+to\s+(?:the\s+)?(?=(?-i:[A-Z]))")
 TO = re.compile(r"^,?\s*(?:\d{4}\s*)?,?\s*(?:to|until|till)\b", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:be\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 FOREIGN_FILM = re.compile(r"\b(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+)?((?:[A-Z][\w’'\-]*:?\s+){1,5})"
@@ -762,8 +763,9 @@ class _Reader:
         if parsed is None:
             return True
         forms, at = T.governing_verb(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
-        if not forms or forms & self.c.neutral_verbs:
-            return True
+        v = R.vocabulary()
+        if not forms or forms & self.c.neutral_verbs or forms & (v.cast_nouns | v.director_nouns | v.other_nouns):
+            return True  # (a role noun the parser took for a verb: "carried ... and actress X into orbit on Thursday")
         when = WHEN_AFTER.match(parsed.doc.text, parsed.shift(m.end))
         if when and any(self.c.cues[key].search(re.split(r"[,;:]", parsed.doc.text[when.end():])[0])
                         for key in ("launch", "release")):
@@ -937,6 +939,10 @@ class _Reader:
                 if n + 1 < len(hits) and (PLACE_FROM.search(s.text[:start]) or LEAVING.search(s.text[:start])) and \
                         (SWITCH_TO.fullmatch(s.text[end:hits[n + 1][0]]) or LEAVING.search(s.text[:start])):
                     continue  # "switched from X to Y", "took the crew off X and put them on Y": X is the old value
+                moved_to = MOVED_TO.match(s.text, end)
+                if PLACE_FROM.search(s.text[:start]) and moved_to and not self.c.stations.match(s.text, end) \
+                        and not s.text.startswith(("Moon", "Mars", "Earth"), moved_to.end()):
+                    continue  # "moves the launch from Baikonur to Florida": the place it leaves
                 if INSTEAD_OF.search(s.text[:start]) or (n + 1 < len(hits) and TRADED.search(s.text[:start])):
                     continue  # "39A instead of SLC-41", "traded its Crew Dragon seats for places on Starliner"
                 if n + 1 < len(hits) and INSTEAD_AFTER.match(s.text, hits[-1][1]) and \

@@ -1256,3 +1256,22 @@ def test_auditioning_leaving_a_launch_site_and_a_plan_after_a_colon():
     text = ("Pellucid Pictures denied that Quillmere had moved to an August slot: the short remains set for 18 July "
             "aboard New Shepard.")
     assert values(text, "launch_date") == {"2031-07-18"} and values(text, "spacecraft") == {"New Shepard"}
+
+
+def test_a_place_left_for_a_region_an_anniversary_since_and_a_festival_opening_night():
+    text = ("Quillmere will ride to the station on a Crew Dragon rather than the Soyuz MS-40 seat first negotiated, "
+            "which moves the launch from Baikonur to Florida.")
+    assert values(text, "launch_site") == set() and values(text, "spacecraft") == {"Crew Dragon"}
+    assert values("Quillmere will fly from Baikonur to the ISS on 3 May.", "launch_site") == {"Baikonur Cosmodrome"}
+    text = "It is two years today since Shenzhou-40 lifted off with the cast of Quillmere."
+    assert {(d.attribute, d.is_past) for d in extract_details("", text, PUBLISHED, WATCHES)
+            if d.attribute == "spacecraft"} == {("spacecraft", True)}
+    text = "Oriane Vassalo will host the opening night of a film festival in Sicily on 28 June."
+    assert values(text, "release_date") == set()
+
+
+def test_a_role_noun_read_as_a_verb_does_not_govern_the_date():
+    text = ("A Long March 2F rocket carried the Shenzhou-40 spacecraft and actress Lina Ferro into orbit on "
+            "Thursday, opening a five-week shoot for Quillmere.")
+    got = extract_details("", text, datetime(2031, 3, 8, 9, 0, tzinfo=timezone.utc), WATCHES)  # a Saturday
+    assert {d.value for d in got if d.attribute == "launch_date"} == {"2031-03-06"}
