@@ -395,6 +395,9 @@ class _Reader:
         self.candidates: list[Candidate] = []
         self.person_roles: dict[tuple[int, str], dict[str, int]] = {}   # (subject, full name) -> role -> first order
         self.person_snippet: dict[tuple[int, str, str], str] = {}
+        # sentences that name no watched production and turn to another subject ("Meanwhile, ...")
+        self.turns = {x.order for x in sentences if not x.mentions and (
+            TOPIC_SHIFT.match(x.text) or self._names_another_production(x))}
         self.withdrawn: dict[tuple[int, str], int] = {}  # (subject, attribute) -> the sentence that gave it up
         self.left_direction: set[tuple[int, str]] = set()  # (subject, full name) of directors who left
         self.surnames: dict[str, str] = {}
@@ -422,8 +425,7 @@ class _Reader:
     def _context_subject(self, s: Sentence) -> tuple[int | None, bool]:
         """The subject a sentence naming none is about, and whether its own paragraph names it."""
         same = [x for x in self.sentences if x.paragraph == s.paragraph]
-        opened = [x for x in same if x.order <= s.order and not x.mentions and (
-            TOPIC_SHIFT.match(x.text) or self._names_another_production(x))]
+        opened = [x for x in same if x.order <= s.order and x.order in self.turns]
         if opened and not any(x.mentions for x in same if opened[-1].order < x.order <= s.order):
             return None, False  # "Meanwhile, at Vostochny, the Pale Dawn production ...": another subject now
         subjects = {subj for x in same for _, subj in x.mentions}
@@ -589,6 +591,7 @@ class _Reader:
             return parsed is None or T.stated_as_fact(parsed.doc, parsed.shift(start), parsed.shift(end))
 
         resolved: dict[int, str] = {}  # where a date starts -> its value, for the offsets after it
+        first_candidate = len(self.candidates)
         for m in s.dates:
             if any(o.kind == "from-now" and o.start <= m.start < o.end for o in offsets):
                 continue  # "a fortnight from today": read as a whole by _relative_dates
@@ -646,7 +649,7 @@ class _Reader:
             for each in self._sharing(s, m.start, subject):
                 self.candidates.append(Candidate(each, attribute, value, text, s.order, is_past, strength))
         self._relative_dates(s, fallback, offsets, space, factual)
-        self._dated_by_what_precedes(s, fallback, offsets, space, factual, resolved)
+        self._dated_by_what_precedes(s, fallback, offsets, space, factual, resolved, self.candidates[first_candidate:])
         return past_sentence
 
     def _subject_event(self, s: Sentence, m: D.DateMention, space: bool) -> str | None:
@@ -816,7 +819,7 @@ class _Reader:
                 self.candidates.append(Candidate(subject, attribute, value, s.text, s.order, False, strength))
 
     def _dated_by_what_precedes(self, s: Sentence, fallback: int | None, offsets: list[T.Offset], space: bool,
-                                factual, resolved: dict[int, str]) -> None:
+                                factual, resolved: dict[int, str], own: list[Candidate]) -> None:
         """"premieres at a festival on 10 December, a week before it opens nationwide": the event after
         the span of time is that date moved back by it."""
         for offset in offsets:
@@ -829,8 +832,7 @@ class _Reader:
             if any(offset.end <= d.start < offset.end + len(after) for d in s.dates):
                 continue  # "nine months after they lifted off on 24 June": that event has its own date
             attribute = self._cue_attribute("", after, space)  # the first event named after it
-            if attribute is None or any(c.order == s.order and c.attribute == attribute and c.value == resolved[before.start]
-                                        for c in self.candidates):
+            if attribute is None or any(c.attribute == attribute and c.value == resolved[before.start] for c in own):
                 continue  # "flies on 30 June, five weeks before ..." with the same event: that date is its own
             if not factual(offset.start, offset.end):
                 continue
