@@ -431,7 +431,9 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             lo, hi = min(p.i, first.i), max(p.i, last.i)
             span = doc[lo: hi + 1].text
             between = doc[lo: hi + 1]
-            if any(t.lower_ in words["depict"] and (t.dep_ == "prep" or t.lower_ not in _PREPOSITION_WORDS | {"about"})
+            if _made_by_people_there(p):
+                verdicts.append(("in_space", span))  # "Three station crews will film a documentary about life on the station"
+            elif any(t.lower_ in words["depict"] and (t.dep_ == "prep" or t.lower_ not in _PREPOSITION_WORDS | {"about"})
                    for t in list(between) + chain) or \
                     any(t.lower_ == "set" and t.dep_ in ("acl", "relcl", "amod") for t in between) or \
                     (anchor.lower_ == "set" and anchor.dep_ not in _NOUN_ROLES) or \
@@ -452,6 +454,21 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
             if verdict == kind:
                 return kind, " ".join(span.split())[:80]
     return "", ""
+
+
+_MAKERS = {"film", "camera", "production", "tv", "television", "documentary", "movie", "studio", "news"}
+_PEOPLE_IN_SPACE = {"crew", "crews", "astronaut", "astronauts", "cosmonaut", "cosmonauts", "taikonaut", "taikonauts"}
+
+
+def _made_by_people_there(production) -> bool:
+    """A production that a station's crew or astronauts make is made in space, whatever it is about
+    ("Three station crews will film a ten-part documentary about daily life on board")."""
+    verb = production.head
+    if production.dep_ != "dobj" or verb.lower_ not in ("film", "shoot", "record", "make", "shot", "filmed", "made",
+                                                        "recorded", "filming", "shooting", "making", "recording"):
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in _PEOPLE_IN_SPACE and any(  # "station crews", not "the film crew"
+        g.dep_ in ("compound", "amod") and g.lower_ not in _MAKERS for g in c.children) for c in verb.children)
 
 
 def _shown(word, head, path, view: frozenset[str]) -> bool:

@@ -227,6 +227,13 @@ def test_a_trade_a_satellite_and_a_considered_plan_are_no_filming_in_space(title
     assert not verdict.relevant, verdict.reason
 
 
+def test_a_documentary_that_station_crews_make_is_made_in_space_whatever_it_is_about():
+    text = "Three Tiangong crews will film a ten-part documentary about daily life on the station for a broadcaster."
+    assert in_space(judge("Crews turn documentary-makers", text, TOPIC, ()))
+    text = "The film crew will shoot a documentary about daily life on the station, using a full-size mock-up in Ohio."
+    assert not in_space(judge("A station on a stage", text, TOPIC, ()))
+
+
 def test_a_span_of_filming_stands_where_the_filming_does():
     text = "Another studio announces it will send a star to the space station for a fortnight of filming."
     assert in_space(judge("Hollywood's most expensive location", text, TOPIC, ()))
