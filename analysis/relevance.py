@@ -38,7 +38,7 @@ from analysis.rules import TopicRules, WatchSpec
 # A sentence ends at . ! ? or an ellipsis (then closing quotes or brackets, space, and a capital
 # or digit), or at a line break. The pattern starts with a character class so that re can skip
 # ahead to candidates instead of trying every position.
-_SENTENCE_BREAK = re.compile(r"[.!?\u2026\n](?:(?<=\n)\n*|[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9\u00c0-\u00dd]))")
+_SENTENCE_BREAK = re.compile(r"(?:(?<!\b[A-Z])\.|[!?\u2026\n])(?:(?<=\n)\n*|[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9\u00c0-\u00dd]))")
 _VOWELS = "aeiou"
 
 
@@ -457,6 +457,7 @@ def _by_parse(unit: _Unit, doc, m: _Matchers) -> tuple[str, str]:
 
 
 _MAKERS = {"film", "camera", "production", "tv", "television", "documentary", "movie", "studio", "news"}
+_IRREGULAR_PAST = {"shot", "made", "wrote", "became", "flew", "spent", "went", "took", "won"}
 _PEOPLE_IN_SPACE = {"crew", "crews", "astronaut", "astronauts", "cosmonaut", "cosmonauts", "taikonaut", "taikonauts"}
 
 
@@ -559,12 +560,14 @@ def _through_relative_clause(path, production) -> bool:
 
 
 def _past_aside(production) -> bool:
-    """"X, who filmed Z aboard the station in 2030, said ...": a past shoot told in a clause about a
-    person, in passing (the parse has no tags: the word's form and its auxiliaries say the tense)."""
-    if production.dep_ != "relcl" or production.head.pos_ not in ("PROPN", "") or production.head.text[:1].islower():
+    """"X, who filmed Z aboard the station in 2030, said ...", "X, who last year became the first actress
+    to film a scene aboard the station, chairs the jury": a past shoot told in a clause about a person,
+    in passing (the parse has no tags: the word's form and its auxiliaries say the tense)."""
+    clause = next((t for t in [production, *list(production.ancestors)[:3]] if t.dep_ == "relcl"), None)
+    if clause is None or clause.head.text[:1].islower() or not clause.head.text[:1].isalpha():
         return False
-    past = production.lower_.endswith("ed") or production.lower_ in ("shot", "made", "wrote")
-    return past and not any(c.dep_ in ("aux", "auxpass") for c in production.children)
+    past = clause.lower_.endswith("ed") or clause.lower_ in _IRREGULAR_PAST
+    return past and not any(c.dep_ in ("aux", "auxpass") for c in clause.children)
 
 
 def _is_below(token, ancestor) -> bool:
