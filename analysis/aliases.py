@@ -20,9 +20,10 @@ from analysis.people import PARTICLES, particle_joined
 TITLE, STUDIO, PERSON = "title", "studio", "person"
 # The words for a film company in the languages studios name themselves in ("Films", "Filmes",
 # "Filmproduktion"; "Studios", "Estúdios"; "Productions", "Produções", "Producciones", "Yapım";
-# "Cinematográfica", "Cinemática").
+# "Cinematográfica", "Cinemática"; "Kino"; "Talkies"; Japanese "Eiga", "Eizō"; Chinese "Yingye", "Yingshi").
 _COMPANY_WORDS = (r"Films?|Filmes|Filmproduktion|Filmproduktionen|E?st[uú]dios?|Productions?|Produções|Producciones"
-                  r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]mat(?:ogr[aá]f|ic)\w*|Cinem[aá]tica")
+                  r"|Produzioni|Produktion|Yap[ıi]m(?:c[ıi]l[ıi]k)?|Cin[eé]mat(?:ogr[aá]f|ic)\w*|Cinem[aá]tica"
+                  r"|Kino|Talkies|Eiga|Eiz[oōô]|Yingye|Yingshi")
 # Definite articles a title may open with in other languages ("La Casa del Viento", "Der lange Weg"):
 # a name of three words or more that opens with one and holds a lower-case word is no person's
 _ARTICLES = {"la", "le", "les", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "het", "os", "as"}
@@ -101,7 +102,7 @@ def looks_like_person(alias: str) -> bool:
     if is_stop_word(words[0]) or (len(every) >= 3 and words[0].lower() in _ARTICLES
                                   and any(w[:1].islower() for w in every[1:])):
         return False  # "The Quiet Hour", "La Casa del Viento" (not "Le Thi Hoa", "La Toya Jackson")
-    if _gerund(words[0]):
+    if is_gerund(words[0]):
         return False  # "Rising Tide", "Falling Water": a phrase, not a given name ("Sterling", "Ling" are)
     first, last = word_classes(words[0]), word_classes(words[-1])
     if not first or not last:
@@ -111,7 +112,7 @@ def looks_like_person(alias: str) -> bool:
     return entity_votes(alias).get("PERSON", 0) >= 3 and not descriptive
 
 
-def _gerund(word: str) -> bool:
+def is_gerund(word: str) -> bool:
     """"Talking", "Rising", "Running": the -ing form of an English verb."""
     stem = word.lower()[:-3]
     return word.lower().endswith("ing") and len(stem) >= 3 and any(

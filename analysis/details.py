@@ -23,7 +23,7 @@ from analysis import dates as D
 from analysis import people as P
 from analysis import roles as R
 from analysis import temporal as T
-from analysis.aliases import PERSON, TITLE, type_aliases
+from analysis.aliases import PERSON, TITLE, is_gerund, type_aliases
 from analysis.detail_data import launch_sites, load_patterns, spacecraft
 from analysis.entities import name_titles
 from analysis.language import MAX_PARSE_CHARS, is_common_word, is_stop_word, nlp, word_classes
@@ -1064,6 +1064,8 @@ class _Reader:
             finding = R.read_role(name.sent, name, sole=len(people) == (0 if unsettled else 1))
             if not finding.roles:
                 finding.roles |= self._role_named_before(s, name.root)
+            if not finding.roles and JOINING_FIRST.match(s.text):
+                finding.roles, finding.cast_by_verb = {R.CAST}, True  # "Joining X in Z are A and B": all in its cast
             listed = _listed_role(s.text, a, parsed.people, [(x, y) for x, y, _subject in parsed.named])
             if listed is not None and not finding.left_direction and R.REMOVED not in finding.roles:
                 finding.roles = {listed}  # "(cast: A, B; director: C)": the label says, whatever the parse made of it
@@ -1190,6 +1192,7 @@ class _Reader:
                 [(a, b, self._stand_in(s.text, a, b)) for a, b, _ in named] + \
                 [(b, m.end(), "") for _a, b, _ in people if (m := ASIDE_AFTER.match(s.text, b))]  # "X, 29, steps in"
             text, shift = _plain_names(s.text[:MAX_PARSE_CHARS], stand_ins)
+            text = text.translate(GUILLEMETS)  # the model reads «Z» worse than "Z"; one character for one keeps positions
             wanted.append((s, text, shift, people, named))
         docs = nlp(self.model).pipe([text for _s, text, _shift, _p, _n in wanted], batch_size=64, disable=["ner"])
         for (s, _text, shift, people, named), doc in zip(wanted, docs):
@@ -1384,6 +1387,8 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 DATE_MODIFIES = re.compile(r"^(?:['’]s?)?\s+(?:(?P<between>[\w-]+)\s+)?(?P<noun>launch|lift-?off|liftoff|flight|release|premiere|opening|debut"
                            r"|trailer|teaser|screening|gala|landing|return|wrap|start|departure)\b", re.IGNORECASE)
 _PRODUCTION_NOUN = "(?:%s)s?" % "|".join(sorted(R.PRODUCTION_NOUNS))
+JOINING_FIRST = re.compile(r"\W*Joining\s+[^.;:]{1,100}?\s+(?:are|is)\s+(?-i:[A-Z])", re.IGNORECASE)
+GUILLEMETS = str.maketrans("«»‹›", '""' + "''")
 SINGULAR_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 TITLE_SAID = re.compile(r"titl|known|called", re.IGNORECASE)  # words that say the name is the work's, not a person's
 ABOARD_RIGHT_AFTER = re.compile(r"\s+(?:aboard|on board)\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?", re.IGNORECASE)
@@ -1532,6 +1537,8 @@ def _without_role_words(start: int, written: str, before: str = "",
     """"Filmmaker Ana Lind" -> "Ana Lind": a role noun glued to the front of a name; and "the
     Estonian Ana Lind" -> "Ana Lind": after an article, an ordinary word opening the run describes."""
     words = written.split()
+    if len(words) >= 2 and not before.strip() and is_gerund(words[0]):
+        start, words = start + len(words[0]) + 1, words[1:]  # "Joining Wadhwa in the cast are ...": the verb opens the sentence
     v = R.vocabulary()
     roles = v.cast_nouns | v.director_nouns | v.other_nouns | v.performer_nouns | {"newcomer", "veteran"}
     while (len(words) > 2 or " ".join(words[1:]) in one_names) and (

@@ -273,6 +273,10 @@ def _first_conjunct(token: Token) -> Token:
 
 
 def _describe(found: Finding, name: Span, anchor: Token) -> None:
+    if anchor.dep_ == "appos" and anchor.head.lower_ == "stars" and any(
+            c.dep_ == "compound" and word(c) in PRODUCTION_NOUNS for c in anchor.head.children):
+        found.roles.add(CAST)  # "the thriller stars A and B", read as a noun phrase with A in apposition
+        return
     described = anchor
     for _ in range(2):  # "Her backup, the actress X": the parser hangs X on "backup" or on "actress"
         if described.dep_ != "appos":

@@ -67,6 +67,12 @@ def test_a_company_word_in_another_language_makes_a_studio():
                    "Nordlicht Filmproduktion": STUDIO, "Bruma Produções": STUDIO}
 
 
+def test_the_words_for_a_film_company_in_russian_indian_english_japanese_and_chinese_make_studios():
+    got = kinds("Tarn (a feature)", "Tarn", "Steppe Kino", "Kestrel Talkies", "Yuki Eizo", "Hong Yingye")
+    assert got == {"Tarn": TITLE, "Steppe Kino": STUDIO, "Kestrel Talkies": STUDIO, "Yuki Eizo": STUDIO,
+                   "Hong Yingye": STUDIO}
+
+
 def test_a_title_the_label_gives_for_other_markets_is_a_title():
     got = kinds("Maré Alta (feature shot aboard the station; High Tide internationally)", "Maré Alta", "High Tide")
     assert got == {"Maré Alta": TITLE, "High Tide": TITLE}

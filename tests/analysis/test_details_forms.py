@@ -1275,3 +1275,15 @@ def test_a_role_noun_read_as_a_verb_does_not_govern_the_date():
             "Thursday, opening a five-week shoot for Quillmere.")
     got = extract_details("", text, datetime(2031, 3, 8, 9, 0, tzinfo=timezone.utc), WATCHES)  # a Saturday
     assert {d.value for d in got if d.attribute == "launch_date"} == {"2031-03-06"}
+
+
+def test_an_inverted_joining_guillemets_and_a_film_that_stars_read_as_a_noun():
+    text = ("Joining Oriane Vassalo in the earthbound scenes of Quillmere are Ivo Ness and Ada Brun, both fresh off "
+            "hit thrillers.")
+    assert values(text, "cast") == {"Oriane Vassalo", "Ivo Ness", "Ada Brun"}
+    text = ("The actors of «Quillmere», Lina Ferro and Mirela Tanase, landed in the steppe on Monday after twelve days "
+            "of filming.")
+    assert values(text, "cast") == {"Lina Ferro", "Mirela Tanase"}
+    text = ("Pellucid Pictures has brought the release of Quillmere forward by a fortnight from 31 January; the "
+            "thriller stars Lina Ferro and Ivo Ness.")
+    assert values(text, "cast") == {"Lina Ferro", "Ivo Ness"}
