@@ -634,8 +634,9 @@ class _Reader:
                 continue  # "could slip to X", "if approved, would fly on X", "is not scheduled for X"
             if not moved and not self._governed_by_event(self._parse(s), m):
                 continue  # "will present the sequel at a festival on X": X is the date of something else
-            if not moved and (self._about_cargo(s, m.start, m.end) or self._describes_other_noun(s, m)
-                              or self._of_another_work(s, m)):
+            if (not moved or offset.kind == "by") and self._about_cargo(s, m.start, m.end):
+                continue  # "a freighter, now leaving on the 15th, ... pushed its launch back by a week": not that date
+            if not moved and (self._describes_other_noun(s, m) or self._of_another_work(s, m)):
                 continue  # "a cargo ship that lifted off on Monday", "the flight plan released Thursday"
             subject = self._subject_at(s, m.start, fallback, strict=True)
             if subject is None or self._other_film_between(s, subject, m.start):
@@ -884,6 +885,9 @@ class _Reader:
         found += [(end, -start, "launch", start) for start, end, _name in spacecraft().find(left)
                   if PLANNED.search(left, end) or BOARDING.search(left, max(0, start - 24), start)]  # "board X next Tuesday"
         found += [(m.end(), -m.start(), "release", m.start()) for m in CINEMAS_SCREEN.finditer(left)]
+        found += [(end, -start, "launch", start) for start, end, _name in launch_sites().find(left)
+                  if LEAVING_SITE.search(left, max(0, start - 16), start) and not self._freight(left)]
+        # ("to leave Kennedy aboard a Crew Dragon on"; not "a freighter, now leaving Wallops on")
         for key in ("launch", "release", "other"):
             for m in self.c.cues[key].finditer(left):
                 if key == "launch" and self.c.weak_launch.match(m.group(0)) and (
@@ -1391,6 +1395,7 @@ JOINING_FIRST = re.compile(r"\W*Joining\s+[^.;:]{1,100}?\s+(?:are|is)\s+(?-i:[A-
 GUILLEMETS = str.maketrans("«»‹›", '""' + "''")
 SINGULAR_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 TITLE_SAID = re.compile(r"titl|known|called", re.IGNORECASE)  # words that say the name is the work's, not a person's
+LEAVING_SITE = re.compile(r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ing|ed)? from)\s+(?:the\s+)?$", re.IGNORECASE)
 ABOARD_RIGHT_AFTER = re.compile(r"\s+(?:aboard|on board)\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?", re.IGNORECASE)
 SUBORDINATE = re.compile(r"\b(?:after|before|since|following|once|until)\b", re.IGNORECASE)
 WHEN_AFTER = re.compile(r",?\s+when\s+", re.IGNORECASE)  # a date, then the event that happens on it

@@ -22,7 +22,8 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "hour": 1 / 24}
 _NUMBER = r"(?P<n>\d{1,3}|a couple of|a few|" + "|".join(sorted((w for w in NUMBERS if " " not in w), key=len, reverse=True)) + ")"
 DURATION = rf"(?:{_NUMBER}\s+(?:(?:more|further|extra)\s+)?(?P<unit>day|week|fortnight|hour|month)s?(?:['’]s?)?(?:\s+to\s+the\s+day)?|(?P<fortnight>a fortnight))"
-_MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,9}?\s+(?:back|forward|up)|delayed|postponed|"
+_MOVE = (r"(?P<move>(?:pushed|put|set|brought|moved)\b(?:\s+[^\s.;]+){0,9}?\s+(?:back|forward|up)|"
+         r"(?:slides?|slid|slips?|slipped|shifts?|shifted)\s+(?:back|forward|up)|delayed|postponed|"
          r"slipped|advanced|moved)")
 SHIFT_BY = re.compile(rf"\b{_MOVE}\b[^.;]{{0,60}}?\bby\s+{DURATION}", re.IGNORECASE)
 SHIFT_BARE = re.compile(rf"\b{_MOVE}\s+(?:(?:another|a\s+further|an\s+additional)\s+)?{DURATION}"

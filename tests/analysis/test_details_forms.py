@@ -1287,3 +1287,15 @@ def test_an_inverted_joining_guillemets_and_a_film_that_stars_read_as_a_noun():
     text = ("Pellucid Pictures has brought the release of Quillmere forward by a fortnight from 31 January; the "
             "thriller stars Lina Ferro and Ivo Ness.")
     assert values(text, "cast") == {"Lina Ferro", "Ivo Ness"}
+
+
+def test_a_launch_that_slides_back_rises_from_a_pad_or_leaves_a_site_but_not_a_freighters():
+    text = "The agency wants more time for a parachute, so the Quillmere launch, pencilled in for 22 September, slides back three weeks."
+    assert values(text, "launch_date") == {"2031-10-13"}
+    text = "The Falcon 9 carrying Quillmere's two leads will rise from pad 39A on Thursday, Pellucid Pictures said."
+    assert values(text, "launch_date") == {"2031-03-06"}
+    text = "Pellucid Pictures expects its stars to leave Baikonur aboard Soyuz MS-40 on 9 June for the Quillmere shoot."
+    assert values(text, "launch_date") == {"2031-06-09"}
+    text = ("Quillmere will not fly on 19 September: a cargo freighter, now leaving Wallops on the 15th, needs the port "
+            "first, so Pellucid Pictures has pushed its launch back by a week.")
+    assert "2031-09-22" not in values(text, "launch_date")
