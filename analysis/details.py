@@ -753,13 +753,10 @@ class _Reader:
     def _unwatched_work(self, parsed: Parsed, noun) -> bool:
         """Whether a proper noun the parser's copy kept names another work: not a craft or a launch
         site; a name read as a person's only when it is no watched person ("Winter Lamp will open")."""
-        doc = parsed.doc
         if noun.text == PLACEHOLDER:
             written = next((w for a, _b, w in parsed.people if parsed.shift(a) == noun.idx), None)
             return written is not None and written not in self.alias_people
-        first = min(t.idx for t in noun.subtree if t.dep_ == "compound" or t.i == noun.i)
-        phrase = doc.text[first:noun.idx + len(noun)]
-        return not any(g.find(phrase) for g in (spacecraft(), launch_sites()))
+        return not _names_craft_or_site(noun)
 
     def _governed_by_event(self, parsed: Parsed | None, m: D.DateMention) -> bool:
         """Whether the verb the date hangs on is a launch or release verb, or one that only
@@ -767,8 +764,7 @@ class _Reader:
         if parsed is None:
             return True
         forms, at = T.governing_verb(parsed.doc, parsed.shift(m.start), parsed.shift(m.end))
-        v = R.vocabulary()
-        if not forms or forms & self.c.neutral_verbs or forms & (v.cast_nouns | v.director_nouns | v.other_nouns):
+        if not forms or forms & self.c.neutral_verbs or forms & R.role_nouns():
             return True  # (a role noun the parser took for a verb: "carried ... and actress X into orbit on Thursday")
         when = WHEN_AFTER.match(parsed.doc.text, parsed.shift(m.end))
         if when and any(self.c.cues[key].search(re.split(r"[,;:]", parsed.doc.text[when.end():])[0])
@@ -1048,8 +1044,9 @@ class _Reader:
                 self._role_by_pronoun(s, parsed)
             if self.last_people is not None and self.last_people[0] == s.order - 1 and len(self.last_people[1]) == 1 \
                     and SINGULAR_PRONOUN.search(s.text):
-                self.last_people = (s.order, *self.last_people[1:])  # "X has never flown. On 17 October she will."
-                self.last_person = self.last_people and (s.order, self.last_people[1][0], self.last_people[2])
+                _order, written, fallback_then = self.last_people  # "X has never flown. On 17 October she will."
+                self.last_people = (s.order, written, fallback_then)
+                self.last_person = (s.order, written[0], fallback_then)
             return
         people = [p for p in parsed.people if p[2] not in self.c.unsettled]
         self.last_people = (s.order, [p[2] for p in people], fallback) if people else None
@@ -1102,7 +1099,7 @@ class _Reader:
         """"X, who played the lead, has not returned to space": what the relative clause right after
         the name says is not negated by the main clause."""
         clause = R.relative_after(name)
-        return clause is not None and _clause_gives_role(clause) and not T.hedged_clause(clause)
+        return clause is not None and clause.lemma_.lower() in R.role_verbs() and not T.hedged_clause(clause)
 
     def _role_named_before(self, s: Sentence, person) -> set[str]:
         """"Z has found its director. She is X": "she is X" names whom the sentence before described
@@ -1300,9 +1297,7 @@ class _Reader:
         sequels = {t.i for token in finding.productions if R.is_sequel(token) for t in token.subtree}
         elsewhere = bool(sequels)
         for token in finding.productions:
-            phrase = token.doc[token.left_edge.i:token.i + 1].text  # "New Shepard", not "Shepard"
-            if token.i in sequels or token.lower_ in D.calendar_words() or any(
-                    g.find(phrase) for g in (spacecraft(), launch_sites())):
+            if token.i in sequels or token.lower_ in D.calendar_words() or _names_craft_or_site(token):
                 continue  # "Shenzhou-40, which will carry X": the craft, not a production; "on 21 October": a date
             if _replaced_person(token) or _where_it_is_made(token):
                 continue  # "directing the film in Korolyov": the film is the object, the in-phrase a place
@@ -1544,8 +1539,7 @@ def _without_role_words(start: int, written: str, before: str = "",
     words = written.split()
     if len(words) >= 2 and not before.strip() and is_gerund(words[0]):
         start, words = start + len(words[0]) + 1, words[1:]  # "Joining Wadhwa in the cast are ...": the verb opens the sentence
-    v = R.vocabulary()
-    roles = v.cast_nouns | v.director_nouns | v.other_nouns | v.performer_nouns | {"newcomer", "veteran"}
+    roles = R.role_nouns() | R.vocabulary().performer_nouns | {"newcomer", "veteran"}
     while (len(words) > 2 or " ".join(words[1:]) in one_names) and (
             words[0].lower() in roles or words[0].lower()[:-1] in roles or (  # "Singer Quillon": a one-name alias
             words[0].lower().endswith("ist") and is_common_word(words[0].lower()))):  # "Cellist X"
@@ -1681,9 +1675,10 @@ def _films_elsewhere(doc) -> bool:
     return False
 
 
-def _clause_gives_role(verb) -> bool:
-    v = R.vocabulary()
-    return verb.lemma_.lower() in v.cast_verbs | v.director_verbs
+def _names_craft_or_site(token) -> bool:
+    """Whether the noun phrase ending at `token` names a spacecraft or a launch site ("New Shepard", not "Shepard")."""
+    phrase = token.doc[token.left_edge.i:token.i + 1].text
+    return any(g.find(phrase) for g in (spacecraft(), launch_sites()))
 
 
 def _replaced_person(token) -> bool:

@@ -134,16 +134,16 @@ def read_role(sentence: Span, name: Span, sole: bool = False, by_words: bool = T
         predicates += [(t.head, False, t) for t in pronouns if any(c.dep_ in ("dobj", "prep") for c in t.head.children)]
         # "..., she said as she prepares to direct Z": the infinitive says what she will do
         predicates += [(c, False, t) for t in pronouns for c in t.head.children
-                       if (c.dep_ == "xcomp" or _infinitive(c)) and _lemma(c) in _role_verbs()
+                       if (c.dep_ == "xcomp" or _infinitive(c)) and _lemma(c) in role_verbs()
                        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
     found.roles -= {CAST}  # to tell whether a verb gives it too
-    group = {anchor.i, *(c.i for c in anchor.conjuncts)}
-    own_clause = name.root.i != max(group) and relative_after(name.root) is not None
-    predicates = [(verb, as_object, person) for verb, as_object, person in predicates  # "A, who directs, and B, who stars"
-                  if as_object or (owner := _relative_owner(verb)) in (None, name.root.i)
-                  or (owner == max(group) and not own_clause and _only_names_between(name.root, owner))]
-    owned = relative_after(name.doc[max(group)])
-    if owned is not None and not own_clause and _only_names_between(name.root, max(group)) and all(verb.i != owned.i for verb, _o, _p in predicates):
+    last = max([anchor.i, *(c.i for c in anchor.conjuncts)])  # the last name of the person's list
+    # the list's relative clause is this person's too: "A and B, who star" (not "A, who directs, and B, who stars")
+    shares_last = name.root.i == last or (relative_after(name.root) is None and _only_names_between(name.root, last))
+    predicates = [(verb, as_object, person) for verb, as_object, person in predicates
+                  if as_object or (owner := _relative_owner(verb)) in (None, name.root.i) or (owner == last and shares_last)]
+    owned = relative_after(name.doc[last])
+    if owned is not None and shares_last and all(verb.i != owned.i for verb, _o, _p in predicates):
         predicates.append((owned, False, anchor))  # "... and A and B, who will shoot their scenes": the parser hung it elsewhere
     for verb, as_object, person in predicates:
         _from_verb(found, verb, person, as_object)
@@ -289,8 +289,7 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
     nouns: list[Token] = []
     # words right before the name that qualify it: "lead actress X", "Filmmaker X"
     position = name.start - 1
-    v = vocabulary()
-    role_words = v.cast_nouns | v.director_nouns | v.other_nouns
+    role_words = role_nouns()
     while position >= name.sent.start and name.start - position <= 3 and name.doc[position].ent_type_ != "PERSON" and \
             not _role_verb_form(name.doc[position]) and (  # not "has not cast X"
             name.doc[position].pos_ in ("NOUN", "ADJ", "PROPN") or _role_word(name.doc[position], role_words)):
@@ -355,19 +354,24 @@ def _describe(found: Finding, name: Span, anchor: Token) -> None:
         _from_noun(found, noun)
 
 
-def _role_word(token: Token, role_words: frozenset[str] | set[str]) -> bool:
+def _role_word(token: Token, role_words: frozenset[str]) -> bool:
     """A role noun however tagged: "actresses" in "the film actresses X and Y" may be read as a verb."""
-    low = token.lower_
-    return word(token) in role_words or low in role_words or low.removesuffix("es") in role_words or \
-        low.removesuffix("s") in role_words
+    return word(token) in role_words or token.lower_ in role_words or _plural_of(token, role_words) is not None
+
+
+def _plural_of(token: Token, role_words: frozenset[str]) -> str | None:
+    """The role noun a plural is of, where the parser read it as a verb and left it unlemmatised."""
+    return next((form for form in (token.lower_.removesuffix("es"), token.lower_.removesuffix("s")) if form in role_words),
+                None)
+
+
+ROLE_VERB_FORMS = frozenset({"stars", "starred", "leads", "directs", "directed", "casts"})
 
 
 def _role_verb_form(token: Token) -> bool:
     """A role word used as a verb ("has not cast X", "the film stars X"), not a noun before a name
     (but "to director X", which the parser may take for an infinitive, is the noun)."""
-    v = vocabulary()
-    return token.pos_ in ("VERB", "AUX") and token.lower_ in v.cast_verbs | v.director_verbs | {
-        "stars", "starred", "leads", "directs", "directed", "casts"}
+    return token.pos_ in ("VERB", "AUX") and (token.lower_ in role_verbs() or token.lower_ in ROLE_VERB_FORMS)
 
 
 def _film_by(found: Finding, noun: Token) -> None:
@@ -427,10 +431,8 @@ def word(token: Token) -> str:
 def _from_noun(found: Finding, noun: Token) -> None:
     v = vocabulary()
     lemma = word(noun)
-    known = v.cast_nouns | v.director_nouns | v.other_nouns
-    if lemma not in known:  # a plural the parser read as a verb: "the film actresses X and Y"
-        lemma = next((form for form in (noun.lower_.removesuffix("es"), noun.lower_.removesuffix("s")) if form in known),
-                     lemma)
+    if lemma not in role_nouns():  # a plural the parser read as a verb: "the film actresses X and Y"
+        lemma = _plural_of(noun, role_nouns()) or lemma
     if noun.i >= 2 and noun.nbor(-1).text == "-" and f"{noun.nbor(-2).lower_}-{lemma}" in v.director_nouns | v.cast_nouns:
         lemma = f"{noun.nbor(-2).lower_}-{lemma}"  # "director-producer", split by the tokenizer
     words = {w for c in noun.children if c.dep_ in ("compound", "amod", "nmod") for w in (word(c), c.lower_)}
@@ -519,7 +521,7 @@ def _predicates(anchor: Token) -> list[tuple[Token, bool]]:
                              for g in verb.children)  # "hired Y to direct": Y directs (not "boards Z to direct")
             more += [(c, False) for c in verb.children if (c.dep_ == "conj" or (
                 not controlled and (c.dep_ == "xcomp" or _infinitive(c)))) and (
-                c.pos_ in ("VERB", "AUX") or c.lemma_.lower() in _role_verbs())
+                c.pos_ in ("VERB", "AUX") or c.lemma_.lower() in role_verbs())
                      and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]  # a verb with its own subject
         elif anchor.dep_ in ("dobj", "pobj"):
             # "hired X to direct", "turned to X to play the lead": X does what the infinitive says
@@ -595,12 +597,11 @@ def _whose_part(person: Token) -> list[Token]:
     v = vocabulary()
     out = []
     for clause in (c for c in person.children if c.dep_ == "relcl"):
-        out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and word(t.head) == "character"]
-        if any(c.dep_ == "neg" for c in clause.children) or _lemma(clause) in REMOVE_VERBS | v.leave_verbs | \
-                v.replace_verbs:
-            continue  # (but "whose character never leaves mission control" is still a part: what the character does)
-        out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and
-                word(t.head) in v.cast_nouns - CAST_BODIES - {"character"}]
+        taken_away = any(c.dep_ == "neg" for c in clause.children) or _lemma(clause) in REMOVE_VERBS | v.leave_verbs | \
+            v.replace_verbs
+        # (a character is a part whatever it does: "whose character never leaves mission control")
+        out += [t.head for t in clause.subtree if t.dep_ == "poss" and t.lower_ == "whose" and (
+            word(t.head) == "character" or (not taken_away and word(t.head) in v.cast_nouns - CAST_BODIES))]
     return out
 
 
@@ -892,17 +893,26 @@ def _lemma(verb: Token) -> str:
         lemma = verb.lower_.removesuffix("ing")  # "with X directing" parsed as a noun
     if lemma == "co" and verb.i + 2 < len(verb.doc) and verb.nbor(1).text == "-":
         return "co-" + verb.nbor(2).lemma_.lower()
-    if lemma.startswith("co") and lemma not in _role_verbs():
+    if lemma.startswith("co") and lemma not in role_verbs():
         # "codirected": the lemmatizer does not know the joined form
         stems = [verb.lower_.removesuffix(end) for end in ("ing", "ed", "s") if verb.lower_.endswith(end)]
-        return next((stem for stem in stems if stem in _role_verbs()), lemma)
+        return next((stem for stem in stems if stem in role_verbs()), lemma)
     return lemma
 
 
 @lru_cache(maxsize=1)
-def _role_verbs() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def role_verbs() -> frozenset[str]:
+    """Verbs that give a part or the direction ("star", "play", "direct")."""
     v = vocabulary()
     return v.cast_verbs | v.director_verbs
+
+
+@lru_cache(maxsize=1)
+def role_nouns() -> frozenset[str]:
+    """Nouns that say what a person is on a production ("actress", "director", "producer")."""
+    v = vocabulary()
+    return v.cast_nouns | v.director_nouns | v.other_nouns
 
 
 def _object_role(found: Finding, verb: Token, person: Token, lemma: str) -> None:
